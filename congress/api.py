@@ -1,0 +1,252 @@
+"""REST views of the congress: thin — parse, check, call a service, render."""
+
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from treffpunkt.access import require
+
+from . import selectors, services
+from .filters import SessionFilter
+from .models import Registration, Room, Session, Speaker, Track
+from .serializers import (
+    EventSerializer,
+    FavouriteSerializer,
+    RegistrationSerializer,
+    RoomSerializer,
+    SessionSerializer,
+    SessionStateSerializer,
+    SpeakerSerializer,
+    TrackSerializer,
+)
+
+
+class EventViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Events. Everyone reads published events; staff create; organizers change."""
+
+    serializer_class = EventSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    ordering_fields = ["start_date", "name"]
+
+    def get_queryset(self):
+        return selectors.events_for(self.request.user)
+
+    def perform_create(self, serializer):
+        require(self.request.user, "congress.add_event")
+        event = services.create_event(user=self.request.user, **serializer.validated_data)
+        serializer.instance = selectors.events_for(self.request.user).get(pk=event.pk)
+
+    def perform_update(self, serializer):
+        services.update_event(serializer.instance, user=self.request.user, **serializer.validated_data)
+        serializer.instance = selectors.events_for(self.request.user).get(pk=serializer.instance.pk)
+
+    def get_permissions(self):
+        if self.request.method not in permissions.SAFE_METHODS:
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in ("PUT", "PATCH"):
+            event = get_object_or_404(self.get_queryset(), slug=kwargs.get("slug"))
+            require(request.user, "congress.change_event", event)
+
+
+class EventScopedMixin:
+    """Resolves ``event_slug`` to a visible event; checks the write permission before parsing."""
+
+    write_permission = "congress.change_programme"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        event = selectors.visible_event(request.user, kwargs["event_slug"])
+        if event is None:
+            raise NotFound()
+        request.event = event
+        self.event = event
+        if request.method not in permissions.SAFE_METHODS and self.write_permission:
+            require(request.user, self.write_permission, event)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if hasattr(self, "event"):
+            context["event"] = self.event
+        return context
+
+
+class ProgrammeObjectViewSet(EventScopedMixin, viewsets.ModelViewSet):
+    model = None
+    save_service = None
+
+    def get_queryset(self):
+        return self.model.objects.filter(event=self.event)
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).save_service(
+            user=self.request.user, event=self.event, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).save_service(
+            serializer.instance, user=self.request.user, event=self.event, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_programme_object(instance, user=self.request.user)
+
+
+class RoomViewSet(ProgrammeObjectViewSet):
+    """Rooms and stages of an event."""
+
+    model = Room
+    serializer_class = RoomSerializer
+    save_service = services.save_room
+    ordering_fields = ["position", "name"]
+
+
+class TrackViewSet(ProgrammeObjectViewSet):
+    """Tracks (themes) of an event."""
+
+    model = Track
+    serializer_class = TrackSerializer
+    save_service = services.save_track
+    ordering_fields = ["name"]
+
+
+class SpeakerViewSet(ProgrammeObjectViewSet):
+    """Speakers of an event."""
+
+    model = Speaker
+    serializer_class = SpeakerSerializer
+    save_service = services.save_speaker
+    ordering_fields = ["name", "organisation"]
+    search_fields = ["name", "organisation"]
+
+
+class SessionViewSet(EventScopedMixin, viewsets.ModelViewSet):
+    """The programme. Filters: day, room, track, kind, speaker, state, q; ordering by start/title."""
+
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+    ordering_fields = ["start", "end", "title", "room__position"]
+    ordering = ["start", "room__position", "id"]
+
+    def get_queryset(self):
+        return selectors.sessions_for(self.event)
+
+    def perform_create(self, serializer):
+        session = services.create_session(
+            user=self.request.user, event=self.event, **serializer.validated_data
+        )
+        serializer.instance = selectors.sessions_for(self.event).get(pk=session.pk)
+
+    def perform_update(self, serializer):
+        session = services.update_session(
+            serializer.instance, user=self.request.user, **serializer.validated_data
+        )
+        serializer.instance = selectors.sessions_for(self.event).get(pk=session.pk)
+
+    def perform_destroy(self, instance):
+        services.delete_session(instance, user=self.request.user)
+
+    def initial(self, request, *args, **kwargs):
+        # A session's speakers may change its state (action below), so that check is per object.
+        if getattr(self, "action", None) == "state":
+            self.write_permission = None
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(request=SessionStateSerializer, responses=SessionSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def state(self, request, *args, **kwargs):
+        """Set the live state; organizers and the session's own speakers may."""
+        session = self.get_object()
+        require(request.user, "congress.change_session_state", session)
+        parsed = SessionStateSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        services.set_session_state(session, user=request.user, state=parsed.validated_data["state"])
+        return Response(self.get_serializer(selectors.sessions_for(self.event).get(pk=session.pk)).data)
+
+
+class RegistrationViewSet(EventScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """All registrations of an event (organizers only)."""
+
+    serializer_class = RegistrationSerializer
+    write_permission = "congress.view_registrations"
+    filterset_fields = ["role"]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        require(request.user, "congress.view_registrations", self.event)
+
+    def get_queryset(self):
+        return Registration.objects.filter(event=self.event).select_related("user")
+
+
+class MyRegistrationView(EventScopedMixin, APIView):
+    """The requesting user's own registration: read, register (POST) or withdraw (DELETE)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    write_permission = "congress.register"
+
+    @extend_schema(responses=RegistrationSerializer)
+    def get(self, request, event_slug):
+        registration = Registration.objects.filter(event=self.event, user=request.user).first()
+        if registration is None:
+            raise NotFound()
+        return Response(RegistrationSerializer(registration, context={"request": request}).data)
+
+    @extend_schema(request=None, responses=RegistrationSerializer)
+    def post(self, request, event_slug):
+        registration = services.register(user=request.user, event=self.event)
+        data = RegistrationSerializer(registration, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    def delete(self, request, event_slug):
+        services.unregister(user=request.user, event=self.event)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AgendaViewSet(EventScopedMixin, viewsets.GenericViewSet):
+    """The personal agenda: the sessions the requesting user marked."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = SessionSerializer
+    write_permission = "congress.keep_agenda"
+    lookup_field = "session_id"
+
+    def get_queryset(self):
+        return selectors.agenda_for(self.request.user, self.event)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=FavouriteSerializer, responses=SessionSerializer)
+    def create(self, request, *args, **kwargs):
+        parsed = FavouriteSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        session = Session.objects.filter(event=self.event, pk=parsed.validated_data["session"]).first()
+        if session is None:
+            return Response({"session": ["No such session in this event."]}, status=400)
+        services.add_favourite(user=request.user, session=session)
+        body = self.get_serializer(selectors.sessions_for(self.event).get(pk=session.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, session_id=None, *args, **kwargs):
+        session = get_object_or_404(Session, event=self.event, pk=session_id)
+        services.remove_favourite(user=request.user, session=session)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+

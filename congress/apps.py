@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CongressConfig(AppConfig):
+    name = "congress"
+    verbose_name = _("Congress")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the access rules)

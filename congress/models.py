@@ -1,0 +1,226 @@
+import secrets
+import uuid
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    slug = models.SlugField(_("slug"), unique=True, max_length=64)
+    acronym = models.CharField(
+        _("acronym"), max_length=32, help_text=_("Lower-case letters, digits, _ and -, e.g. dsdr2026.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    languages = models.JSONField(_("languages"), default=list)
+    is_published = models.BooleanField(_("published"), default=False)
+    # Incremented by every programme change; exports are cached and tagged by it.
+    programme_version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="event_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tz(self):
+        return ZoneInfo(self.timezone)
+
+    @property
+    def days(self):
+        return [
+            self.start_date + timedelta(days=offset)
+            for offset in range((self.end_date - self.start_date).days + 1)
+        ]
+
+    @property
+    def starts_at(self):
+        return datetime.combine(self.start_date, time.min, tzinfo=self.tz)
+
+    @property
+    def ends_at(self):
+        return datetime.combine(self.end_date + timedelta(days=1), time.min, tzinfo=self.tz)
+
+
+class Room(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    stream_url = models.URLField(_("stream URL"), blank=True)
+    position = models.PositiveIntegerField(_("order"), default=0)
+    guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="room_name_unique_per_event")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Track(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tracks")
+    name = models.CharField(_("name"), max_length=120)
+    color = models.CharField(_("colour"), max_length=7, default="#005ea8")
+
+    class Meta:
+        verbose_name = _("track")
+        verbose_name_plural = _("tracks")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="track_name_unique_per_event")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Speaker(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="speakers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker_profiles",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    bio = models.TextField(_("biography"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="speakers/", blank=True)
+    guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=Q(user__isnull=False),
+                name="speaker_user_unique_per_event",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        KEYNOTE = "keynote", _("Keynote")
+        TALK = "talk", _("Talk")
+        PANEL = "panel", _("Panel")
+        WORKSHOP = "workshop", _("Workshop")
+        ROUND_TABLE = "round_table", _("Round table")
+        BREAK = "break", _("Break")
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        LIVE = "live", _("Live")
+        ENDED = "ended", _("Ended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    abstract = models.TextField(_("abstract"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TALK)
+    language = models.CharField(_("language"), max_length=8, default="de")
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="sessions", null=True, blank=True
+    )
+    track = models.ForeignKey(
+        Track, on_delete=models.SET_NULL, related_name="sessions", null=True, blank=True
+    )
+    speakers = models.ManyToManyField(Speaker, related_name="sessions", blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.SCHEDULED
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["start", "room__position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_ends_after_start")
+        ]
+        indexes = [models.Index(fields=["event", "start"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def duration(self):
+        return self.end - self.start
+
+
+class Registration(models.Model):
+    class Role(models.TextChoices):
+        ATTENDEE = "attendee", _("Attendee")
+        SPEAKER = "speaker", _("Speaker")
+        EXHIBITOR = "exhibitor", _("Exhibitor")
+        ORGANIZER = "organizer", _("Organizer")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.ATTENDEE)
+    # Secret for the personal agenda.ics a calendar app subscribes to.
+    agenda_token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["event", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="one_registration_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.event} ({self.role})"
+
+
+class Favourite(models.Model):
+    """A session in a user's personal agenda."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites"
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="favourites")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agenda entry")
+        verbose_name_plural = _("agenda entries")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "session"], name="favourite_once")
+        ]

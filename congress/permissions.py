@@ -1,0 +1,90 @@
+"""Access rules of the congress: one predicate per permission, used by REST and realtime alike."""
+
+from treffpunkt.access import rule
+
+from .models import Registration
+
+_CACHE_ATTRIBUTE = "_treffpunkt_roles"
+
+
+def role_for(user, event):
+    """The user's role at the event, or None. Cached on the user object for one request/socket."""
+    if user is None or not user.is_authenticated:
+        return None
+    roles = getattr(user, _CACHE_ATTRIBUTE, None)
+    if roles is None:
+        roles = {}
+        setattr(user, _CACHE_ATTRIBUTE, roles)
+    if event.pk not in roles:
+        roles[event.pk] = (
+            Registration.objects.filter(event=event, user=user).values_list("role", flat=True).first()
+        )
+    return roles[event.pk]
+
+
+def forget_roles(user):
+    """Drop the cached roles, after a registration of this user changed."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def is_organizer(user, event):
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or role_for(user, event) == Registration.Role.ORGANIZER
+
+
+def is_registered(user, event):
+    return is_organizer(user, event) or role_for(user, event) is not None
+
+
+def speaks_at(user, session):
+    if user is None or not user.is_authenticated:
+        return False
+    return session.speakers.filter(user=user).exists()
+
+
+@rule("congress.add_event")
+def can_add_event(user, _obj):
+    return bool(user and user.is_authenticated and user.is_staff)
+
+
+@rule("congress.view_event")
+def can_view_event(user, event):
+    return event.is_published or is_organizer(user, event)
+
+
+@rule("congress.change_event")
+def can_change_event(user, event):
+    return is_organizer(user, event)
+
+
+@rule("congress.change_programme")
+def can_change_programme(user, event):
+    return is_organizer(user, event)
+
+
+@rule("congress.view_registrations")
+def can_view_registrations(user, event):
+    return is_organizer(user, event)
+
+
+@rule("congress.register")
+def can_register(user, event):
+    return bool(user and user.is_authenticated) and can_view_event(user, event)
+
+
+@rule("congress.keep_agenda")
+def can_keep_agenda(user, event):
+    return bool(user and user.is_authenticated) and can_view_event(user, event)
+
+
+@rule("congress.change_session_state")
+def can_change_session_state(user, session):
+    """Organizers and the session's own speakers start and end a session."""
+    return is_organizer(user, session.event) or speaks_at(user, session)
+
+
+@rule("congress.moderate_session")
+def can_moderate_session(user, session):
+    return is_organizer(user, session.event) or speaks_at(user, session)

@@ -1,0 +1,312 @@
+"""Every change to the congress goes through here: rules checked, then written atomically.
+
+Each function raises :class:`ProgrammeError` (a DomainError naming the field at fault) for a refused
+change. Programme changes bump ``Event.programme_version`` (which tags the cached exports) and, once
+committed, push ``programme.changed`` to the ``event:<slug>`` topic.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from treffpunkt.realtime import bus as realtime_bus
+from treffpunkt.access import require
+from treffpunkt.errors import DomainError
+
+from .models import Event, Favourite, Registration, Room, Session, Speaker, Track
+from .permissions import forget_roles
+
+SESSION_FIELDS = ("title", "abstract", "kind", "language", "start", "end", "room", "track", "capacity", "state")
+
+
+class ProgrammeError(DomainError):
+    pass
+
+
+def _format_time(event, moment):
+    return moment.astimezone(event.tz).strftime("%d.%m.%Y %H:%M")
+
+
+def check_session(event, *, session_id, start, end, room, speakers, capacity, state):
+    """Raise ProgrammeError for the first broken rule of a session in this slot."""
+    if end <= start:
+        raise ProgrammeError(_("The end must be after the start."), code="end_before_start", field="end")
+    if start < event.starts_at or end > event.ends_at:
+        start_inside = event.starts_at <= start < event.ends_at
+        field = "end" if start_inside else "start"
+        raise ProgrammeError(
+            _("The session must lie within the event's dates (%(first)s to %(last)s).")
+            % {"first": event.start_date.strftime("%d.%m.%Y"), "last": event.end_date.strftime("%d.%m.%Y")},
+            code="outside_event",
+            field=field,
+        )
+    if room is not None and room.event_id != event.pk:
+        raise ProgrammeError(_("This room belongs to another event."), code="foreign_room", field="room")
+    if capacity is not None and room is not None and room.capacity is not None and capacity > room.capacity:
+        raise ProgrammeError(
+            _("The capacity (%(capacity)s) exceeds the room's capacity (%(room_capacity)s).")
+            % {"capacity": capacity, "room_capacity": room.capacity},
+            code="capacity_above_room",
+            field="capacity",
+        )
+    for speaker in speakers:
+        if speaker.event_id != event.pk:
+            raise ProgrammeError(
+                _("Speaker %(name)s belongs to another event.") % {"name": speaker.name},
+                code="foreign_speaker",
+                field="speakers",
+            )
+    if state == Session.State.CANCELLED:
+        return
+    overlapping = (
+        Session.objects.filter(event=event, start__lt=end, end__gt=start)
+        .exclude(state=Session.State.CANCELLED)
+        .exclude(pk=session_id)
+    )
+    if room is not None:
+        clash = overlapping.filter(room=room).order_by("start").first()
+        if clash is not None:
+            raise ProgrammeError(
+                _("Room %(room)s is already booked from %(start)s to %(end)s by \u201e%(title)s\u201c.")
+                % {
+                    "room": room.name,
+                    "start": _format_time(event, clash.start),
+                    "end": _format_time(event, clash.end),
+                    "title": clash.title,
+                },
+                code="room_double_booked",
+                field="room",
+            )
+    if speakers:
+        clash = (
+            overlapping.filter(speakers__in=speakers)
+            .prefetch_related("speakers")
+            .order_by("start")
+            .first()
+        )
+        if clash is not None:
+            busy = sorted({s.name for s in clash.speakers.all()} & {s.name for s in speakers})
+            raise ProgrammeError(
+                _("%(speakers)s already speaks from %(start)s to %(end)s in \u201e%(title)s\u201c.")
+                % {
+                    "speakers": ", ".join(busy),
+                    "start": _format_time(event, clash.start),
+                    "end": _format_time(event, clash.end),
+                    "title": clash.title,
+                },
+                code="speaker_double_booked",
+                field="speakers",
+            )
+
+
+def _lock_event(event):
+    """Serialise programme writes of one event, so two checks cannot pass side by side."""
+    Event.objects.select_for_update().filter(pk=event.pk).values_list("pk", flat=True).first()
+
+
+def _programme_changed(event, *, action, session=None):
+    Event.objects.filter(pk=event.pk).update(programme_version=F("programme_version") + 1)
+    if session is not None:
+        from .serializers import session_event_data
+
+        def publish():
+            realtime_bus.publish(
+                f"event:{event.slug}",
+                "programme.changed",
+                {"action": action, "session": session_event_data(session)},
+            )
+
+        transaction.on_commit(publish)
+
+
+def note_programme_change(event, *, session=None):
+    """For changes made outside these services (the admin): retag exports and push the change."""
+    _programme_changed(event, action="changed", session=session)
+
+
+def create_event(*, user, **fields):
+    """Create an event; its creator becomes its first organizer."""
+    require(user, "congress.add_event")
+    with transaction.atomic():
+        event = Event.objects.create(**fields)
+        Registration.objects.create(event=event, user=user, role=Registration.Role.ORGANIZER)
+    forget_roles(user)
+    return event
+
+
+def update_event(event, *, user, **fields):
+    require(user, "congress.change_event", event)
+    start_date = fields.get("start_date", event.start_date)
+    end_date = fields.get("end_date", event.end_date)
+    if end_date < start_date:
+        raise ProgrammeError(_("The last day must not be before the first."), field="end_date")
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(event, name, value)
+        event.save()
+        _programme_changed(event, action="event")
+    return event
+
+
+def create_session(*, user, event, speakers=(), **fields):
+    """Schedule a session. Raises ProgrammeError on a room/speaker clash or a slot outside the event."""
+    require(user, "congress.change_programme", event)
+    speakers = list(speakers)
+    fields.setdefault("state", Session.State.SCHEDULED)
+    with transaction.atomic():
+        _lock_event(event)
+        check_session(
+            event,
+            session_id=None,
+            start=fields["start"],
+            end=fields["end"],
+            room=fields.get("room"),
+            speakers=speakers,
+            capacity=fields.get("capacity"),
+            state=fields["state"],
+        )
+        session = Session.objects.create(event=event, **fields)
+        session.speakers.set(speakers)
+        _programme_changed(event, action="created", session=session)
+    return session
+
+
+def update_session(session, *, user, speakers=None, **fields):
+    """Change or move a session; the same rules as create_session apply to the new slot."""
+    event = session.event
+    require(user, "congress.change_programme", event)
+    with transaction.atomic():
+        _lock_event(event)
+        new_speakers = list(speakers) if speakers is not None else list(session.speakers.all())
+        merged = {name: fields.get(name, getattr(session, name)) for name in SESSION_FIELDS}
+        check_session(
+            event,
+            session_id=session.pk,
+            start=merged["start"],
+            end=merged["end"],
+            room=merged["room"],
+            speakers=new_speakers,
+            capacity=merged["capacity"],
+            state=merged["state"],
+        )
+        moved = merged["start"] != session.start or merged["room"] != session.room
+        cancelled = merged["state"] == Session.State.CANCELLED and session.state != merged["state"]
+        for name, value in fields.items():
+            setattr(session, name, value)
+        session.save()
+        if speakers is not None:
+            session.speakers.set(new_speakers)
+        action = "cancelled" if cancelled else "moved" if moved else "changed"
+        _programme_changed(event, action=action, session=session)
+    return session
+
+
+def delete_session(session, *, user):
+    event = session.event
+    require(user, "congress.change_programme", event)
+    with transaction.atomic():
+        snapshot = Session(pk=session.pk, guid=session.guid, event=event, title=session.title,
+                           start=session.start, end=session.end, room=session.room,
+                           track=session.track, kind=session.kind, state=session.state)
+        session.delete()
+        _programme_changed(event, action="deleted", session=snapshot)
+
+
+def set_session_state(session, *, user, state):
+    """Start, end or cancel a session; organizers and its own speakers may."""
+    require(user, "congress.change_session_state", session)
+    if state not in Session.State.values:
+        raise ProgrammeError(_("Unknown state."), field="state")
+    if state == session.state:
+        return session
+    with transaction.atomic():
+        session.state = state
+        session.save(update_fields=["state", "updated_at"])
+        _programme_changed(event=session.event, action="state", session=session)
+
+        def publish():
+            realtime_bus.publish(
+                f"session:{session.pk}", "session.state", {"session": session.pk, "state": state}
+            )
+
+        transaction.on_commit(publish)
+    return session
+
+
+def _save_programme_object(model, instance, *, user, event, fields):
+    require(user, "congress.change_programme", event)
+    with transaction.atomic():
+        if instance is None:
+            instance = model.objects.create(event=event, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(instance, name, value)
+            instance.save()
+        _programme_changed(event, action=model._meta.model_name)
+    return instance
+
+
+def save_room(room=None, *, user, event, **fields):
+    if room is not None and "capacity" in fields and fields["capacity"] is not None:
+        bigger = room.sessions.filter(capacity__gt=fields["capacity"]).order_by("-capacity").first()
+        if bigger is not None:
+            raise ProgrammeError(
+                _("\u201e%(title)s\u201c in this room has a capacity of %(capacity)s.")
+                % {"title": bigger.title, "capacity": bigger.capacity},
+                field="capacity",
+            )
+    return _save_programme_object(Room, room, user=user, event=event, fields=fields)
+
+
+def save_track(track=None, *, user, event, **fields):
+    return _save_programme_object(Track, track, user=user, event=event, fields=fields)
+
+
+def save_speaker(speaker=None, *, user, event, **fields):
+    return _save_programme_object(Speaker, speaker, user=user, event=event, fields=fields)
+
+
+def delete_programme_object(instance, *, user):
+    event = instance.event
+    require(user, "congress.change_programme", event)
+    if isinstance(instance, Room) and instance.sessions.exists():
+        raise ProgrammeError(_("Sessions are scheduled in this room; move them first."), field="room")
+    with transaction.atomic():
+        instance.delete()
+        _programme_changed(event, action="deleted")
+
+
+def register(*, user, event, role=Registration.Role.ATTENDEE, by=None):
+    """Register ``user`` for ``event``. Only organizers (``by``) grant roles other than attendee."""
+    if by is None or by == user:
+        require(user, "congress.register", event)
+        if role != Registration.Role.ATTENDEE:
+            require(user, "congress.view_registrations", event)
+    else:
+        require(by, "congress.view_registrations", event)
+    registration, created = Registration.objects.get_or_create(
+        event=event, user=user, defaults={"role": role}
+    )
+    if not created and registration.role != role and by is not None and by != user:
+        registration.role = role
+        registration.save(update_fields=["role"])
+    forget_roles(user)
+    return registration
+
+
+def unregister(*, user, event):
+    Registration.objects.filter(event=event, user=user).delete()
+    Favourite.objects.filter(user=user, session__event=event).delete()
+    forget_roles(user)
+
+
+def add_favourite(*, user, session):
+    require(user, "congress.keep_agenda", session.event)
+    with transaction.atomic():
+        Registration.objects.get_or_create(event=session.event, user=user)
+        favourite, _created = Favourite.objects.get_or_create(user=user, session=session)
+    return favourite
+
+
+def remove_favourite(*, user, session):
+    Favourite.objects.filter(user=user, session=session).delete()

@@ -1,0 +1,26 @@
+"""REST routes of the congress under /api/v1/."""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from expo.api import ExhibitorViewSet
+
+from . import api
+
+events = SimpleRouter(trailing_slash=True)
+events.register("events", api.EventViewSet, basename="event")
+
+nested = SimpleRouter(trailing_slash=True)
+nested.register("rooms", api.RoomViewSet, basename="room")
+nested.register("tracks", api.TrackViewSet, basename="track")
+nested.register("speakers", api.SpeakerViewSet, basename="speaker")
+nested.register("sessions", api.SessionViewSet, basename="session")
+nested.register("registrations", api.RegistrationViewSet, basename="registration")
+nested.register("agenda", api.AgendaViewSet, basename="agenda")
+nested.register("exhibitors", ExhibitorViewSet, basename="exhibitor")
+
+urlpatterns = [
+    path("", include(events.urls)),
+    path("events/<slug:event_slug>/registration/", api.MyRegistrationView.as_view(), name="my-registration"),
+    path("events/<slug:event_slug>/", include(nested.urls)),
+]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExpoConfig(AppConfig):
+    name = "expo"
+    verbose_name = _("Expo")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the access rules)

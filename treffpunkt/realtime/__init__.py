@@ -1,0 +1,1 @@
+"""The realtime gateway: one websocket per client, typed messages, topics with resume."""

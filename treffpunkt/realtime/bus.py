@@ -1,0 +1,38 @@
+"""Publishing pushes to a topic from anywhere (services call this after commit)."""
+
+import json
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+
+def group_name(topic):
+    """Channel-layer group names allow only ASCII alphanumerics, hyphens, underscores and periods."""
+    return "t." + topic.replace(":", ".")
+
+
+def frame(type_, topic, data, seq=None):
+    """The push frame as sent to clients, serialised once for every recipient."""
+    message = {"type": type_, "topic": topic, "data": data}
+    if seq is not None:
+        message["seq"] = seq
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+
+
+def publish(topic, type_, data, *, seq=None):
+    """Send a push to every socket subscribed to ``topic`` in every process."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    async_to_sync(layer.group_send)(
+        group_name(topic), {"type": "hub.push", "topic": topic, "frame": frame(type_, topic, data, seq)}
+    )
+
+
+async def apublish(topic, type_, data, *, seq=None):
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    await layer.group_send(
+        group_name(topic), {"type": "hub.push", "topic": topic, "frame": frame(type_, topic, data, seq)}
+    )
