@@ -7,4 +7,4 @@ class CongressConfig(AppConfig):
     verbose_name = _("Congress")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the access rules)
+        from . import live, permissions  # noqa: F401  (register access rules and handlers)

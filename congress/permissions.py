@@ -88,3 +88,39 @@ def can_change_session_state(user, session):
 @rule("congress.moderate_session")
 def can_moderate_session(user, session):
     return is_organizer(user, session.event) or speaks_at(user, session)
+
+
+def is_banned(user, event):
+    if user is None or not user.is_authenticated:
+        return False
+    from .models import Ban
+
+    return Ban.objects.filter(event=event, user=user).exists()
+
+
+@rule("congress.follow_event")
+def can_follow_event(user, event):
+    """Subscribe to the event's live topic (programme changes, announcements)."""
+    return can_view_event(user, event) and not is_banned(user, event)
+
+
+@rule("congress.watch_session")
+def can_watch_session(user, session):
+    """Subscribe to a session's live topic: anyone who may see the programme, unless banned."""
+    return can_follow_event(user, session.event)
+
+
+@rule("congress.take_part")
+def can_take_part(user, session):
+    """Chat, ask, vote and react: registered for the event and not banned."""
+    return is_registered(user, session.event) and not is_banned(user, session.event)
+
+
+@rule("congress.ban")
+def can_ban(user, event):
+    return is_organizer(user, event)
+
+
+@rule("congress.view_moderation_log")
+def can_view_moderation_log(user, event):
+    return is_organizer(user, event)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from treffpunkt.realtime import bus as realtime_bus
+from treffpunkt.realtime.events import emit
 from treffpunkt.access import require
 from treffpunkt.errors import DomainError
 
@@ -105,18 +105,14 @@ def _lock_event(event):
 
 
 def _programme_changed(event, *, action, session=None):
+    """Retag the exports and push ``programme.changed`` to ``event:<slug>`` (stored for resume)."""
     Event.objects.filter(pk=event.pk).update(programme_version=F("programme_version") + 1)
+    from .serializers import session_event_data
+
+    data = {"action": action}
     if session is not None:
-        from .serializers import session_event_data
-
-        def publish():
-            realtime_bus.publish(
-                f"event:{event.slug}",
-                "programme.changed",
-                {"action": action, "session": session_event_data(session)},
-            )
-
-        transaction.on_commit(publish)
+        data["session"] = session_event_data(session)
+    emit(f"event:{event.slug}", "programme.changed", data)
 
 
 def note_programme_change(event, *, session=None):
@@ -222,14 +218,8 @@ def set_session_state(session, *, user, state):
     with transaction.atomic():
         session.state = state
         session.save(update_fields=["state", "updated_at"])
-        _programme_changed(event=session.event, action="state", session=session)
-
-        def publish():
-            realtime_bus.publish(
-                f"session:{session.pk}", "session.state", {"session": session.pk, "state": state}
-            )
-
-        transaction.on_commit(publish)
+        _programme_changed(session.event, action="state", session=session)
+        emit(f"session:{session.pk}", "session.state", {"session": session.pk, "state": state})
     return session
 
 

@@ -22,7 +22,9 @@ def exception_handler(exc, context):
     if isinstance(exc, AccessDenied):
         request = context.get("request")
         if request is not None and not request.user.is_authenticated:
+            # A 401 names the scheme to use; DRF adds WWW-Authenticate only to its own exceptions.
             exc = exceptions.NotAuthenticated()
+            exc.auth_header = context["view"].get_authenticate_header(request)
         else:
             return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, NotFound):

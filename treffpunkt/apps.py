@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class TreffpunktConfig(AppConfig):
     name = "treffpunkt"
     verbose_name = "Treffpunkt"
+
+    def ready(self):
+        from .realtime import signals  # noqa: F401  (logout closes the user's sockets)

@@ -36,3 +36,21 @@ async def apublish(topic, type_, data, *, seq=None):
     await layer.group_send(
         group_name(topic), {"type": "hub.push", "topic": topic, "frame": frame(type_, topic, data, seq)}
     )
+
+
+def close_user_sockets(user_id, *, reason, **data):
+    """Close every socket of a user in every process (logout, ban), telling the client why."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    topic = f"user:{user_id}"
+    async_to_sync(layer.group_send)(
+        group_name(topic),
+        {
+            "type": "hub.push",
+            "topic": topic,
+            "control": "close",
+            "code": 4001,
+            "frame": frame("session.closed", topic, {"reason": reason, **data}),
+        },
+    )

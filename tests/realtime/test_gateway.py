@@ -1,0 +1,150 @@
+"""The gateway's envelope, handshake and refusals: every refusal is a reply, the socket stays open."""
+
+import json
+
+import pytest
+from django.test import override_settings
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+async def assert_still_open(client):
+    reply = await client.request("ping")
+    assert reply["ok"] is True
+    assert "time" in reply["data"]
+
+
+async def test_hello_names_the_token_user(connect, people):
+    client = await connect(people["anna"])
+    assert client.hello["data"]["user"]["username"] == "anna"
+    assert "chat.send" in client.hello["data"]["handlers"]
+
+
+async def test_anonymous_socket_is_accepted_without_user(connect, people):
+    client = await connect()
+    assert client.hello["data"]["user"] is None
+
+
+async def test_foreign_origin_is_refused_at_handshake(connect, people):
+    assert await connect(people["anna"], origin="https://evil.example.com", expect=False) is False
+
+
+@override_settings(ALLOWED_HOSTS=["*"])
+async def test_wildcard_allowed_hosts_still_refuses_foreign_origin(connect, people):
+    assert await connect(origin="https://evil.example.com", host="congress.example.org", expect=False) is False
+    client = await connect(origin="https://congress.example.org", host="congress.example.org")
+    assert client.hello["type"] == "hello"
+
+
+@override_settings(CSRF_TRUSTED_ORIGINS=["https://app.example.org"])
+async def test_trusted_origin_is_accepted(connect, people):
+    client = await connect(origin="https://app.example.org")
+    assert client.hello["type"] == "hello"
+
+
+async def test_unknown_token_is_refused(connect, people):
+    assert await connect(token="not-a-token", expect=False) is False
+
+
+async def test_malformed_json_gets_error_reply_and_socket_stays_open(connect, people):
+    client = await connect(people["anna"])
+    await client.send_raw("{not json")
+    reply = await client.receive()
+    assert reply == {"reply_to": None, "ok": False, "error": {"code": "bad_json", "message": reply["error"]["message"]}}
+    await assert_still_open(client)
+
+
+async def test_binary_frame_gets_error_reply(connect, people):
+    client = await connect(people["anna"])
+    await client.send_raw(bytes_=b"\x00\x01")
+    reply = await client.receive()
+    assert reply["error"]["code"] == "binary_not_supported"
+    await assert_still_open(client)
+
+
+async def test_envelope_without_id_or_with_bad_data(connect, people):
+    client = await connect(people["anna"])
+    await client.send_raw(json.dumps({"type": "ping"}))
+    assert (await client.receive())["error"]["code"] == "bad_envelope"
+    await client.send_raw(json.dumps({"id": 5, "type": "ping", "data": [1]}))
+    reply = await client.receive()
+    assert (reply["reply_to"], reply["error"]["code"]) == (5, "bad_envelope")
+    await client.send_raw(json.dumps([1, 2]))
+    assert (await client.receive())["error"]["code"] == "bad_envelope"
+    await assert_still_open(client)
+
+
+async def test_unknown_type_is_refused(connect, people):
+    client = await connect(people["anna"])
+    reply = await client.request("chat.shout", {"text": "hallo"})
+    assert reply["ok"] is False
+    assert reply["error"]["code"] == "unknown_type"
+    await assert_still_open(client)
+
+
+async def test_missing_and_wrong_fields_name_the_field(connect, people, live_session):
+    client = await connect(people["anna"])
+    reply = await client.request("chat.send", {"topic": f"session:{live_session.pk}"})
+    assert reply["error"]["code"] == "invalid"
+    assert sorted(reply["error"]["fields"]) == ["client_id", "text"]
+    reply = await client.request("subscribe", {"topic": f"session:{live_session.pk}", "since": "gestern"})
+    assert list(reply["error"]["fields"]) == ["since"]
+    await assert_still_open(client)
+
+
+async def test_too_long_frame_is_refused(connect, people):
+    client = await connect(people["anna"])
+    await client.send_raw(json.dumps({"id": 1, "type": "ping", "data": {"x": "a" * 20000}}))
+    assert (await client.receive())["error"]["code"] == "too_long"
+    await assert_still_open(client)
+
+
+async def test_flooding_socket_is_rate_limited_but_stays_open(connect, people):
+    client = await connect(people["anna"])
+    codes = []
+    for _ in range(40):
+        codes.append((await client.request("ping"))["ok"])
+    assert codes.count(False) >= 5
+    refused = [m for m in client.pushes if m.get("ok") is False]
+    assert refused == []
+
+
+async def test_unknown_topic_and_foreign_user_topic_are_refused(connect, people):
+    client = await connect(people["anna"])
+    assert (await client.request("subscribe", {"topic": "kantine:1"}))["error"]["code"] == "unknown_topic"
+    reply = await client.request("subscribe", {"topic": f"user:{people['ben'].pk}"})
+    assert reply["error"]["code"] == "forbidden"
+    reply = await client.request("subscribe", {"topic": "session:999999"})
+    assert reply["error"]["code"] == "not_found"
+    await assert_still_open(client)
+
+
+async def test_unsubscribe_when_not_subscribed_is_refused(connect, people, live_session):
+    client = await connect(people["anna"])
+    reply = await client.request("unsubscribe", {"topic": f"session:{live_session.pk}"})
+    assert reply["error"]["code"] == "not_subscribed"
+    await client.request("subscribe", {"topic": f"session:{live_session.pk}"})
+    reply = await client.request("unsubscribe", {"topic": f"session:{live_session.pk}"})
+    assert reply == {"reply_to": reply["reply_to"], "ok": True, "data": {"topic": f"session:{live_session.pk}"}}
+
+
+async def test_anonymous_may_watch_a_published_session_but_not_write(connect, people, live_session):
+    client = await connect()
+    topic = f"session:{live_session.pk}"
+    reply = await client.request("subscribe", {"topic": topic})
+    assert reply["ok"] is True
+    assert reply["data"]["snapshot"]["may_take_part"] is False
+    reply = await client.request("chat.send", {"topic": topic, "text": "Hallo", "client_id": "a1"})
+    assert reply["error"]["code"] == "login_required"
+
+
+async def test_unpublished_event_topics_are_hidden(connect, people, live_session, event):
+    from asgiref.sync import sync_to_async
+
+    event.is_published = False
+    await sync_to_async(event.save)()
+    anna = await connect(people["anna"])
+    assert (await anna.request("subscribe", {"topic": f"session:{live_session.pk}"}))["error"]["code"] == "not_found"
+    assert (await anna.request("subscribe", {"topic": f"event:{event.slug}"}))["error"]["code"] == "not_found"
+    orga = await connect(people["orga"])
+    assert (await orga.request("subscribe", {"topic": f"session:{live_session.pk}"}))["ok"] is True

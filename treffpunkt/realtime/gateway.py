@@ -1,0 +1,399 @@
+"""The gateway: one websocket per client at /ws/, a JSON envelope, typed handlers, topics.
+
+Requests  {"id": 7, "type": "chat.send", "data": {...}}
+Replies   {"reply_to": 7, "ok": true, "data": {...}}
+          {"reply_to": 7, "ok": false, "error": {"code": "chat.too_long", "message": "..."}}
+Pushes    {"type": "chat.message", "topic": "session:42", "seq": 1234, "data": {...}}
+
+Every refusal is an error reply; the socket stays open. See docs/realtime.md.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from urllib.parse import urlsplit
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http.request import split_domain_port, validate_host
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from ..errors import AccessDenied, DomainError, NotFound
+from . import events, presence, registry
+from .hub import Hub
+from .registry import RealtimeError
+
+logger = logging.getLogger(__name__)
+
+CLOSE_SLOW = 4008
+CLOSE_LOGGED_OUT = 4001
+CLOSE_FORBIDDEN_ORIGIN = 4003
+FLOOD_BURST = 30
+FLOOD_PER_SECOND = 10.0
+
+
+def _header(scope, name):
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def origin_allowed(scope):
+    """Same-origin (Origin's host equals the Host header, itself in ALLOWED_HOSTS) or trusted.
+
+    A wildcard in ALLOWED_HOSTS admits any Host, but never a foreign Origin: the Origin must still
+    match the Host the browser connected to, or be listed in CSRF_TRUSTED_ORIGINS.
+    """
+    origin = _header(scope, b"origin")
+    if origin is None:
+        return True
+    if origin in settings.CSRF_TRUSTED_ORIGINS:
+        return True
+    host = _header(scope, b"host")
+    if not host or urlsplit(origin).netloc.lower() != host.lower():
+        return False
+    domain, _port = split_domain_port(host)
+    return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
+
+
+@database_sync_to_async
+def _user_for_token(key):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user").filter(key=key).first()
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+async def authenticate(scope):
+    """The token in ``Authorization: Token …`` wins; else the session cookie, but only with an
+    Origin (a browser), so a cookie never authenticates a cross-site request without one."""
+    authorization = _header(scope, b"authorization")
+    if authorization:
+        scheme, _sep, key = authorization.partition(" ")
+        if scheme.lower() != "token" or not key.strip():
+            return None
+        return await _user_for_token(key.strip())
+    user = scope.get("user")
+    if user is not None and user.is_authenticated and _header(scope, b"origin") is not None:
+        return user
+    return AnonymousUser()
+
+
+class SubscribeSchema(serializers.Serializer):
+    topic = serializers.CharField(max_length=120)
+    since = serializers.IntegerField(min_value=0, required=False)
+
+
+class TopicSchema(serializers.Serializer):
+    topic = serializers.CharField(max_length=120)
+
+
+class Context:
+    """What a handler gets besides its data: the user, the socket and the hub."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.hub = connection.hub
+
+    @property
+    def user(self):
+        return self.connection.user
+
+    def require_subscribed(self, topic):
+        if topic not in self.connection.topics:
+            raise RealtimeError("not_subscribed", _("Subscribe to %(topic)s first.") % {"topic": topic})
+
+
+class TopicState:
+    __slots__ = ("pending",)
+
+    def __init__(self):
+        self.pending = []
+
+
+class Connection:
+    def __init__(self, scope, receive, send):
+        self.scope = scope
+        self._receive = receive
+        self._send = send
+        self.user = AnonymousUser()
+        self.topics = {}
+        self.hub = None
+        self.queue = asyncio.Queue(maxsize=settings.REALTIME["SEND_QUEUE"])
+        self.closing = None
+        self._allowance = float(FLOOD_BURST)
+        self._checked = time.monotonic()
+        self.context = Context(self)
+
+    @property
+    def viewer_key(self):
+        return self.user.pk if self.user.is_authenticated else id(self)
+
+    # -- delivery (called by the hub for every push) ------------------------------------------
+    def deliver(self, topic, text, seq):
+        state = self.topics.get(topic)
+        if state is not None and state.pending is not None:
+            state.pending.append((text, seq))
+            return
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:
+            # A laggard must not stall the others: drop it; the client resumes with `since`.
+            self.close_soon(CLOSE_SLOW)
+
+    def close_soon(self, code, text=None):
+        if self.closing is None:
+            self.closing = code
+            if text is not None:
+                try:
+                    self.queue.put_nowait(text)
+                except asyncio.QueueFull:
+                    pass
+            try:
+                self.queue.put_nowait(None)
+            except asyncio.QueueFull:
+                self._sender_task.cancel()
+                self._close_now_task = asyncio.ensure_future(self._close(code))
+
+    async def _close(self, code):
+        try:
+            await self._send({"type": "websocket.close", "code": code})
+        except Exception:  # noqa: BLE001, S110 (the socket may already be gone)
+            pass
+
+    async def _sender(self):
+        while True:
+            text = await self.queue.get()
+            if text is None:
+                await self._close(self.closing or 1000)
+                return
+            await self._send({"type": "websocket.send", "text": text})
+
+    async def _reply(self, payload):
+        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str)
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:
+            self.close_soon(CLOSE_SLOW)
+
+    async def reply_ok(self, request_id, data):
+        await self._reply({"reply_to": request_id, "ok": True, "data": data})
+
+    async def reply_error(self, request_id, code, message, fields=None):
+        error = {"code": code, "message": str(message)}
+        if fields:
+            error["fields"] = fields
+        await self._reply({"reply_to": request_id, "ok": False, "error": error})
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    async def serve(self):
+        message = await self._receive()
+        if message["type"] != "websocket.connect":
+            return
+        if not origin_allowed(self.scope):
+            await self._send({"type": "websocket.close", "code": CLOSE_FORBIDDEN_ORIGIN})
+            return
+        self.user = await authenticate(self.scope)
+        if self.user is None:
+            await self._send({"type": "websocket.close", "code": CLOSE_FORBIDDEN_ORIGIN})
+            return
+        await self._send({"type": "websocket.accept"})
+        self.hub = Hub.current()
+        self.context.hub = self.hub
+        self._sender_task = asyncio.create_task(self._sender())
+        try:
+            if self.user.is_authenticated:
+                self.topics[f"user:{self.user.pk}"] = TopicState()
+                self.topics[f"user:{self.user.pk}"].pending = None
+                await self.hub.join(f"user:{self.user.pk}", self)
+            await self._reply(
+                {
+                    "type": "hello",
+                    "data": {
+                        "user": _user_data(self.user),
+                        "server_time": timezone.now().isoformat(),
+                        "handlers": registry.handler_types(),
+                    },
+                }
+            )
+            while True:
+                message = await self._receive()
+                kind = message["type"]
+                if kind == "websocket.disconnect":
+                    break
+                if kind != "websocket.receive":
+                    continue
+                await self.handle(message)
+                if self.closing is not None and self._sender_task.done():
+                    break
+        finally:
+            for topic in tuple(self.topics):
+                await self.hub.leave(topic, self)
+            self.topics.clear()
+            self._sender_task.cancel()
+
+    # -- requests -----------------------------------------------------------------------------
+    def _flooding(self):
+        now = time.monotonic()
+        self._allowance = min(FLOOD_BURST, self._allowance + (now - self._checked) * FLOOD_PER_SECOND)
+        self._checked = now
+        if self._allowance < 1:
+            return True
+        self._allowance -= 1
+        return False
+
+    async def handle(self, message):
+        text = message.get("text")
+        if text is None:
+            await self.reply_error(None, "binary_not_supported", _("Send JSON text frames, not binary."))
+            return
+        if len(text) > settings.REALTIME["MAX_FRAME_BYTES"]:
+            await self.reply_error(None, "too_long", _("The message is too long."))
+            return
+        try:
+            request = json.loads(text)
+        except ValueError:
+            await self.reply_error(None, "bad_json", _("The message is not valid JSON."))
+            return
+        if not isinstance(request, dict):
+            await self.reply_error(None, "bad_envelope", _("Send an object with id, type and data."))
+            return
+        request_id = request.get("id")
+        type_ = request.get("type")
+        data = request.get("data", {})
+        if not isinstance(request_id, int | str) or isinstance(request_id, bool):
+            await self.reply_error(None, "bad_envelope", _("The request needs an id (number or text)."))
+            return
+        if not isinstance(type_, str) or not isinstance(data, dict):
+            await self.reply_error(request_id, "bad_envelope", _("The request needs a type and a data object."))
+            return
+        if self._flooding():
+            await self.reply_error(request_id, "rate_limited", _("Too many messages; please slow down."))
+            return
+        try:
+            result = await self.dispatch(type_, data, request_id)
+        except RealtimeError as error:
+            await self.reply_error(request_id, error.code, error.message, error.fields)
+        except DomainError as error:
+            await self.reply_error(
+                request_id, error.code, error.message, {error.field: [error.message]} if error.field else None
+            )
+        except AccessDenied as error:
+            await self.reply_error(request_id, error.code, error.message)
+        except NotFound as error:
+            await self.reply_error(request_id, error.code, error.message)
+        except Exception:
+            logger.exception("realtime handler %s failed", type_)
+            await self.reply_error(request_id, "internal", _("Something went wrong on our side."))
+        else:
+            if result is not _ALREADY_REPLIED:
+                await self.reply_ok(request_id, result if result is not None else {})
+
+    async def dispatch(self, type_, data, request_id):
+        if type_ == "ping":
+            return {"time": timezone.now().isoformat()}
+        if type_ == "subscribe":
+            return await self.subscribe(_validate(SubscribeSchema, data), request_id)
+        if type_ == "unsubscribe":
+            topic = _validate(TopicSchema, data)["topic"]
+            if topic not in self.topics or topic.startswith("user:"):
+                raise RealtimeError("not_subscribed", _("You are not subscribed to %(topic)s.") % {"topic": topic})
+            del self.topics[topic]
+            await self.hub.leave(topic, self)
+            return {"topic": topic}
+        handler = registry.get_handler(type_)
+        if handler is None:
+            raise RealtimeError("unknown_type", _("Unknown message type %(type)s.") % {"type": type_})
+        if handler.requires_login and not self.user.is_authenticated:
+            raise RealtimeError("login_required", _("Please log in first."))
+        validated = _validate(handler.schema, data) if handler.schema is not None else data
+        return await handler.function(self.context, validated)
+
+    async def subscribe(self, data, request_id):
+        topic = data["topic"]
+        since = data.get("since")
+        kind, _sep, key = topic.partition(":")
+        opener = registry.get_topic_kind(kind)
+        if opener is None or not key:
+            raise RealtimeError("unknown_topic", _("Unknown topic %(topic)s.") % {"topic": topic})
+        if kind == "user" and (not self.user.is_authenticated or key != str(self.user.pk)):
+            raise RealtimeError("forbidden", _("You may not subscribe to %(topic)s.") % {"topic": topic})
+        state = self.topics.get(topic)
+        fresh = state is None
+        if fresh:
+            state = self.topics[topic] = TopicState()
+        else:
+            state.pending = []
+        # Join first and buffer, then read: nothing committed in between can be missed.
+        await self.hub.join(topic, self)
+        try:
+            subscription = await opener(self.context, key)
+            seq, missed, truncated = await _read_log(topic, since)
+        except BaseException:
+            if fresh:
+                self.topics.pop(topic, None)
+                await self.hub.leave(topic, self)
+            else:
+                state.pending = None
+            raise
+        if subscription.counts_presence:
+            self.hub.presence_topics[topic] = True
+            subscription.snapshot["viewers"] = max(
+                await presence.store().total(topic), self.hub.viewers(topic)
+            )
+        await self.reply_ok(
+            request_id,
+            {"topic": topic, "seq": seq, "snapshot": subscription.snapshot, "missed": missed, "reset": truncated},
+        )
+        pending, state.pending = state.pending, None
+        for text, pushed_seq in pending:
+            if pushed_seq is None or pushed_seq > seq:
+                self.deliver(topic, text, pushed_seq)
+        return _ALREADY_REPLIED
+
+
+_ALREADY_REPLIED = object()
+
+
+@database_sync_to_async
+def _read_log(topic, since):
+    seq = events.latest_seq(topic)
+    if since is None:
+        return seq, [], False
+    missed, truncated = events.replay(topic, since)
+    if missed:
+        seq = max(seq, missed[-1]["seq"])
+    return seq, missed, truncated
+
+
+def _validate(schema, data):
+    parsed = schema(data=data)
+    if not parsed.is_valid():
+        fields = {name: [str(message) for message in messages] for name, messages in parsed.errors.items()}
+        first = next(iter(fields.items()))
+        raise RealtimeError("invalid", f"{first[0]}: {first[1][0]}", fields=fields)
+    return parsed.validated_data
+
+
+def _user_data(user):
+    if not user.is_authenticated:
+        return None
+    return {"id": user.pk, "username": user.get_username(), "name": user.get_full_name() or user.get_username()}
+
+
+class Gateway:
+    """A plain ASGI application (no per-socket channel-layer consumer)."""
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            raise ValueError("the gateway serves websockets only")
+        await Connection(scope, receive, send).serve()
+
+

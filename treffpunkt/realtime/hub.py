@@ -1,0 +1,151 @@
+"""The process-local hub: one channel-layer subscription per topic per process.
+
+Pushes arrive once per process from the channel layer (Redis pub/sub in production) as a frame that
+was serialised once by the publisher; the hub hands that same string to each local socket's bounded
+send queue. No per-socket dispatch, no database work on the delivery path.
+
+Once a second the hub also reports its viewers per topic to the presence store and pushes changed
+totals to its own sockets, and runs the coalesced jobs (reaction bursts, poll results) that handlers
+queued with :meth:`Hub.once_per_second`.
+"""
+
+import asyncio
+import logging
+import os
+import uuid
+import weakref
+
+from channels.layers import get_channel_layer
+
+from . import presence
+from .bus import frame as build_frame
+from .bus import group_name
+
+logger = logging.getLogger(__name__)
+
+PROCESS_ID = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+TICK_SECONDS = 1.0
+
+_hubs = weakref.WeakKeyDictionary()
+
+
+class Hub:
+    @classmethod
+    def current(cls):
+        loop = asyncio.get_running_loop()
+        hub = _hubs.get(loop)
+        if hub is None:
+            hub = _hubs[loop] = cls()
+        return hub
+
+    def __init__(self):
+        self.layer = get_channel_layer()
+        self.channel = None
+        self.members = {}
+        self.presence_topics = {}
+        self._pushed_totals = {}
+        self._reported = {}
+        self._jobs = {}
+        self.reaction_counts = {}
+        self._lock = asyncio.Lock()
+        self._tasks = []
+
+    async def _start(self):
+        if self.channel is None:
+            self.channel = await self.layer.new_channel("hub.")
+            self._tasks = [asyncio.create_task(self._receive()), asyncio.create_task(self._tick())]
+
+    async def join(self, topic, connection, *, counts_presence=False):
+        members = self.members.get(topic)
+        if members is None:
+            async with self._lock:
+                await self._start()
+                members = self.members.get(topic)
+                if members is None:
+                    await self.layer.group_add(group_name(topic), self.channel)
+                    members = self.members[topic] = set()
+        members.add(connection)
+        if counts_presence:
+            self.presence_topics[topic] = True
+
+    async def leave(self, topic, connection):
+        members = self.members.get(topic)
+        if members is None:
+            return
+        members.discard(connection)
+        if members:
+            return
+        async with self._lock:
+            if self.members.get(topic) is members and not members:
+                del self.members[topic]
+                await self.layer.group_discard(group_name(topic), self.channel)
+
+    def local_push(self, topic, type_, data):
+        """Push to this process's sockets on ``topic`` only (presence is computed per process)."""
+        text = build_frame(type_, topic, data)
+        for connection in tuple(self.members.get(topic, ())):
+            connection.deliver(topic, text, None)
+
+    def once_per_second(self, key, job):
+        """Run ``job()`` (a coroutine function) at the next tick; repeated calls coalesce by key."""
+        self._jobs[key] = job
+
+    def viewers(self, topic):
+        return len({c.viewer_key for c in self.members.get(topic, ())})
+
+    async def _receive(self):
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("hub: channel layer receive failed; retrying")
+                await asyncio.sleep(0.5)
+                continue
+            topic = message.get("topic")
+            members = self.members.get(topic)
+            if not members:
+                continue
+            if message.get("control") == "close":
+                for connection in tuple(members):
+                    connection.close_soon(message.get("code", 4001), message.get("frame"))
+                continue
+            text = message["frame"]
+            seq = message.get("seq")
+            for connection in tuple(members):
+                connection.deliver(topic, text, seq)
+
+    async def _tick(self):
+        store = presence.store()
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            try:
+                await self._tick_presence(store)
+                jobs, self._jobs = self._jobs, {}
+                for job in jobs.values():
+                    await job()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("hub: tick failed")
+
+    async def _tick_presence(self, store):
+        for topic in tuple(self.presence_topics):
+            count = self.viewers(topic)
+            previous = self._reported.get(topic)
+            # Re-report unchanged counts now and then, so the report does not expire.
+            if previous is None or previous[0] != count or previous[1] >= 5:
+                await store.report(topic, PROCESS_ID, count)
+                self._reported[topic] = (count, 0)
+            else:
+                self._reported[topic] = (count, previous[1] + 1)
+            if count == 0:
+                self.presence_topics.pop(topic, None)
+                self._reported.pop(topic, None)
+                self._pushed_totals.pop(topic, None)
+                continue
+            total = await store.total(topic)
+            if self._pushed_totals.get(topic) != total:
+                self._pushed_totals[topic] = total
+                self.local_push(topic, "presence", {"viewers": total})
