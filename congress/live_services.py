@@ -5,7 +5,6 @@ topic's log (``emit``), which publishes it after commit. Refusals raise :class:`
 ``code`` the gateway returns as the error code.
 """
 
-import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -114,13 +113,15 @@ def _check_may_write(user, session):
 
 
 def _check_rate(user, kind):
+    """At most ``limit`` writes per ``window`` seconds per user, counted in the shared cache."""
     limit, window = settings.REALTIME["CHAT_RATE"]
-    key = f"rate:{kind}:{user.pk}:{int(time.time() // window)}"
-    cache.add(key, 0, window * 2)
+    key = f"rate:{kind}:{user.pk}"
+    # The window opens with the first write and the key expires with it.
+    cache.add(key, 0, window)
     try:
         count = cache.incr(key)
     except ValueError:
-        cache.set(key, 1, window * 2)
+        cache.add(key, 1, window)
         count = 1
     if count > limit:
         raise LiveError(

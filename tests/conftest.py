@@ -68,3 +68,24 @@ def as_user(api):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connection_pools(django_db_setup, django_db_blocker):
+    """Return pooled PostgreSQL connections before the test database is dropped."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor == "postgresql":
+                # Connections checked out by executor threads of async tests are not returned
+                # to the pool before the session ends; end them so the database can be dropped.
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+            connection.close()
+            if hasattr(connection, "close_pool"):
+                connection.close_pool()
