@@ -1,0 +1,71 @@
+// Treffpunkt web client. Progressive enhancement only: every page works without this script.
+"use strict";
+
+// Day tabs: without JS the days are anchored sections one below the other; with JS they become
+// an ARIA tab list that shows one day at a time (arrow keys, Home/End, and the URL hash).
+function enhanceTabs(container) {
+  const tabs = Array.from(container.querySelectorAll("[data-tab]"));
+  const panels = tabs.map((tab) => document.getElementById(tab.hash.slice(1)));
+  if (tabs.length === 0 || panels.includes(null)) {
+    return;
+  }
+  container.querySelector(".tab-list").setAttribute("role", "tablist");
+  tabs.forEach((tab, index) => {
+    tab.parentElement.setAttribute("role", "presentation");
+    tab.setAttribute("role", "tab");
+    tab.setAttribute("aria-controls", panels[index].id);
+    panels[index].setAttribute("role", "tabpanel");
+    panels[index].setAttribute("aria-labelledby", tab.id);
+    panels[index].tabIndex = 0;
+  });
+
+  function select(index, { focus = false, updateHash = false } = {}) {
+    tabs.forEach((tab, position) => {
+      const selected = position === index;
+      tab.setAttribute("aria-selected", String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+      panels[position].hidden = !selected;
+    });
+    if (focus) {
+      tabs[index].focus();
+    }
+    if (updateHash) {
+      history.replaceState(null, "", tabs[index].hash);
+    }
+  }
+
+  tabs.forEach((tab, index) => {
+    tab.addEventListener("click", (event) => {
+      event.preventDefault();
+      select(index, { updateHash: true });
+    });
+    tab.addEventListener("keydown", (event) => {
+      const last = tabs.length - 1;
+      const target = {
+        ArrowRight: index === last ? 0 : index + 1,
+        ArrowLeft: index === 0 ? last : index - 1,
+        Home: 0,
+        End: last,
+      }[event.key];
+      if (target !== undefined) {
+        event.preventDefault();
+        select(target, { focus: true, updateHash: true });
+      }
+    });
+  });
+
+  const fromHash = tabs.findIndex((tab) => tab.hash === window.location.hash);
+  const initial = tabs.findIndex((tab) => tab.hasAttribute("data-initial"));
+  select(fromHash >= 0 ? fromHash : Math.max(initial, 0));
+  container.classList.add("is-enhanced");
+}
+
+// Selecting the whole calendar address on focus makes it easy to copy.
+function enhanceSubscribeField(input) {
+  input.addEventListener("focus", () => input.select());
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-tabs]").forEach(enhanceTabs);
+  document.querySelectorAll(".subscribe__url").forEach(enhanceSubscribeField);
+});

@@ -1,0 +1,237 @@
+"""The server-rendered web client: programme, session pages, personal agenda and the expo list.
+
+Views stay thin: they resolve the event through ``congress.selectors``, read through selectors and
+change state only through ``congress.services``.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from congress import selectors, services
+from congress.models import Registration, Room
+from expo.models import Exhibitor
+from treffpunkt.errors import AccessDenied
+
+# A track colour ends up in a style attribute, so only plain hex colours pass.
+HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+DEFAULT_COLOUR = "#005ea8"
+
+
+@dataclass
+class Entry:
+    """One session as the programme shows it."""
+
+    session: object
+    colour: str
+    is_favourite: bool
+
+
+@dataclass
+class RoomColumn:
+    room: Room | None
+    entries: list = field(default_factory=list)
+
+
+@dataclass
+class Day:
+    date: date
+    columns: list = field(default_factory=list)
+
+    @property
+    def slug(self):
+        return f"day-{self.date.isoformat()}"
+
+    @property
+    def session_count(self):
+        return sum(len(column.entries) for column in self.columns)
+
+
+def _event_or_404(request, slug):
+    event = selectors.visible_event(request.user, slug)
+    if event is None:
+        raise Http404
+    return event
+
+
+def _colour_of(session):
+    if session.track is not None and HEX_COLOUR.match(session.track.color):
+        return session.track.color
+    return DEFAULT_COLOUR
+
+
+def _favourite_ids(user, event):
+    if not user.is_authenticated:
+        return set()
+    return set(
+        selectors.agenda_for(user, event).prefetch_related(None).values_list("pk", flat=True)
+    )
+
+
+def _programme_days(event, sessions, favourite_ids):
+    """Every day of the event, its sessions in one column per room (rooms in their order)."""
+    days = {day: {} for day in event.days}
+    for session in sessions:
+        day = timezone.localtime(session.start, event.tz).date()
+        columns = days.setdefault(day, {})
+        column = columns.setdefault(session.room_id, RoomColumn(room=session.room))
+        column.entries.append(
+            Entry(
+                session=session,
+                colour=_colour_of(session),
+                is_favourite=session.pk in favourite_ids,
+            )
+        )
+
+    def room_order(column):
+        if column.room is None:
+            return (1, 0, 0)
+        return (0, column.room.position, column.room.pk)
+
+    return [
+        Day(date=day, columns=sorted(columns.values(), key=room_order))
+        for day, columns in sorted(days.items())
+    ]
+
+
+def _initial_day(event, days):
+    """Today while the event runs, else its first day."""
+    today = timezone.localtime(timezone.now(), event.tz).date()
+    for day in days:
+        if day.date == today:
+            return day
+    return days[0] if days else None
+
+
+def _registration_for(user, event):
+    # congress.selectors has no reader for the registration itself yet (only role_for).
+    return Registration.objects.filter(event=event, user=user).first()
+
+
+def _published_exhibitors(event):
+    # expo has no selectors module yet; the expo engineer may move this there.
+    return (
+        Exhibitor.objects.filter(event=event, status=Exhibitor.Status.PUBLISHED)
+        .prefetch_related("categories")
+        .order_by("name")
+    )
+
+
+def _agenda_ics_url(request, registration):
+    if registration is None:
+        return None
+    try:
+        path = reverse("agenda-ics", kwargs={"token": registration.agenda_token})
+    except NoReverseMatch:
+        return None
+    return request.build_absolute_uri(path)
+
+
+@require_GET
+def home(request):
+    events = list(selectors.events_for(request.user))
+    if len(events) == 1:
+        return redirect("web:programme", slug=events[0].slug)
+    return render(request, "web/home.html", {"events": events})
+
+
+@require_GET
+def programme(request, slug):
+    event = _event_or_404(request, slug)
+    sessions = selectors.sessions_for(event)
+    days = _programme_days(event, sessions, _favourite_ids(request.user, event))
+    return render(
+        request,
+        "web/programme.html",
+        {"event": event, "days": days, "initial_day": _initial_day(event, days)},
+    )
+
+
+@require_GET
+def session_detail(request, slug, pk):
+    event = _event_or_404(request, slug)
+    session = get_object_or_404(selectors.sessions_for(event), pk=pk)
+    return render(
+        request,
+        "web/session_detail.html",
+        {
+            "event": event,
+            "session": session,
+            "colour": _colour_of(session),
+            "is_favourite": session.pk in _favourite_ids(request.user, event),
+        },
+    )
+
+
+@login_required
+@require_POST
+def favourite(request, slug, pk):
+    """Add (``action=add``) or remove (``action=remove``) a session from the user's agenda."""
+    event = _event_or_404(request, slug)
+    session = get_object_or_404(selectors.sessions_for(event).prefetch_related(None), pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "add":
+            services.add_favourite(user=request.user, session=session)
+            messages.success(
+                request, _("“%(title)s” is now in your programme.") % {"title": session.title}
+            )
+        elif action == "remove":
+            services.remove_favourite(user=request.user, session=session)
+            messages.success(
+                request,
+                _("“%(title)s” was removed from your programme.") % {"title": session.title},
+            )
+        else:
+            return redirect("web:session", slug=event.slug, pk=session.pk)
+    except AccessDenied as error:
+        raise PermissionDenied(error.message) from error
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("web:session", slug=event.slug, pk=session.pk)
+
+
+def _agenda_days(event, sessions):
+    """The days with saved sessions, each with its sessions in time order."""
+    days = {}
+    for session in sessions:
+        day = timezone.localtime(session.start, event.tz).date()
+        days.setdefault(day, []).append(
+            Entry(session=session, colour=_colour_of(session), is_favourite=True)
+        )
+    return sorted(days.items())
+
+
+@login_required
+@require_GET
+def agenda(request, slug):
+    event = _event_or_404(request, slug)
+    days = _agenda_days(event, selectors.agenda_for(request.user, event))
+    registration = _registration_for(request.user, event)
+    return render(
+        request,
+        "web/agenda.html",
+        {"event": event, "days": days, "ics_url": _agenda_ics_url(request, registration)},
+    )
+
+
+@require_GET
+def expo(request, slug):
+    event = _event_or_404(request, slug)
+    return render(
+        request, "web/expo.html", {"event": event, "exhibitors": _published_exhibitors(event)}
+    )
