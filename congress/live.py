@@ -124,7 +124,9 @@ async def send_chat(ctx, data):
     topic = data["topic"]
     ctx.require_subscribed(topic)
     if not topic.startswith("session:"):
-        raise RealtimeError("unknown_topic", _("Chat is not available on %(topic)s.") % {"topic": topic})
+        raise RealtimeError(
+            "unknown_topic", _("Chat is not available on %(topic)s.") % {"topic": topic}
+        )
 
     @database_sync_to_async
     def send():
@@ -141,7 +143,9 @@ async def send_chat(ctx, data):
 async def delete_chat(ctx, data):
     @database_sync_to_async
     def delete():
-        message = ChatMessage.objects.select_related("session__event").filter(pk=data["message"]).first()
+        message = (
+            ChatMessage.objects.select_related("session__event").filter(pk=data["message"]).first()
+        )
         if message is None or message.is_deleted:
             raise NotFound(_("No such message."))
         live_services.delete_chat_message(user=ctx.user, message=message)
@@ -164,7 +168,9 @@ class QuestionSchema(serializers.Serializer):
 
 
 def _load_question(question_id, user):
-    question = Question.objects.select_related("session__event", "user").filter(pk=question_id).first()
+    question = (
+        Question.objects.select_related("session__event", "user").filter(pk=question_id).first()
+    )
     if question is None:
         raise NotFound(_("No such question."))
     if question.state == Question.State.HIDDEN and not allowed(
@@ -223,7 +229,9 @@ handler("question.hide", schema=QuestionSchema)(_question_state_handler(Question
 class PollCreateSchema(serializers.Serializer):
     topic = serializers.CharField(max_length=120)
     question = serializers.CharField(max_length=300)
-    options = serializers.ListField(child=serializers.CharField(max_length=200), min_length=2, max_length=10)
+    options = serializers.ListField(
+        child=serializers.CharField(max_length=200), min_length=2, max_length=10
+    )
 
 
 class PollSchema(serializers.Serializer):
@@ -236,7 +244,12 @@ class PollVoteSchema(serializers.Serializer):
 
 
 def _load_poll(poll_id):
-    poll = Poll.objects.select_related("session__event").prefetch_related("options").filter(pk=poll_id).first()
+    poll = (
+        Poll.objects.select_related("session__event")
+        .prefetch_related("options")
+        .filter(pk=poll_id)
+        .first()
+    )
     if poll is None:
         raise NotFound(_("No such poll."))
     return poll
@@ -261,7 +274,9 @@ def _poll_state_handler(state):
     async def run(ctx, data):
         @database_sync_to_async
         def change():
-            poll = live_services.set_poll_state(user=ctx.user, poll=_load_poll(data["poll"]), state=state)
+            poll = live_services.set_poll_state(
+                user=ctx.user, poll=_load_poll(data["poll"]), state=state
+            )
             return {"poll": poll_data(poll)}
 
         return await change()
@@ -349,7 +364,10 @@ async def mute(ctx, data):
     def run():
         session = _load_session(_session_id(data["topic"]))
         live_services.mute_user(
-            user=ctx.user, session=session, target=_load_user(data["user"]), minutes=data.get("minutes")
+            user=ctx.user,
+            session=session,
+            target=_load_user(data["user"]),
+            minutes=data.get("minutes"),
         )
         return {"user": data["user"], "session": session.pk}
 
@@ -375,7 +393,10 @@ async def ban(ctx, data):
         if event is None:
             raise NotFound(_("No such event."))
         live_services.ban_user(
-            user=ctx.user, event=event, target=_load_user(data["user"]), reason=data.get("reason", "")
+            user=ctx.user,
+            event=event,
+            target=_load_user(data["user"]),
+            reason=data.get("reason", ""),
         )
         return {"user": data["user"], "event": event.slug}
 

@@ -104,7 +104,12 @@ def poll_counts(poll):
 
 
 def _check_may_write(user, session):
-    require(user, "congress.take_part", session, message=_("Please register for the event to take part."))
+    require(
+        user,
+        "congress.take_part",
+        session,
+        message=_("Please register for the event to take part."),
+    )
     if is_banned(user, session.event):
         raise LiveError(_("You have been excluded from this event."), code="banned")
     mute = Mute.objects.filter(session=session, user=user).first()
@@ -181,8 +186,14 @@ def delete_chat_message(*, user, message):
         message.save(update_fields=["is_deleted"])
         emit(session_topic(session), "chat.deleted", {"id": message.pk})
         if message.user_id != user.pk:
-            _log(session.event, user, "chat.delete", session=session, target=message.user,
-                 detail={"message": message.pk, "text": message.text})
+            _log(
+                session.event,
+                user,
+                "chat.delete",
+                session=session,
+                target=message.user,
+                detail={"message": message.pk, "text": message.text},
+            )
     return message
 
 
@@ -196,7 +207,9 @@ def ask_question(*, user, session, text, client_id):
         raise LiveError(_("This session has been cancelled."), code="session.cancelled")
     _check_rate(user, "question")
     with transaction.atomic():
-        question = Question.objects.create(session=session, user=user, text=text, client_id=client_id)
+        question = Question.objects.create(
+            session=session, user=user, text=text, client_id=client_id
+        )
         emit(session_topic(session), "question.new", question_data(question))
     return question, True
 
@@ -214,7 +227,9 @@ def upvote_question(*, user, question):
             question.refresh_from_db(fields=["votes"])
             emit(session_topic(session), "question.updated", question_data(question))
     except IntegrityError:
-        raise LiveError(_("You have already voted for this question."), code="already_voted") from None
+        raise LiveError(
+            _("You have already voted for this question."), code="already_voted"
+        ) from None
     return question
 
 
@@ -227,8 +242,14 @@ def set_question_state(*, user, question, state):
         question.save(update_fields=["state"])
         emit(session_topic(session), "question.updated", question_data(question))
         if state == Question.State.HIDDEN:
-            _log(session.event, user, "question.hide", session=session, target=question.user,
-                 detail={"question": question.pk, "text": question.text})
+            _log(
+                session.event,
+                user,
+                "question.hide",
+                session=session,
+                target=question.user,
+                detail={"question": question.pk, "text": question.text},
+            )
     return question
 
 
@@ -291,8 +312,14 @@ def mute_user(*, user, session, target, minutes=None):
         Mute.objects.update_or_create(
             session=session, user=target, defaults={"until": until, "created_by": user}
         )
-        _log(session.event, user, "mute", session=session, target=target,
-             detail={"until": until.isoformat() if until else None})
+        _log(
+            session.event,
+            user,
+            "mute",
+            session=session,
+            target=target,
+            detail={"until": until.isoformat() if until else None},
+        )
     transaction.on_commit(
         lambda: bus.publish(
             f"user:{target.pk}",
@@ -334,6 +361,10 @@ def unban_user(*, user, event, target):
 
 def _log(event, actor, action, *, session=None, target=None, detail=None):
     ModerationLog.objects.create(
-        event=event, actor=actor, action=action, session=session, target_user=target,
+        event=event,
+        actor=actor,
+        action=action,
+        session=session,
+        target_user=target,
         detail=detail or {},
     )

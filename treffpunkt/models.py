@@ -11,6 +11,9 @@ class TopicCounter(models.Model):
     topic = models.CharField(max_length=120, primary_key=True)
     value = models.PositiveBigIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.topic}: {self.value}"
+
 
 class TopicEvent(models.Model):
     topic = models.CharField(max_length=120)

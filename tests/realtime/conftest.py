@@ -32,7 +32,9 @@ class Client:
     async def request(self, type_, data=None, timeout=3):
         self.next_id += 1
         request_id = self.next_id
-        await self.ws.send_to(text_data=json.dumps({"id": request_id, "type": type_, "data": data or {}}))
+        await self.ws.send_to(
+            text_data=json.dumps({"id": request_id, "type": type_, "data": data or {}})
+        )
         return await self.reply_to(request_id, timeout=timeout)
 
     async def reply_to(self, request_id, timeout=3):
@@ -63,7 +65,9 @@ class Client:
 def connect():
     opened = []
 
-    async def open_socket(user=None, *, token=None, origin="http://testserver", host="testserver", expect=True):
+    async def open_socket(
+        user=None, *, token=None, origin="http://testserver", host="testserver", expect=True
+    ):
         headers = [(b"host", host.encode())]
         if origin is not None:
             headers.append((b"origin", origin.encode()))

@@ -31,7 +31,10 @@ async def test_foreign_origin_is_refused_at_handshake(connect, people):
 
 @override_settings(ALLOWED_HOSTS=["*"])
 async def test_wildcard_allowed_hosts_still_refuses_foreign_origin(connect, people):
-    assert await connect(origin="https://evil.example.com", host="congress.example.org", expect=False) is False
+    assert (
+        await connect(origin="https://evil.example.com", host="congress.example.org", expect=False)
+        is False
+    )
     client = await connect(origin="https://congress.example.org", host="congress.example.org")
     assert client.hello["type"] == "hello"
 
@@ -50,7 +53,11 @@ async def test_malformed_json_gets_error_reply_and_socket_stays_open(connect, pe
     client = await connect(people["anna"])
     await client.send_raw("{not json")
     reply = await client.receive()
-    assert reply == {"reply_to": None, "ok": False, "error": {"code": "bad_json", "message": reply["error"]["message"]}}
+    assert reply == {
+        "reply_to": None,
+        "ok": False,
+        "error": {"code": "bad_json", "message": reply["error"]["message"]},
+    }
     await assert_still_open(client)
 
 
@@ -87,7 +94,9 @@ async def test_missing_and_wrong_fields_name_the_field(connect, people, live_ses
     reply = await client.request("chat.send", {"topic": f"session:{live_session.pk}"})
     assert reply["error"]["code"] == "invalid"
     assert sorted(reply["error"]["fields"]) == ["client_id", "text"]
-    reply = await client.request("subscribe", {"topic": f"session:{live_session.pk}", "since": "gestern"})
+    reply = await client.request(
+        "subscribe", {"topic": f"session:{live_session.pk}", "since": "gestern"}
+    )
     assert list(reply["error"]["fields"]) == ["since"]
     await assert_still_open(client)
 
@@ -111,7 +120,9 @@ async def test_flooding_socket_is_rate_limited_but_stays_open(connect, people):
 
 async def test_unknown_topic_and_foreign_user_topic_are_refused(connect, people):
     client = await connect(people["anna"])
-    assert (await client.request("subscribe", {"topic": "kantine:1"}))["error"]["code"] == "unknown_topic"
+    assert (await client.request("subscribe", {"topic": "kantine:1"}))["error"][
+        "code"
+    ] == "unknown_topic"
     reply = await client.request("subscribe", {"topic": f"user:{people['ben'].pk}"})
     assert reply["error"]["code"] == "forbidden"
     reply = await client.request("subscribe", {"topic": "session:999999"})
@@ -125,7 +136,11 @@ async def test_unsubscribe_when_not_subscribed_is_refused(connect, people, live_
     assert reply["error"]["code"] == "not_subscribed"
     await client.request("subscribe", {"topic": f"session:{live_session.pk}"})
     reply = await client.request("unsubscribe", {"topic": f"session:{live_session.pk}"})
-    assert reply == {"reply_to": reply["reply_to"], "ok": True, "data": {"topic": f"session:{live_session.pk}"}}
+    assert reply == {
+        "reply_to": reply["reply_to"],
+        "ok": True,
+        "data": {"topic": f"session:{live_session.pk}"},
+    }
 
 
 async def test_anonymous_may_watch_a_published_session_but_not_write(connect, people, live_session):
@@ -144,7 +159,11 @@ async def test_unpublished_event_topics_are_hidden(connect, people, live_session
     event.is_published = False
     await sync_to_async(event.save)()
     anna = await connect(people["anna"])
-    assert (await anna.request("subscribe", {"topic": f"session:{live_session.pk}"}))["error"]["code"] == "not_found"
-    assert (await anna.request("subscribe", {"topic": f"event:{event.slug}"}))["error"]["code"] == "not_found"
+    assert (await anna.request("subscribe", {"topic": f"session:{live_session.pk}"}))["error"][
+        "code"
+    ] == "not_found"
+    assert (await anna.request("subscribe", {"topic": f"event:{event.slug}"}))["error"][
+        "code"
+    ] == "not_found"
     orga = await connect(people["orga"])
     assert (await orga.request("subscribe", {"topic": f"session:{live_session.pk}"}))["ok"] is True

@@ -28,7 +28,9 @@ async def subscribed(connect, user, session, **extra):
 async def test_chat_message_reaches_other_subscriber_once(connect, people, live_session):
     anna = await subscribed(connect, people["anna"], live_session)
     ben = await subscribed(connect, people["ben"], live_session)
-    reply = await anna.request("chat.send", {"topic": topic_of(live_session), "text": "Guten Morgen!", "client_id": "c-1"})
+    reply = await anna.request(
+        "chat.send", {"topic": topic_of(live_session), "text": "Guten Morgen!", "client_id": "c-1"}
+    )
     assert reply["ok"] is True
     assert reply["data"]["message"]["text"] == "Guten Morgen!"
     push = await ben.push("chat.message")
@@ -36,7 +38,9 @@ async def test_chat_message_reaches_other_subscriber_once(connect, people, live_
     assert push["seq"] == reply["data"]["seq"]
     assert push["data"]["user"]["name"] == "Anna Schneider"
     # A resend with the same client id (after a reconnect) is stored and pushed once.
-    again = await anna.request("chat.send", {"topic": topic_of(live_session), "text": "Guten Morgen!", "client_id": "c-1"})
+    again = await anna.request(
+        "chat.send", {"topic": topic_of(live_session), "text": "Guten Morgen!", "client_id": "c-1"}
+    )
     assert again["data"]["duplicate"] is True
     assert again["data"]["message"]["id"] == reply["data"]["message"]["id"]
     assert await ben.nothing_more() is True
@@ -50,9 +54,16 @@ async def test_subscribe_snapshot_has_last_50_messages(connect, people, live_ses
     def write_many():
         from congress.live_services import send_chat_message
 
-        with override_settings(REALTIME={**__import__("django.conf").conf.settings.REALTIME, "CHAT_RATE": (100, 5)}):
+        with override_settings(
+            REALTIME={**__import__("django.conf").conf.settings.REALTIME, "CHAT_RATE": (100, 5)}
+        ):
             for number in range(55):
-                send_chat_message(user=people["anna"], session=live_session, text=f"Nachricht {number}", client_id=f"m{number}")
+                send_chat_message(
+                    user=people["anna"],
+                    session=live_session,
+                    text=f"Nachricht {number}",
+                    client_id=f"m{number}",
+                )
 
     await write_many()
     ben = await subscribed(connect, people["ben"], live_session)
@@ -62,7 +73,9 @@ async def test_subscribe_snapshot_has_last_50_messages(connect, people, live_ses
     await anna.close()
 
 
-async def test_resume_with_since_replays_each_missed_message_once_in_order(connect, people, live_session):
+async def test_resume_with_since_replays_each_missed_message_once_in_order(
+    connect, people, live_session
+):
     topic = topic_of(live_session)
     ben = await subscribed(connect, people["ben"], live_session)
     anna = await subscribed(connect, people["anna"], live_session)
@@ -74,7 +87,11 @@ async def test_resume_with_since_replays_each_missed_message_once_in_order(conne
         await anna.request("chat.send", {"topic": topic, "text": text, "client_id": str(number)})
     ben = await subscribed(connect, people["ben"], live_session, since=last_seen)
     missed = ben.snapshot["missed"]
-    assert [(m["type"], m["data"]["text"]) for m in missed] == [("chat.message", "zwei"), ("chat.message", "drei"), ("chat.message", "vier")]
+    assert [(m["type"], m["data"]["text"]) for m in missed] == [
+        ("chat.message", "zwei"),
+        ("chat.message", "drei"),
+        ("chat.message", "vier"),
+    ]
     assert [m["seq"] for m in missed] == [last_seen + 1, last_seen + 2, last_seen + 3]
     assert ben.snapshot["seq"] == last_seen + 3
     await anna.request("chat.send", {"topic": topic, "text": "fünf", "client_id": "5"})
@@ -89,13 +106,22 @@ async def test_chat_refusals(connect, people, live_session, settings):
     reply = await anna.request("chat.send", {"topic": topic, "text": "Hallo", "client_id": "x"})
     assert reply["error"]["code"] == "not_subscribed"
     await anna.request("subscribe", {"topic": topic})
-    reply = await anna.request("chat.send", {"topic": topic, "text": "x" * 1001, "client_id": "long"})
+    reply = await anna.request(
+        "chat.send", {"topic": topic, "text": "x" * 1001, "client_id": "long"}
+    )
     assert reply["error"]["code"] == "chat.too_long"
     reply = await anna.request("chat.send", {"topic": topic, "text": "   ", "client_id": "empty"})
     assert reply["error"]["code"] == "empty"
     codes = []
     for number in range(7):
-        codes.append((await anna.request("chat.send", {"topic": topic, "text": f"schnell {number}", "client_id": f"r{number}"}))["ok"])
+        codes.append(
+            (
+                await anna.request(
+                    "chat.send",
+                    {"topic": topic, "text": f"schnell {number}", "client_id": f"r{number}"},
+                )
+            )["ok"]
+        )
     assert codes == [True] * 5 + [False, False]
     assert await sync_to_async(ChatMessage.objects.count)() == 5
     await assert_open(anna)
@@ -107,7 +133,9 @@ async def assert_open(client):
 
 async def test_unregistered_user_cannot_chat(connect, people, live_session):
     guest = await subscribed(connect, people["outsider"], live_session)
-    reply = await guest.request("chat.send", {"topic": topic_of(live_session), "text": "Hallo", "client_id": "g"})
+    reply = await guest.request(
+        "chat.send", {"topic": topic_of(live_session), "text": "Hallo", "client_id": "g"}
+    )
     assert reply["error"]["code"] == "forbidden"
     assert await sync_to_async(ChatMessage.objects.count)() == 0
 
@@ -121,7 +149,9 @@ async def test_chat_is_closed_outside_the_session(connect, people, event):
 
     session = await later_session()
     anna = await subscribed(connect, people["anna"], session)
-    reply = await anna.request("chat.send", {"topic": topic_of(session), "text": "Zu früh", "client_id": "e"})
+    reply = await anna.request(
+        "chat.send", {"topic": topic_of(session), "text": "Zu früh", "client_id": "e"}
+    )
     assert reply["error"]["code"] == "chat.closed"
     assert anna.snapshot["snapshot"]["chat_open"] is False
 
@@ -131,15 +161,26 @@ async def test_delete_own_message_and_moderator_deletes_any(connect, people, liv
     anna = await subscribed(connect, people["anna"], live_session)
     ben = await subscribed(connect, people["ben"], live_session)
     speaker = await subscribed(connect, people["speaker"], live_session)
-    mine = (await anna.request("chat.send", {"topic": topic, "text": "Tippfehler", "client_id": "a"}))["data"]["message"]
-    bens = (await ben.request("chat.send", {"topic": topic, "text": "Werbung!", "client_id": "b"}))["data"]["message"]
-    assert (await anna.request("chat.delete", {"message": bens["id"]}))["error"]["code"] == "forbidden"
+    mine = (
+        await anna.request("chat.send", {"topic": topic, "text": "Tippfehler", "client_id": "a"})
+    )["data"]["message"]
+    bens = (await ben.request("chat.send", {"topic": topic, "text": "Werbung!", "client_id": "b"}))[
+        "data"
+    ]["message"]
+    assert (await anna.request("chat.delete", {"message": bens["id"]}))["error"][
+        "code"
+    ] == "forbidden"
     assert (await anna.request("chat.delete", {"message": mine["id"]}))["ok"] is True
     assert (await speaker.request("chat.delete", {"message": bens["id"]}))["ok"] is True
-    deleted = [(await ben.push("chat.deleted"))["data"]["id"], (await ben.push("chat.deleted"))["data"]["id"]]
+    deleted = [
+        (await ben.push("chat.deleted"))["data"]["id"],
+        (await ben.push("chat.deleted"))["data"]["id"],
+    ]
     assert deleted == [mine["id"], bens["id"]]
     assert await sync_to_async(ChatMessage.objects.filter(is_deleted=False).count)() == 0
-    log = await sync_to_async(lambda: list(ModerationLog.objects.values_list("action", "actor__username")))()
+    log = await sync_to_async(
+        lambda: list(ModerationLog.objects.values_list("action", "actor__username"))
+    )()
     assert log == [("chat.delete", "sprecherin")]
 
 
@@ -148,14 +189,26 @@ async def test_questions_ask_upvote_once_answer_and_hide(connect, people, live_s
     anna = await subscribed(connect, people["anna"], live_session)
     ben = await subscribed(connect, people["ben"], live_session)
     orga = await subscribed(connect, people["orga"], live_session)
-    asked = await anna.request("question.ask", {"topic": topic, "text": "Wie finanzieren Kommunen das?", "client_id": "q1"})
+    asked = await anna.request(
+        "question.ask", {"topic": topic, "text": "Wie finanzieren Kommunen das?", "client_id": "q1"}
+    )
     question = asked["data"]["question"]
     assert (await ben.push("question.new"))["data"]["text"] == "Wie finanzieren Kommunen das?"
-    assert (await ben.request("question.upvote", {"question": question["id"]}))["data"]["question"]["votes"] == 1
-    assert (await ben.request("question.upvote", {"question": question["id"]}))["error"]["code"] == "already_voted"
-    assert (await ben.request("question.answer", {"question": question["id"]}))["error"]["code"] == "forbidden"
-    assert (await ben.request("question.hide", {"question": question["id"]}))["error"]["code"] == "forbidden"
-    assert (await orga.request("question.answer", {"question": question["id"]}))["data"]["question"]["state"] == "answered"
+    assert (await ben.request("question.upvote", {"question": question["id"]}))["data"]["question"][
+        "votes"
+    ] == 1
+    assert (await ben.request("question.upvote", {"question": question["id"]}))["error"][
+        "code"
+    ] == "already_voted"
+    assert (await ben.request("question.answer", {"question": question["id"]}))["error"][
+        "code"
+    ] == "forbidden"
+    assert (await ben.request("question.hide", {"question": question["id"]}))["error"][
+        "code"
+    ] == "forbidden"
+    assert (await orga.request("question.answer", {"question": question["id"]}))["data"][
+        "question"
+    ]["state"] == "answered"
     updates = [(await anna.push("question.updated"))["data"] for _ in range(2)]
     assert [(u["votes"], u["state"]) for u in updates] == [(1, "open"), (1, "answered")]
     assert (await orga.request("question.hide", {"question": question["id"]}))["ok"] is True
@@ -168,23 +221,42 @@ async def test_polls_create_open_vote_once_results_close(connect, people, live_s
     topic = topic_of(live_session)
     anna = await subscribed(connect, people["anna"], live_session)
     speaker = await subscribed(connect, people["speaker"], live_session)
-    refused = await anna.request("poll.create", {"topic": topic, "question": "Frage?", "options": ["Ja", "Nein"]})
+    refused = await anna.request(
+        "poll.create", {"topic": topic, "question": "Frage?", "options": ["Ja", "Nein"]}
+    )
     assert refused["error"]["code"] == "forbidden"
-    created = await speaker.request("poll.create", {"topic": topic, "question": "Nutzt Ihre Kommune eine Datenplattform?", "options": ["Ja", "Nein", "In Planung"]})
+    created = await speaker.request(
+        "poll.create",
+        {
+            "topic": topic,
+            "question": "Nutzt Ihre Kommune eine Datenplattform?",
+            "options": ["Ja", "Nein", "In Planung"],
+        },
+    )
     poll = created["data"]["poll"]
-    assert (await anna.request("poll.vote", {"poll": poll["id"], "option": poll["options"][0]["id"]}))["error"]["code"] == "poll.closed"
+    assert (
+        await anna.request("poll.vote", {"poll": poll["id"], "option": poll["options"][0]["id"]})
+    )["error"]["code"] == "poll.closed"
     assert (await speaker.request("poll.open", {"poll": poll["id"]}))["ok"] is True
     opened = await anna.push("poll.opened")
     assert [o["text"] for o in opened["data"]["options"]] == ["Ja", "Nein", "In Planung"]
-    assert (await anna.request("poll.vote", {"poll": poll["id"], "option": poll["options"][2]["id"]}))["ok"] is True
-    assert (await anna.request("poll.vote", {"poll": poll["id"], "option": poll["options"][1]["id"]}))["error"]["code"] == "already_voted"
-    assert (await speaker.request("poll.vote", {"poll": poll["id"], "option": 999999}))["error"]["code"] == "invalid"
+    assert (
+        await anna.request("poll.vote", {"poll": poll["id"], "option": poll["options"][2]["id"]})
+    )["ok"] is True
+    assert (
+        await anna.request("poll.vote", {"poll": poll["id"], "option": poll["options"][1]["id"]})
+    )["error"]["code"] == "already_voted"
+    assert (await speaker.request("poll.vote", {"poll": poll["id"], "option": 999999}))["error"][
+        "code"
+    ] == "invalid"
     results = await anna.push("poll.results", timeout=3)
     assert [o["votes"] for o in results["data"]["options"]] == [0, 0, 1]
     assert (await speaker.request("poll.close", {"poll": poll["id"]}))["ok"] is True
     closed = await anna.push("poll.closed")
     assert closed["data"]["total"] == 1
-    assert (await speaker.request("poll.close", {"poll": poll["id"]}))["error"]["code"] == "poll.state"
+    assert (await speaker.request("poll.close", {"poll": poll["id"]}))["error"][
+        "code"
+    ] == "poll.state"
 
 
 async def test_reactions_are_aggregated_into_one_burst(connect, people, live_session):
@@ -193,7 +265,9 @@ async def test_reactions_are_aggregated_into_one_burst(connect, people, live_ses
     ben = await subscribed(connect, people["ben"], live_session)
     for emoji in ["👏", "👏", "🎉"]:
         assert (await anna.request("reaction.send", {"topic": topic, "emoji": emoji}))["ok"] is True
-    assert (await anna.request("reaction.send", {"topic": topic, "emoji": "💩"}))["error"]["code"] == "invalid"
+    assert (await anna.request("reaction.send", {"topic": topic, "emoji": "💩"}))["error"][
+        "code"
+    ] == "invalid"
     burst = await ben.push("reaction.burst", timeout=3)
     assert burst["data"]["counts"] == {"👏": 2, "🎉": 1}
     assert "seq" not in burst
@@ -209,7 +283,9 @@ async def test_viewer_count_is_pushed_when_it_changes(connect, people, live_sess
     assert presence["data"]["viewers"] == 2
 
 
-async def test_session_state_via_rest_is_pushed_and_attendee_is_refused(connect, people, live_session):
+async def test_session_state_via_rest_is_pushed_and_attendee_is_refused(
+    connect, people, live_session
+):
     from rest_framework.test import APIClient
 
     anna = await subscribed(connect, people["anna"], live_session)
@@ -228,7 +304,9 @@ async def test_session_state_via_rest_is_pushed_and_attendee_is_refused(connect,
     assert push["data"] == {"session": live_session.pk, "state": "ended"}
 
 
-async def test_programme_change_over_rest_is_pushed_to_event_topic(connect, people, live_session, event):
+async def test_programme_change_over_rest_is_pushed_to_event_topic(
+    connect, people, live_session, event
+):
     from rest_framework.test import APIClient
 
     watcher = await connect()
@@ -240,7 +318,11 @@ async def test_programme_change_over_rest_is_pushed_to_event_topic(connect, peop
         client.force_authenticate(people["orga"])
         return client.post(
             f"/api/v1/events/{event.slug}/sessions/",
-            {"title": "Neu im Programm", "start": at(event, 7).isoformat(), "end": at(event, 8).isoformat()},
+            {
+                "title": "Neu im Programm",
+                "start": at(event, 7).isoformat(),
+                "end": at(event, 8).isoformat(),
+            },
             format="json",
         )
 
@@ -260,16 +342,26 @@ async def test_mute_stops_writing_and_attendee_cannot_mute(connect, people, live
     refused = await anna.request("moderation.mute", {"topic": topic, "user": people["ben"].pk})
     assert refused["error"]["code"] == "forbidden"
     assert await sync_to_async(Mute.objects.count)() == 0
-    assert (await orga.request("moderation.mute", {"topic": topic, "user": people["ben"].pk, "minutes": 10}))["ok"] is True
+    assert (
+        await orga.request(
+            "moderation.mute", {"topic": topic, "user": people["ben"].pk, "minutes": 10}
+        )
+    )["ok"] is True
     notice = await ben.push("moderation.muted")
     assert notice["data"]["session"] == live_session.pk
     reply = await ben.request("chat.send", {"topic": topic, "text": "Hallo?", "client_id": "m"})
     assert reply["error"]["code"] == "muted"
     reply = await ben.request("question.ask", {"topic": topic, "text": "Hallo?", "client_id": "m"})
     assert reply["error"]["code"] == "muted"
-    assert (await orga.request("moderation.unmute", {"topic": topic, "user": people["ben"].pk}))["ok"] is True
-    assert (await ben.request("chat.send", {"topic": topic, "text": "Wieder da", "client_id": "m2"}))["ok"] is True
-    actions = await sync_to_async(lambda: list(ModerationLog.objects.order_by("id").values_list("action", flat=True)))()
+    assert (await orga.request("moderation.unmute", {"topic": topic, "user": people["ben"].pk}))[
+        "ok"
+    ] is True
+    assert (
+        await ben.request("chat.send", {"topic": topic, "text": "Wieder da", "client_id": "m2"})
+    )["ok"] is True
+    actions = await sync_to_async(
+        lambda: list(ModerationLog.objects.order_by("id").values_list("action", flat=True))
+    )()
     assert actions == ["mute", "unmute"]
 
 
@@ -279,13 +371,19 @@ async def test_ban_closes_sockets_and_refuses_subscribe(connect, people, live_se
     refused = await anna.request("moderation.ban", {"event": event.slug, "user": people["ben"].pk})
     assert refused["error"]["code"] == "forbidden"
     orga = await connect(people["orga"])
-    assert (await orga.request("moderation.ban", {"event": event.slug, "user": people["ben"].pk, "reason": "Spam"}))["ok"] is True
+    assert (
+        await orga.request(
+            "moderation.ban", {"event": event.slug, "user": people["ben"].pk, "reason": "Spam"}
+        )
+    )["ok"] is True
     closed = await ben.push("session.closed")
     assert closed["data"]["reason"] == "banned"
     output = await ben.ws.receive_output(timeout=3)
     assert output == {"type": "websocket.close", "code": 4001}
     again = await connect(people["ben"])
-    assert (await again.request("subscribe", {"topic": topic_of(live_session)}))["error"]["code"] == "forbidden"
+    assert (await again.request("subscribe", {"topic": topic_of(live_session)}))["error"][
+        "code"
+    ] == "forbidden"
 
 
 async def test_logout_closes_the_users_sockets(connect, people, live_session):
@@ -313,5 +411,9 @@ async def test_every_persisted_push_is_in_the_log(connect, people, live_session)
     await anna.request("chat.send", {"topic": topic, "text": "eins", "client_id": "1"})
     await anna.request("question.ask", {"topic": topic, "text": "Frage", "client_id": "2"})
     await asyncio.sleep(0)
-    types = await sync_to_async(lambda: list(TopicEvent.objects.filter(topic=topic).order_by("seq").values_list("seq", "type")))()
+    types = await sync_to_async(
+        lambda: list(
+            TopicEvent.objects.filter(topic=topic).order_by("seq").values_list("seq", "type")
+        )
+    )()
     assert types == [(1, "chat.message"), (2, "question.new")]

@@ -25,7 +25,8 @@ def publish(topic, type_, data, *, seq=None):
     if layer is None:
         return
     async_to_sync(layer.group_send)(
-        group_name(topic), {"type": "hub.push", "topic": topic, "frame": frame(type_, topic, data, seq)}
+        group_name(topic),
+        {"type": "hub.push", "topic": topic, "frame": frame(type_, topic, data, seq)},
     )
 
 
@@ -34,7 +35,8 @@ async def apublish(topic, type_, data, *, seq=None):
     if layer is None:
         return
     await layer.group_send(
-        group_name(topic), {"type": "hub.push", "topic": topic, "frame": frame(type_, topic, data, seq)}
+        group_name(topic),
+        {"type": "hub.push", "topic": topic, "frame": frame(type_, topic, data, seq)},
     )
 
 

@@ -34,7 +34,10 @@ def emit(topic, type_, data):
 
 def latest_seq(topic):
     return (
-        TopicEvent.objects.filter(topic=topic).order_by("-seq").values_list("seq", flat=True).first()
+        TopicEvent.objects.filter(topic=topic)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
         or 0
     )
 
@@ -48,5 +51,6 @@ def replay(topic, since):
     )
     truncated = len(rows) > REPLAY_LIMIT
     return [
-        {"type": type_, "topic": topic, "seq": seq, "data": data} for seq, type_, data in rows[:REPLAY_LIMIT]
+        {"type": type_, "topic": topic, "seq": seq, "data": data}
+        for seq, type_, data in rows[:REPLAY_LIMIT]
     ], truncated

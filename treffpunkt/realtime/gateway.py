@@ -9,6 +9,7 @@ Every refusal is an error reply; the socket stays open. See docs/realtime.md.
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -108,7 +109,9 @@ class Context:
 
     def require_subscribed(self, topic):
         if topic not in self.connection.topics:
-            raise RealtimeError("not_subscribed", _("Subscribe to %(topic)s first.") % {"topic": topic})
+            raise RealtimeError(
+                "not_subscribed", _("Subscribe to %(topic)s first.") % {"topic": topic}
+            )
 
 
 class TopicState:
@@ -152,10 +155,8 @@ class Connection:
         if self.closing is None:
             self.closing = code
             if text is not None:
-                try:
+                with contextlib.suppress(asyncio.QueueFull):
                     self.queue.put_nowait(text)
-                except asyncio.QueueFull:
-                    pass
             try:
                 self.queue.put_nowait(None)
             except asyncio.QueueFull:
@@ -163,10 +164,9 @@ class Connection:
                 self._close_now_task = asyncio.ensure_future(self._close(code))
 
     async def _close(self, code):
-        try:
+        # The socket may already be gone.
+        with contextlib.suppress(Exception):
             await self._send({"type": "websocket.close", "code": code})
-        except Exception:  # noqa: BLE001, S110 (the socket may already be gone)
-            pass
 
     async def _sender(self):
         while True:
@@ -242,7 +242,9 @@ class Connection:
     # -- requests -----------------------------------------------------------------------------
     def _flooding(self):
         now = time.monotonic()
-        self._allowance = min(FLOOD_BURST, self._allowance + (now - self._checked) * FLOOD_PER_SECOND)
+        self._allowance = min(
+            FLOOD_BURST, self._allowance + (now - self._checked) * FLOOD_PER_SECOND
+        )
         self._checked = now
         if self._allowance < 1:
             return True
@@ -252,7 +254,9 @@ class Connection:
     async def handle(self, message):
         text = message.get("text")
         if text is None:
-            await self.reply_error(None, "binary_not_supported", _("Send JSON text frames, not binary."))
+            await self.reply_error(
+                None, "binary_not_supported", _("Send JSON text frames, not binary.")
+            )
             return
         if len(text) > settings.REALTIME["MAX_FRAME_BYTES"]:
             await self.reply_error(None, "too_long", _("The message is too long."))
@@ -263,19 +267,27 @@ class Connection:
             await self.reply_error(None, "bad_json", _("The message is not valid JSON."))
             return
         if not isinstance(request, dict):
-            await self.reply_error(None, "bad_envelope", _("Send an object with id, type and data."))
+            await self.reply_error(
+                None, "bad_envelope", _("Send an object with id, type and data.")
+            )
             return
         request_id = request.get("id")
         type_ = request.get("type")
         data = request.get("data", {})
         if not isinstance(request_id, int | str) or isinstance(request_id, bool):
-            await self.reply_error(None, "bad_envelope", _("The request needs an id (number or text)."))
+            await self.reply_error(
+                None, "bad_envelope", _("The request needs an id (number or text).")
+            )
             return
         if not isinstance(type_, str) or not isinstance(data, dict):
-            await self.reply_error(request_id, "bad_envelope", _("The request needs a type and a data object."))
+            await self.reply_error(
+                request_id, "bad_envelope", _("The request needs a type and a data object.")
+            )
             return
         if self._flooding():
-            await self.reply_error(request_id, "rate_limited", _("Too many messages; please slow down."))
+            await self.reply_error(
+                request_id, "rate_limited", _("Too many messages; please slow down.")
+            )
             return
         try:
             result = await self.dispatch(type_, data, request_id)
@@ -283,7 +295,10 @@ class Connection:
             await self.reply_error(request_id, error.code, error.message, error.fields)
         except DomainError as error:
             await self.reply_error(
-                request_id, error.code, error.message, {error.field: [error.message]} if error.field else None
+                request_id,
+                error.code,
+                error.message,
+                {error.field: [error.message]} if error.field else None,
             )
         except AccessDenied as error:
             await self.reply_error(request_id, error.code, error.message)
@@ -304,13 +319,17 @@ class Connection:
         if type_ == "unsubscribe":
             topic = _validate(TopicSchema, data)["topic"]
             if topic not in self.topics or topic.startswith("user:"):
-                raise RealtimeError("not_subscribed", _("You are not subscribed to %(topic)s.") % {"topic": topic})
+                raise RealtimeError(
+                    "not_subscribed", _("You are not subscribed to %(topic)s.") % {"topic": topic}
+                )
             del self.topics[topic]
             await self.hub.leave(topic, self)
             return {"topic": topic}
         handler = registry.get_handler(type_)
         if handler is None:
-            raise RealtimeError("unknown_type", _("Unknown message type %(type)s.") % {"type": type_})
+            raise RealtimeError(
+                "unknown_type", _("Unknown message type %(type)s.") % {"type": type_}
+            )
         if handler.requires_login and not self.user.is_authenticated:
             raise RealtimeError("login_required", _("Please log in first."))
         validated = _validate(handler.schema, data) if handler.schema is not None else data
@@ -324,7 +343,9 @@ class Connection:
         if opener is None or not key:
             raise RealtimeError("unknown_topic", _("Unknown topic %(topic)s.") % {"topic": topic})
         if kind == "user" and (not self.user.is_authenticated or key != str(self.user.pk)):
-            raise RealtimeError("forbidden", _("You may not subscribe to %(topic)s.") % {"topic": topic})
+            raise RealtimeError(
+                "forbidden", _("You may not subscribe to %(topic)s.") % {"topic": topic}
+            )
         state = self.topics.get(topic)
         fresh = state is None
         if fresh:
@@ -350,7 +371,13 @@ class Connection:
             )
         await self.reply_ok(
             request_id,
-            {"topic": topic, "seq": seq, "snapshot": subscription.snapshot, "missed": missed, "reset": truncated},
+            {
+                "topic": topic,
+                "seq": seq,
+                "snapshot": subscription.snapshot,
+                "missed": missed,
+                "reset": truncated,
+            },
         )
         pending, state.pending = state.pending, None
         for text, pushed_seq in pending:
@@ -376,7 +403,9 @@ def _read_log(topic, since):
 def _validate(schema, data):
     parsed = schema(data=data)
     if not parsed.is_valid():
-        fields = {name: [str(message) for message in messages] for name, messages in parsed.errors.items()}
+        fields = {
+            name: [str(message) for message in messages] for name, messages in parsed.errors.items()
+        }
         first = next(iter(fields.items()))
         raise RealtimeError("invalid", f"{first[0]}: {first[1][0]}", fields=fields)
     return parsed.validated_data
@@ -385,7 +414,11 @@ def _validate(schema, data):
 def _user_data(user):
     if not user.is_authenticated:
         return None
-    return {"id": user.pk, "username": user.get_username(), "name": user.get_full_name() or user.get_username()}
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "name": user.get_full_name() or user.get_username(),
+    }
 
 
 class Gateway:
@@ -395,5 +428,3 @@ class Gateway:
         if scope["type"] != "websocket":
             raise ValueError("the gateway serves websockets only")
         await Connection(scope, receive, send).serve()
-
-

@@ -23,7 +23,9 @@ class LocalPresence:
 
     async def total(self, topic):
         now = time.monotonic()
-        return sum(count for count, expires in self._reports.get(topic, {}).values() if expires > now)
+        return sum(
+            count for count, expires in self._reports.get(topic, {}).values() if expires > now
+        )
 
 
 class RedisPresence:

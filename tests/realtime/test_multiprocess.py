@@ -1,0 +1,280 @@
+"""Two real daphne processes on one Redis (and PostgreSQL when DATABASE_URL names it).
+
+What a user notices: a chat message sent to one server process reaches a subscriber on another, and
+a subscriber that was away resumes with ``since`` and gets every missed message once, in order.
+"""
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import websockets
+
+from tests.conftest import skip_or_fail
+
+pytestmark = pytest.mark.multiprocess
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SETUP = """
+import json
+from datetime import timedelta
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from congress.models import Event, Registration, Session
+
+today = timezone.localdate()
+event = Event.objects.create(slug="mp", acronym="mp2026", name="Mehrprozess", start_date=today - timedelta(days=1),
+                             end_date=today + timedelta(days=1), is_published=True)
+now = timezone.now()
+session = Session.objects.create(event=event, title="Live", start=now - timedelta(minutes=5),
+                                 end=now + timedelta(hours=1), state="live")
+tokens = {}
+for name in ("anna", "ben"):
+    user = get_user_model().objects.create_user(name, password="treffpunkt", first_name=name.title())
+    Registration.objects.create(event=event, user=user)
+    tokens[name] = Token.objects.create(user=user).key
+print(json.dumps({"session": session.pk, "tokens": tokens}))
+"""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_url():
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as error:  # noqa: BLE001
+        skip_or_fail(f"Redis at {url} is not reachable: {error}")
+    return url
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory):
+    configured = os.environ.get("DATABASE_URL", "")
+    if not configured.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{tmp_path_factory.mktemp('mp') / 'db.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"treffpunkt_mp_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(configured, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as error:
+        skip_or_fail(f"PostgreSQL at {configured} refused a test database: {error}")
+    yield configured.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(configured, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def cluster(database_url, tmp_path_factory):
+    """Migrate a fresh database, create the people, start two daphne processes."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url(),
+        "CHANNEL_PREFIX": f"mp{uuid.uuid4().hex[:6]}",
+        "CACHE_PREFIX": f"mp{uuid.uuid4().hex[:6]}",
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run(
+        [*manage, "migrate", "--noinput"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    made = subprocess.run(
+        [*manage, "shell", "-c", SETUP],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    people = json.loads(made.stdout.strip().splitlines()[-1])
+    ports = [free_port(), free_port()]
+    daphne = str(Path(sys.executable).with_name("daphne"))
+    log = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    log_file = log.open("wb")
+    processes = [
+        subprocess.Popen(
+            [daphne, "-b", "127.0.0.1", "-p", str(port), "treffpunkt.asgi:application"],
+            env=env,
+            cwd=ROOT,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            wait_until_serving(port)
+        yield {"ports": ports, **people}
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log_file.close()
+
+
+def wait_until_serving(port):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/api/v1/events/", timeout=2
+            ) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"daphne on port {port} did not start serving")
+
+
+class Peer:
+    def __init__(self, socket_, name):
+        self.socket = socket_
+        self.name = name
+        self.next_id = 0
+        self.backlog = []
+
+    @classmethod
+    async def open(cls, cluster, name, process):
+        port = cluster["ports"][process]
+        socket_ = await websockets.connect(
+            f"ws://127.0.0.1:{port}/ws/",
+            origin=f"http://127.0.0.1:{port}",
+            additional_headers={"Authorization": f"Token {cluster['tokens'][name]}"},
+            open_timeout=5,
+        )
+        peer = cls(socket_, name)
+        assert (await peer.receive())["type"] == "hello"
+        return peer
+
+    async def receive(self, timeout=5):
+        return json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
+
+    async def request(self, type_, data):
+        self.next_id += 1
+        await self.socket.send(json.dumps({"id": self.next_id, "type": type_, "data": data}))
+        while True:
+            message = await self.receive()
+            if message.get("reply_to") == self.next_id:
+                assert message["ok"], message
+                return message["data"]
+            self.backlog.append(message)
+
+    async def next_push(self, type_, timeout=5):
+        for index, message in enumerate(self.backlog):
+            if message.get("type") == type_:
+                return self.backlog.pop(index)
+        while True:
+            message = await self.receive(timeout)
+            if message.get("type") == type_:
+                return message
+
+    async def pushes(self, type_, within):
+        found = [m for m in self.backlog if m.get("type") == type_]
+        self.backlog = [m for m in self.backlog if m.get("type") != type_]
+        deadline = time.monotonic() + within
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                message = await self.receive(remaining)
+            except TimeoutError:
+                break
+            if message.get("type") == type_:
+                found.append(message)
+        return found
+
+
+def run(coroutine):
+    return asyncio.run(asyncio.wait_for(coroutine, 60))
+
+
+def test_chat_crosses_processes_and_resume_replays_missed_once_in_order(cluster):
+    topic = f"session:{cluster['session']}"
+
+    async def scenario():
+        anna = await Peer.open(cluster, "anna", 0)
+        ben = await Peer.open(cluster, "ben", 1)
+        await anna.request("subscribe", {"topic": topic})
+        await ben.request("subscribe", {"topic": topic})
+
+        sent = await anna.request(
+            "chat.send", {"topic": topic, "text": "Hallo aus Prozess A", "client_id": "a-1"}
+        )
+        arrived = await ben.next_push("chat.message")
+        assert (arrived["seq"], arrived["data"]["text"]) == (sent["seq"], "Hallo aus Prozess A")
+        last_seen = arrived["seq"]
+
+        await ben.socket.close()
+        texts = ["zwei", "drei", "vier"]
+        for number, text in enumerate(texts):
+            await anna.request(
+                "chat.send", {"topic": topic, "text": text, "client_id": f"a-{number + 2}"}
+            )
+
+        # Ben comes back on the other process and resumes from the last message he saw.
+        ben = await Peer.open(cluster, "ben", 0)
+        resumed = await ben.request("subscribe", {"topic": topic, "since": last_seen})
+        missed = [(m["seq"], m["data"]["text"]) for m in resumed["missed"]]
+        assert missed == [(last_seen + 1, "zwei"), (last_seen + 2, "drei"), (last_seen + 3, "vier")]
+
+        await anna.request("chat.send", {"topic": topic, "text": "fünf", "client_id": "a-5"})
+        later = await ben.pushes("chat.message", within=1.5)
+        assert [(m["seq"], m["data"]["text"]) for m in later] == [(last_seen + 4, "fünf")]
+        await anna.socket.close()
+        await ben.socket.close()
+
+    run(scenario())
+
+
+def test_viewer_count_is_the_same_in_both_processes(cluster):
+    topic = f"session:{cluster['session']}"
+
+    async def scenario():
+        anna = await Peer.open(cluster, "anna", 0)
+        ben = await Peer.open(cluster, "ben", 1)
+        await anna.request("subscribe", {"topic": topic})
+        await ben.request("subscribe", {"topic": topic})
+        seen = {}
+        deadline = time.monotonic() + 6
+        while time.monotonic() < deadline and seen != {"anna": 2, "ben": 2}:
+            for peer in (anna, ben):
+                try:
+                    push = await peer.next_push("presence", timeout=0.5)
+                except TimeoutError:
+                    continue
+                seen[peer.name] = push["data"]["viewers"]
+        assert seen == {"anna": 2, "ben": 2}
+        await anna.socket.close()
+        await ben.socket.close()
+
+    run(scenario())
