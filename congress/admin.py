@@ -3,8 +3,21 @@ from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from . import services
-
-from .models import Event, Favourite, Registration, Room, Session, Speaker, Track
+from .models import (
+    Ban,
+    ChatMessage,
+    Event,
+    Favourite,
+    ModerationLog,
+    Mute,
+    Poll,
+    Question,
+    Registration,
+    Room,
+    Session,
+    Speaker,
+    Track,
+)
 
 
 class RoomInline(admin.TabularInline):
@@ -27,7 +40,20 @@ class EventAdmin(admin.ModelAdmin):
 class SessionAdminForm(forms.ModelForm):
     class Meta:
         model = Session
-        fields = "__all__"
+        fields = [
+            "event",
+            "title",
+            "abstract",
+            "kind",
+            "language",
+            "start",
+            "end",
+            "room",
+            "track",
+            "speakers",
+            "capacity",
+            "state",
+        ]
 
     def clean(self):
         # The admin is a second door to the programme: the same rules apply as over REST.
@@ -46,7 +72,9 @@ class SessionAdminForm(forms.ModelForm):
                     state=data.get("state") or Session.State.SCHEDULED,
                 )
             except services.ProgrammeError as error:
-                raise forms.ValidationError({error.field or NON_FIELD_ERRORS: error.message}) from None
+                raise forms.ValidationError(
+                    {error.field or NON_FIELD_ERRORS: error.message}
+                ) from None
         return data
 
 
@@ -82,3 +110,56 @@ class RegistrationAdmin(admin.ModelAdmin):
 admin.site.register(Room)
 admin.site.register(Track)
 admin.site.register(Favourite)
+
+
+@admin.register(ModerationLog)
+class ModerationLogAdmin(admin.ModelAdmin):
+    """The audit log: read-only, newest first."""
+
+    list_display = ["created_at", "event", "actor", "action", "target_user", "session"]
+    list_filter = ["event", "action"]
+    search_fields = ["actor__username", "target_user__username"]
+    list_select_related = ["event", "actor", "target_user", "session"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ban)
+class BanAdmin(admin.ModelAdmin):
+    list_display = ["user", "event", "reason", "created_by", "created_at"]
+    list_filter = ["event"]
+    raw_id_fields = ["user", "created_by"]
+
+
+@admin.register(Mute)
+class MuteAdmin(admin.ModelAdmin):
+    list_display = ["user", "session", "until", "created_by", "created_at"]
+    raw_id_fields = ["user", "created_by", "session"]
+
+
+@admin.register(ChatMessage)
+class ChatMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "session", "user", "text", "is_deleted"]
+    list_filter = ["is_deleted"]
+    search_fields = ["text"]
+    raw_id_fields = ["session", "user"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "session", "user", "text", "state", "votes"]
+    list_filter = ["state"]
+    raw_id_fields = ["session", "user"]
+
+
+@admin.register(Poll)
+class PollAdmin(admin.ModelAdmin):
+    list_display = ["question", "session", "state", "created_at"]
+    raw_id_fields = ["session", "created_by"]
