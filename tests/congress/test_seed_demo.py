@@ -1,0 +1,211 @@
+from datetime import timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from congress.management.commands.seed_demo import SLUG, demo_usernames, redate_event
+from congress.models import Event, Favourite, Registration, Room, Session, Speaker, Track
+from congress.services import check_session
+from expo.models import Category, Exhibitor, ExhibitorStaff
+
+pytestmark = pytest.mark.django_db
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# The seed runs once per module, outside any function-scoped settings fixture; logging in later
+# must use the hasher the passwords were hashed with.
+HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def seed_output(django_db_setup, django_db_blocker):
+    """Seed once for the module (it takes a second or two); each test rolls back its changes."""
+    output = StringIO()
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=HASHERS):
+        call_command("seed_demo", stdout=output)
+    yield output.getvalue()
+    with django_db_blocker.unblock():
+        # Session.room is PROTECT, which blocks even the event's own cascade.
+        Session.objects.filter(event__slug=SLUG).delete()
+        Event.objects.filter(slug=SLUG).delete()
+        get_user_model().objects.filter(username__in=demo_usernames()).delete()
+
+
+@pytest.fixture
+def demo(seed_output):
+    return Event.objects.get(slug=SLUG)
+
+
+def snapshot(event):
+    """What a re-run must leave unchanged: row counts and the programme, ids included."""
+    return {
+        "users": get_user_model().objects.count(),
+        "registrations": sorted(
+            Registration.objects.filter(event=event).values_list("user__username", "role")
+        ),
+        "rooms": list(Room.objects.filter(event=event).values_list("pk", "name", "capacity")),
+        "tracks": list(Track.objects.filter(event=event).values_list("pk", "name", "color")),
+        "speakers": list(Speaker.objects.filter(event=event).values_list("pk", "guid", "user")),
+        "sessions": list(
+            Session.objects.filter(event=event)
+            .order_by("start", "title")
+            .values_list("pk", "title", "start", "end", "room__name", "kind")
+        ),
+        "session_speakers": sorted(
+            Session.speakers.through.objects.filter(session__event=event).values_list(
+                "session_id", "speaker_id"
+            )
+        ),
+        "exhibitors": list(Exhibitor.objects.filter(event=event).values_list("pk", "slug", "tier")),
+        "categories": Category.objects.filter(event=event).count(),
+        "exhibitor_categories": Exhibitor.categories.through.objects.filter(
+            exhibitor__event=event
+        ).count(),
+        "staff": list(ExhibitorStaff.objects.values_list("exhibitor__slug", "user__username")),
+        "favourites": sorted(Favourite.objects.values_list("user__username", "session__title")),
+    }
+
+
+def local_programme(event):
+    """(day offset, local start, local end, title) for every session."""
+    return sorted(
+        (
+            (session.start.astimezone(BERLIN).date() - event.start_date).days,
+            session.start.astimezone(BERLIN).time(),
+            session.end.astimezone(BERLIN).time(),
+            session.title,
+        )
+        for session in event.sessions.all()
+    )
+
+
+def test_seed_demo_creates_the_demo_congress(demo):
+    assert demo.name == "Digitale Städte – Digitale Regionen"
+    assert (demo.acronym, demo.timezone, demo.languages) == (
+        "dsdr2026",
+        "Europe/Berlin",
+        ["de", "en"],
+    )
+    assert demo.is_published is True
+    assert demo.speakers.count() == 65
+    assert demo.exhibitors.filter(status=Exhibitor.Status.PUBLISHED).count() == 41
+    assert demo.sessions.exclude(kind=Session.Kind.BREAK).count() >= 60
+    assert demo.rooms.count() >= 4
+    assert demo.tracks.count() == 7
+    registrations = Registration.objects.filter(event=demo)
+    assert registrations.filter(role=Registration.Role.ATTENDEE).count() == 650
+    assert registrations.filter(role=Registration.Role.SPEAKER).count() == 10
+    assert demo.speakers.filter(user__isnull=False).count() == 10
+
+
+def test_seed_demo_prints_one_line_per_step_and_the_accounts(seed_output):
+    lines = seed_output.splitlines()
+    assert "65 Sprecher*innen" in lines
+    assert "7 Kategorien, 41 Aussteller" in lines
+    assert "650 Teilnehmende" in lines
+    assert "Demo-Zugänge" in lines
+    accounts = lines[lines.index("Demo-Zugänge") + 1 :]
+    for username in ("orga", "anna", "ben", "aussteller"):
+        assert any(line.split()[0] == username and "treffpunkt" in line for line in accounts)
+
+
+def test_seed_demo_event_runs_today_and_tomorrow_in_berlin(demo):
+    today = timezone.localdate(timezone=BERLIN)
+    assert (demo.start_date, demo.end_date) == (today, today + timedelta(days=1))
+    opening = demo.sessions.order_by("start").first()
+    assert opening.start.astimezone(BERLIN).hour == 9
+    keynote = demo.sessions.get(kind=Session.Kind.KEYNOTE, start__date=today)
+    assert keynote.room.name == "Hauptbühne"
+    assert keynote.start.astimezone(BERLIN).strftime("%H:%M") == "09:30"
+
+
+def test_seed_demo_every_session_passes_check_session(demo):
+    sessions = demo.sessions.select_related("room").prefetch_related("speakers")
+    for session in sessions:
+        check_session(
+            demo,
+            session_id=session.pk,
+            start=session.start,
+            end=session.end,
+            room=session.room,
+            speakers=list(session.speakers.all()),
+            capacity=session.capacity,
+            state=session.state,
+        )
+    assert len(sessions) >= 60
+
+
+def test_seed_demo_every_speaker_speaks(demo):
+    assert demo.speakers.filter(sessions=None).count() == 0
+
+
+def test_seed_demo_rooms_stream_from_example_org(demo):
+    for room in demo.rooms.all():
+        assert room.capacity > 0
+        assert room.stream_url.startswith("https://stream.example.org/")
+
+
+def test_seed_demo_exhibitors_have_one_to_three_categories(demo):
+    for exhibitor in demo.exhibitors.prefetch_related("categories"):
+        assert 1 <= len(exhibitor.categories.all()) <= 3, exhibitor.name
+        assert exhibitor.website == f"https://{exhibitor.slug}.example.com"
+
+
+@pytest.mark.parametrize("username", ["orga", "anna", "ben", "aussteller", "sprecher01"])
+def test_seed_demo_account_logs_in_with_treffpunkt(seed_output, settings, username):
+    settings.PASSWORD_HASHERS = HASHERS
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": username, "password": "treffpunkt"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["token"]
+
+
+def test_seed_demo_accounts_have_their_roles(demo):
+    users = get_user_model().objects.in_bulk(["orga", "anna", "aussteller"], field_name="username")
+    assert (users["orga"].is_staff, users["orga"].is_superuser) == (True, True)
+    roles = dict(
+        Registration.objects.filter(event=demo, user__in=users.values()).values_list(
+            "user__username", "role"
+        )
+    )
+    assert roles == {"orga": "organizer", "anna": "attendee", "aussteller": "exhibitor"}
+    staff = ExhibitorStaff.objects.get(user=users["aussteller"])
+    assert (staff.exhibitor.event, staff.role) == (demo, ExhibitorStaff.Role.ADMIN)
+    assert Favourite.objects.filter(user=users["anna"], session__event=demo).count() == 3
+
+
+def test_seed_demo_twice_leaves_the_same_data(demo):
+    before = snapshot(demo)
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert snapshot(demo) == before
+
+
+def test_seed_demo_if_empty_on_existing_demo_creates_nothing(demo):
+    before = snapshot(demo)
+    output = StringIO()
+
+    call_command("seed_demo", "--if-empty", stdout=output)
+
+    assert snapshot(demo) == before
+    assert len(output.getvalue().splitlines()) == 1
+
+
+def test_seed_demo_if_empty_moves_an_old_demo_to_today(demo):
+    today = demo.start_date
+    programme = local_programme(demo)
+    redate_event(demo, today - timedelta(days=40))
+    assert Event.objects.get(pk=demo.pk).start_date == today - timedelta(days=40)
+
+    call_command("seed_demo", "--if-empty", stdout=StringIO())
+
+    demo.refresh_from_db()
+    assert (demo.start_date, demo.end_date) == (today, today + timedelta(days=1))
+    assert local_programme(demo) == programme
