@@ -67,7 +67,7 @@ def check_session(event, *, session_id, start, end, room, speakers, capacity, st
         clash = overlapping.filter(room=room).order_by("start").first()
         if clash is not None:
             raise ProgrammeError(
-                _("Room %(room)s is already booked from %(start)s to %(end)s by \u201e%(title)s\u201c.")
+                _("Room %(room)s is already booked from %(start)s to %(end)s by „%(title)s“.")
                 % {
                     "room": room.name,
                     "start": _format_time(event, clash.start),
@@ -87,7 +87,7 @@ def check_session(event, *, session_id, start, end, room, speakers, capacity, st
         if clash is not None:
             busy = sorted({s.name for s in clash.speakers.all()} & {s.name for s in speakers})
             raise ProgrammeError(
-                _("%(speakers)s already speaks from %(start)s to %(end)s in \u201e%(title)s\u201c.")
+                _("%(speakers)s already speaks from %(start)s to %(end)s in „%(title)s“.")
                 % {
                     "speakers": ", ".join(busy),
                     "start": _format_time(event, clash.start),
@@ -241,7 +241,7 @@ def save_room(room=None, *, user, event, **fields):
         bigger = room.sessions.filter(capacity__gt=fields["capacity"]).order_by("-capacity").first()
         if bigger is not None:
             raise ProgrammeError(
-                _("\u201e%(title)s\u201c in this room has a capacity of %(capacity)s.")
+                _("„%(title)s“ in this room has a capacity of %(capacity)s.")
                 % {"title": bigger.title, "capacity": bigger.capacity},
                 field="capacity",
             )
