@@ -152,7 +152,7 @@ class Session(models.Model):
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, related_name="sessions", null=True, blank=True
+        Room, on_delete=models.RESTRICT, related_name="sessions", null=True, blank=True
     )
     track = models.ForeignKey(
         Track, on_delete=models.SET_NULL, related_name="sessions", null=True, blank=True
