@@ -1,6 +1,5 @@
 """REST views of the congress: thin — parse, check, call a service, render."""
 
-
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -49,7 +48,9 @@ class EventViewSet(
         serializer.instance = selectors.events_for(self.request.user).get(pk=event.pk)
 
     def perform_update(self, serializer):
-        services.update_event(serializer.instance, user=self.request.user, **serializer.validated_data)
+        services.update_event(
+            serializer.instance, user=self.request.user, **serializer.validated_data
+        )
         serializer.instance = selectors.events_for(self.request.user).get(pk=serializer.instance.pk)
 
     def get_permissions(self):
@@ -100,7 +101,10 @@ class ProgrammeObjectViewSet(EventScopedMixin, viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         serializer.instance = type(self).save_service(
-            serializer.instance, user=self.request.user, event=self.event, **serializer.validated_data
+            serializer.instance,
+            user=self.request.user,
+            event=self.event,
+            **serializer.validated_data,
         )
 
     def perform_destroy(self, instance):
@@ -176,7 +180,9 @@ class SessionViewSet(EventScopedMixin, viewsets.ModelViewSet):
         parsed = SessionStateSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         services.set_session_state(session, user=request.user, state=parsed.validated_data["state"])
-        return Response(self.get_serializer(selectors.sessions_for(self.event).get(pk=session.pk)).data)
+        return Response(
+            self.get_serializer(selectors.sessions_for(self.event).get(pk=session.pk)).data
+        )
 
 
 class RegistrationViewSet(EventScopedMixin, viewsets.ReadOnlyModelViewSet):
@@ -237,7 +243,9 @@ class AgendaViewSet(EventScopedMixin, viewsets.GenericViewSet):
     def create(self, request, *args, **kwargs):
         parsed = FavouriteSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
-        session = Session.objects.filter(event=self.event, pk=parsed.validated_data["session"]).first()
+        session = Session.objects.filter(
+            event=self.event, pk=parsed.validated_data["session"]
+        ).first()
         if session is None:
             return Response({"session": ["No such session in this event."]}, status=400)
         services.add_favourite(user=request.user, session=session)
@@ -248,5 +256,3 @@ class AgendaViewSet(EventScopedMixin, viewsets.GenericViewSet):
         session = get_object_or_404(Session, event=self.event, pk=session_id)
         services.remove_favourite(user=request.user, session=session)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
