@@ -1,7 +1,7 @@
 """REST views of the congress: thin — parse, check, call a service, render."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -43,7 +43,6 @@ class EventViewSet(
         return selectors.events_for(self.request.user)
 
     def perform_create(self, serializer):
-        require(self.request.user, "congress.add_event")
         event = services.create_event(user=self.request.user, **serializer.validated_data)
         serializer.instance = selectors.events_for(self.request.user).get(pk=event.pk)
 
@@ -60,6 +59,9 @@ class EventViewSet(
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        # Refuse before parsing, so a refused user learns nothing from validation errors.
+        if request.method == "POST":
+            require(request.user, "congress.add_event")
         if request.method in ("PUT", "PATCH"):
             event = get_object_or_404(self.get_queryset(), slug=kwargs.get("slug"))
             require(request.user, "congress.change_event", event)
@@ -88,11 +90,13 @@ class EventScopedMixin:
 
 
 class ProgrammeObjectViewSet(EventScopedMixin, viewsets.ModelViewSet):
-    model = None
+    # Subclasses name their model with an empty queryset, which the schema generator reads
+    # without a request; the rows are scoped to the event in get_queryset.
+    queryset = None
     save_service = None
 
     def get_queryset(self):
-        return self.model.objects.filter(event=self.event)
+        return self.queryset.model.objects.filter(event=self.event)
 
     def perform_create(self, serializer):
         serializer.instance = type(self).save_service(
@@ -114,7 +118,7 @@ class ProgrammeObjectViewSet(EventScopedMixin, viewsets.ModelViewSet):
 class RoomViewSet(ProgrammeObjectViewSet):
     """Rooms and stages of an event."""
 
-    model = Room
+    queryset = Room.objects.none()
     serializer_class = RoomSerializer
     save_service = services.save_room
     ordering_fields = ["position", "name"]
@@ -123,7 +127,7 @@ class RoomViewSet(ProgrammeObjectViewSet):
 class TrackViewSet(ProgrammeObjectViewSet):
     """Tracks (themes) of an event."""
 
-    model = Track
+    queryset = Track.objects.none()
     serializer_class = TrackSerializer
     save_service = services.save_track
     ordering_fields = ["name"]
@@ -132,7 +136,7 @@ class TrackViewSet(ProgrammeObjectViewSet):
 class SpeakerViewSet(ProgrammeObjectViewSet):
     """Speakers of an event."""
 
-    model = Speaker
+    queryset = Speaker.objects.none()
     serializer_class = SpeakerSerializer
     save_service = services.save_speaker
     ordering_fields = ["name", "organisation"]
@@ -142,6 +146,7 @@ class SpeakerViewSet(ProgrammeObjectViewSet):
 class SessionViewSet(EventScopedMixin, viewsets.ModelViewSet):
     """The programme. Filters: day, room, track, kind, speaker, state, q; ordering by start/title."""
 
+    queryset = Session.objects.none()
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
     ordering_fields = ["start", "end", "title", "room__position"]
@@ -188,6 +193,7 @@ class SessionViewSet(EventScopedMixin, viewsets.ModelViewSet):
 class RegistrationViewSet(EventScopedMixin, viewsets.ReadOnlyModelViewSet):
     """All registrations of an event (organizers only)."""
 
+    queryset = Registration.objects.none()
     serializer_class = RegistrationSerializer
     write_permission = "congress.view_registrations"
     filterset_fields = ["role"]
@@ -213,31 +219,31 @@ class MyRegistrationView(EventScopedMixin, APIView):
             raise NotFound()
         return Response(RegistrationSerializer(registration, context={"request": request}).data)
 
-    @extend_schema(request=None, responses=RegistrationSerializer)
+    @extend_schema(request=None, responses={201: RegistrationSerializer})
     def post(self, request, event_slug):
         registration = services.register(user=request.user, event=self.event)
         data = RegistrationSerializer(registration, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={204: None})
     def delete(self, request, event_slug):
         services.unregister(user=request.user, event=self.event)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AgendaViewSet(EventScopedMixin, viewsets.GenericViewSet):
+class AgendaViewSet(EventScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The personal agenda: the sessions the requesting user marked."""
 
     permission_classes = [permissions.IsAuthenticated]
+    queryset = Session.objects.none()
     serializer_class = SessionSerializer
     write_permission = "congress.keep_agenda"
     lookup_field = "session_id"
+    lookup_value_regex = "[0-9]+"
+    ordering_fields = ["start", "end", "title"]
 
     def get_queryset(self):
         return selectors.agenda_for(self.request.user, self.event)
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=FavouriteSerializer, responses=SessionSerializer)
     def create(self, request, *args, **kwargs):
@@ -252,6 +258,7 @@ class AgendaViewSet(EventScopedMixin, viewsets.GenericViewSet):
         body = self.get_serializer(selectors.sessions_for(self.event).get(pk=session.pk)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
+    @extend_schema(parameters=[OpenApiParameter("session_id", int, OpenApiParameter.PATH)])
     def destroy(self, request, session_id=None, *args, **kwargs):
         session = get_object_or_404(Session, event=self.event, pk=session_id)
         services.remove_favourite(user=request.user, session=session)

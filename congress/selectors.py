@@ -26,7 +26,8 @@ def events_for(user):
     queryset = Event.objects.annotate(
         speaker_count=_count_of(Speaker),
         session_count=_count_of(Session, state__in=["scheduled", "live", "ended"]),
-        exhibitor_count=_count_of(apps.get_model("expo", "Exhibitor")),
+        # Only published booths: drafts and booths under review are not in the expo hall yet.
+        exhibitor_count=_count_of(apps.get_model("expo", "Exhibitor"), status="published"),
     )
     if user.is_authenticated and user.is_superuser:
         return queryset

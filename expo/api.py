@@ -34,6 +34,7 @@ TIER_ORDER = Case(
 class ExhibitorViewSet(EventScopedMixin, viewsets.ReadOnlyModelViewSet):
     """The expo hall: published exhibitors, premium first. Filters: category (slug), tier, q."""
 
+    queryset = Exhibitor.objects.none()
     serializer_class = ExhibitorSerializer
     filterset_class = ExhibitorFilter
     ordering_fields = ["name", "tier"]
