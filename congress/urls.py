@@ -5,7 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from expo.api import ExhibitorViewSet
 
-from . import api
+from . import api, export_views
 
 events = SimpleRouter(trailing_slash=True)
 events.register("events", api.EventViewSet, basename="event")
@@ -23,4 +23,23 @@ urlpatterns = [
     path("", include(events.urls)),
     path("events/<slug:event_slug>/registration/", api.MyRegistrationView.as_view(), name="my-registration"),
     path("events/<slug:event_slug>/", include(nested.urls)),
+    path(
+        "events/<slug:slug>/schedule.xml",
+        export_views.schedule,
+        {"export": "xml"},
+        name="schedule-xml",
+    ),
+    path(
+        "events/<slug:slug>/schedule.json",
+        export_views.schedule,
+        {"export": "json"},
+        name="schedule-json",
+    ),
+    path(
+        "events/<slug:slug>/schedule.ics",
+        export_views.schedule,
+        {"export": "ics"},
+        name="schedule-ics",
+    ),
+    path("agenda/<str:token>.ics", export_views.agenda, name="agenda-ics"),
 ]
