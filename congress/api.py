@@ -170,11 +170,20 @@ class SessionViewSet(EventScopedMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.delete_session(instance, user=self.request.user)
 
+    def _changes_state_only(self, request):
+        return self.action == "partial_update" and set(request.data) == {"state"}
+
     def initial(self, request, *args, **kwargs):
-        # A session's speakers may change its state (action below), so that check is per object.
-        if getattr(self, "action", None) == "state":
+        # A session's speakers may start and end it (PATCH {"state"} or POST …/state/), so that
+        # check is per object, in the handlers below.
+        if self.action == "state" or self._changes_state_only(request):
             self.write_permission = None
         super().initial(request, *args, **kwargs)
+
+    def partial_update(self, request, *args, **kwargs):
+        if self._changes_state_only(request):
+            return self.state(request, *args, **kwargs)
+        return super().partial_update(request, *args, **kwargs)
 
     @extend_schema(request=SessionStateSerializer, responses=SessionSerializer)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])

@@ -16,7 +16,18 @@ from treffpunkt.errors import DomainError
 from .models import Event, Favourite, Registration, Room, Session, Speaker, Track
 from .permissions import forget_roles
 
-SESSION_FIELDS = ("title", "abstract", "kind", "language", "start", "end", "room", "track", "capacity", "state")
+SESSION_FIELDS = (
+    "title",
+    "abstract",
+    "kind",
+    "language",
+    "start",
+    "end",
+    "room",
+    "track",
+    "capacity",
+    "state",
+)
 
 
 class ProgrammeError(DomainError):
@@ -30,19 +41,31 @@ def _format_time(event, moment):
 def check_session(event, *, session_id, start, end, room, speakers, capacity, state):
     """Raise ProgrammeError for the first broken rule of a session in this slot."""
     if end <= start:
-        raise ProgrammeError(_("The end must be after the start."), code="end_before_start", field="end")
+        raise ProgrammeError(
+            _("The end must be after the start."), code="end_before_start", field="end"
+        )
     if start < event.starts_at or end > event.ends_at:
         start_inside = event.starts_at <= start < event.ends_at
         field = "end" if start_inside else "start"
         raise ProgrammeError(
             _("The session must lie within the event's dates (%(first)s to %(last)s).")
-            % {"first": event.start_date.strftime("%d.%m.%Y"), "last": event.end_date.strftime("%d.%m.%Y")},
+            % {
+                "first": event.start_date.strftime("%d.%m.%Y"),
+                "last": event.end_date.strftime("%d.%m.%Y"),
+            },
             code="outside_event",
             field=field,
         )
     if room is not None and room.event_id != event.pk:
-        raise ProgrammeError(_("This room belongs to another event."), code="foreign_room", field="room")
-    if capacity is not None and room is not None and room.capacity is not None and capacity > room.capacity:
+        raise ProgrammeError(
+            _("This room belongs to another event."), code="foreign_room", field="room"
+        )
+    if (
+        capacity is not None
+        and room is not None
+        and room.capacity is not None
+        and capacity > room.capacity
+    ):
         raise ProgrammeError(
             _("The capacity (%(capacity)s) exceeds the room's capacity (%(room_capacity)s).")
             % {"capacity": capacity, "room_capacity": room.capacity},
@@ -185,6 +208,7 @@ def update_session(session, *, user, speakers=None, **fields):
             capacity=merged["capacity"],
             state=merged["state"],
         )
+        state_before = session.state
         moved = merged["start"] != session.start or merged["room"] != session.room
         cancelled = merged["state"] == Session.State.CANCELLED and session.state != merged["state"]
         for name, value in fields.items():
@@ -194,6 +218,12 @@ def update_session(session, *, user, speakers=None, **fields):
             session.speakers.set(new_speakers)
         action = "cancelled" if cancelled else "moved" if moved else "changed"
         _programme_changed(event, action=action, session=session)
+        if "state" in fields and state_before != session.state:
+            emit(
+                f"session:{session.pk}",
+                "session.state",
+                {"session": session.pk, "state": session.state},
+            )
     return session
 
 
@@ -201,9 +231,18 @@ def delete_session(session, *, user):
     event = session.event
     require(user, "congress.change_programme", event)
     with transaction.atomic():
-        snapshot = Session(pk=session.pk, guid=session.guid, event=event, title=session.title,
-                           start=session.start, end=session.end, room=session.room,
-                           track=session.track, kind=session.kind, state=session.state)
+        snapshot = Session(
+            pk=session.pk,
+            guid=session.guid,
+            event=event,
+            title=session.title,
+            start=session.start,
+            end=session.end,
+            room=session.room,
+            track=session.track,
+            kind=session.kind,
+            state=session.state,
+        )
         session.delete()
         _programme_changed(event, action="deleted", session=snapshot)
 
@@ -216,6 +255,19 @@ def set_session_state(session, *, user, state):
     if state == session.state:
         return session
     with transaction.atomic():
+        if session.state == Session.State.CANCELLED:
+            # A cancelled session holds no slot; reinstating it must find its slot free again.
+            _lock_event(session.event)
+            check_session(
+                session.event,
+                session_id=session.pk,
+                start=session.start,
+                end=session.end,
+                room=session.room,
+                speakers=list(session.speakers.all()),
+                capacity=session.capacity,
+                state=state,
+            )
         session.state = state
         session.save(update_fields=["state", "updated_at"])
         _programme_changed(session.event, action="state", session=session)
@@ -260,7 +312,9 @@ def delete_programme_object(instance, *, user):
     event = instance.event
     require(user, "congress.change_programme", event)
     if isinstance(instance, Room) and instance.sessions.exists():
-        raise ProgrammeError(_("Sessions are scheduled in this room; move them first."), field="room")
+        raise ProgrammeError(
+            _("Sessions are scheduled in this room; move them first."), field="room"
+        )
     with transaction.atomic():
         instance.delete()
         _programme_changed(event, action="deleted")

@@ -417,3 +417,28 @@ async def test_every_persisted_push_is_in_the_log(connect, people, live_session)
         )
     )()
     assert types == [(1, "chat.message"), (2, "question.new")]
+
+
+async def test_speaker_patches_state_and_attendee_patch_is_refused(connect, people, live_session):
+    from rest_framework.test import APIClient
+
+    anna = await subscribed(connect, people["anna"], live_session)
+    url = f"/api/v1/events/{live_session.event.slug}/sessions/{live_session.pk}/"
+
+    @sync_to_async
+    def patch(user, body):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client.patch(url, body, format="json").status_code
+
+    assert await patch(people["anna"], {"state": "ended"}) == 403
+    assert await patch(people["speaker"], {"state": "ended", "title": "Umbenannt"}) == 403
+    assert await sync_to_async(
+        lambda: Session.objects.values_list("state", "title").get(pk=live_session.pk)
+    )() == ("live", live_session.title)
+    assert await patch(people["speaker"], {"state": "ended"}) == 200
+    push = await anna.push("session.state")
+    assert push["data"] == {"session": live_session.pk, "state": "ended"}
+    assert await patch(people["orga"], {"state": "live", "title": "Verlängert"}) == 200
+    push = await anna.push("session.state")
+    assert push["data"] == {"session": live_session.pk, "state": "live"}
