@@ -1,0 +1,308 @@
+"""Who may do what on every congress REST route: one role × route × method table drives it all.
+
+Each cell is one test: the role sends the request, the status must match, and a refused request
+(and every read) must leave the database exactly as it was.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from congress.models import Event, Favourite, Registration, Room, Session, Speaker, Track
+from expo.models import Exhibitor
+from tests.factories import (
+    EventFactory,
+    ExhibitorFactory,
+    RegistrationFactory,
+    RoomFactory,
+    SessionFactory,
+    SpeakerFactory,
+    TrackFactory,
+    UserFactory,
+    at,
+)
+from treffpunkt.models import TopicEvent
+
+pytestmark = pytest.mark.django_db
+
+ROLES = (
+    "anonymous",
+    "attendee",
+    "speaker",
+    "other_speaker",
+    "organizer",
+    "other_organizer",
+    "staff",
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The table builds seven users per cell; the production hasher would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(event, organizer, attendee):
+    """A published event with one of everything, a second event and an unpublished one."""
+    w = SimpleNamespace(event=event)
+    w.users = {
+        "anonymous": None,
+        "attendee": attendee,
+        "speaker": UserFactory(username="sven"),
+        "other_speaker": UserFactory(username="otto"),
+        "organizer": organizer,
+        "other_organizer": UserFactory(username="olga"),
+        "staff": UserFactory(username="stefan", is_staff=True),
+    }
+    for role in ("speaker", "other_speaker"):
+        RegistrationFactory(event=event, user=w.users[role], role=Registration.Role.SPEAKER)
+    RegistrationFactory(
+        event=EventFactory(), user=w.users["other_organizer"], role=Registration.Role.ORGANIZER
+    )
+
+    w.room = RoomFactory(event=event, name="Saal 1")
+    w.free_room = RoomFactory(event=event, name="Saal 2")
+    w.track = TrackFactory(event=event)
+    w.speaker = SpeakerFactory(event=event, user=w.users["speaker"], name="Sven Sprecher")
+    SpeakerFactory(event=event, user=w.users["other_speaker"], name="Otto Anders")
+    w.free_speaker = SpeakerFactory(event=event, name="Frei Ohne Vortrag")
+    w.session = SessionFactory(
+        event=event, room=w.room, start=at(event, 10), end=at(event, 11), speakers=[w.speaker]
+    )
+    Favourite.objects.create(user=attendee, session=w.session)
+    w.exhibitor = ExhibitorFactory(event=event)
+
+    w.hidden = EventFactory(is_published=False)
+    RegistrationFactory(event=w.hidden, user=organizer, role=Registration.Role.ORGANIZER)
+    RegistrationFactory(event=w.hidden, user=attendee, role=Registration.Role.ATTENDEE)
+    w.hidden_room = RoomFactory(event=w.hidden)
+    w.hidden_session = SessionFactory(event=w.hidden, room=w.hidden_room)
+    ExhibitorFactory(event=w.hidden)
+    return w
+
+
+def events_url(event):
+    return f"/api/v1/events/{event.slug}/"
+
+
+def session_payload(event, room):
+    return {
+        "title": "Offene Daten",
+        "kind": "talk",
+        "start": at(event, 14).isoformat(),
+        "end": at(event, 14, 45).isoformat(),
+        "room": room.pk,
+    }
+
+
+# route name → (URL, JSON payload), both built from the world.
+ROUTES = {
+    "events": (
+        lambda w: "/api/v1/events/",
+        lambda w: {
+            "slug": "neu",
+            "acronym": "neu2026",
+            "name": "Neuer Kongress",
+            "start_date": "2026-09-01",
+            "end_date": "2026-09-02",
+        },
+    ),
+    "event": (lambda w: events_url(w.event), lambda w: {"name": "Umbenannt"}),
+    "hidden event": (lambda w: events_url(w.hidden), lambda w: {"name": "Umbenannt"}),
+    "rooms": (lambda w: events_url(w.event) + "rooms/", lambda w: {"name": "Saal 3"}),
+    "room": (
+        lambda w: events_url(w.event) + f"rooms/{w.free_room.pk}/",
+        lambda w: {"name": "Saal 9"},
+    ),
+    "hidden rooms": (lambda w: events_url(w.hidden) + "rooms/", lambda w: {"name": "Saal 3"}),
+    "tracks": (lambda w: events_url(w.event) + "tracks/", lambda w: {"name": "Neu"}),
+    "track": (lambda w: events_url(w.event) + f"tracks/{w.track.pk}/", lambda w: {"name": "Neu"}),
+    "speakers": (lambda w: events_url(w.event) + "speakers/", lambda w: {"name": "Neu"}),
+    "speaker": (
+        lambda w: events_url(w.event) + f"speakers/{w.free_speaker.pk}/",
+        lambda w: {"name": "Neu"},
+    ),
+    "sessions": (
+        lambda w: events_url(w.event) + "sessions/",
+        lambda w: session_payload(w.event, w.room),
+    ),
+    "session": (
+        lambda w: events_url(w.event) + f"sessions/{w.session.pk}/",
+        lambda w: {"title": "Neuer Titel"},
+    ),
+    "session, state only": (
+        lambda w: events_url(w.event) + f"sessions/{w.session.pk}/",
+        lambda w: {"state": "live"},
+    ),
+    "session state": (
+        lambda w: events_url(w.event) + f"sessions/{w.session.pk}/state/",
+        lambda w: {"state": "live"},
+    ),
+    "hidden sessions": (
+        lambda w: events_url(w.hidden) + "sessions/",
+        lambda w: session_payload(w.hidden, w.hidden_room),
+    ),
+    "hidden session": (
+        lambda w: events_url(w.hidden) + f"sessions/{w.hidden_session.pk}/",
+        lambda w: {"title": "Neuer Titel"},
+    ),
+    "registrations": (lambda w: events_url(w.event) + "registrations/", lambda w: {}),
+    "registrations/<id>": (
+        lambda w: (
+            events_url(w.event)
+            + f"registrations/{Registration.objects.get(user__username='anna', event=w.event).pk}/"
+        ),
+        lambda w: {},
+    ),
+    "registration": (lambda w: events_url(w.event) + "registration/", lambda w: {}),
+    "hidden registration": (lambda w: events_url(w.hidden) + "registration/", lambda w: {}),
+    "agenda": (lambda w: events_url(w.event) + "agenda/", lambda w: {"session": w.session.pk}),
+    "agenda/<session>": (lambda w: events_url(w.event) + f"agenda/{w.session.pk}/", lambda w: {}),
+    "hidden agenda": (
+        lambda w: events_url(w.hidden) + "agenda/",
+        lambda w: {"session": w.hidden_session.pk},
+    ),
+    "exhibitors": (lambda w: events_url(w.event) + "exhibitors/", lambda w: {"name": "Neu"}),
+    "exhibitor": (lambda w: events_url(w.event) + f"exhibitors/{w.exhibitor.pk}/", lambda w: {}),
+    "hidden exhibitors": (lambda w: events_url(w.hidden) + "exhibitors/", lambda w: {}),
+}
+
+ALL_200 = (200,) * 7
+# fmt: off
+TABLE = {
+    #                                  anon  att   spk   ospk  orga  oorga staff
+    ("GET", "events"):                ALL_200,
+    ("POST", "events"):               (401,  403,  403,  403,  403,  403,  201),
+    ("GET", "event"):                 ALL_200,
+    ("PATCH", "event"):               (401,  403,  403,  403,  200,  403,  403),
+    ("GET", "hidden event"):          (404,  404,  404,  404,  200,  404,  404),
+    ("PATCH", "hidden event"):        (401,  404,  404,  404,  200,  404,  404),
+
+    ("GET", "rooms"):                 ALL_200,
+    ("POST", "rooms"):                (401,  403,  403,  403,  201,  403,  403),
+    ("GET", "room"):                  ALL_200,
+    ("PATCH", "room"):                (401,  403,  403,  403,  200,  403,  403),
+    ("DELETE", "room"):               (401,  403,  403,  403,  204,  403,  403),
+    ("GET", "hidden rooms"):          (404,  404,  404,  404,  200,  404,  404),
+    ("POST", "hidden rooms"):         (404,  404,  404,  404,  201,  404,  404),
+
+    ("GET", "tracks"):                ALL_200,
+    ("POST", "tracks"):               (401,  403,  403,  403,  201,  403,  403),
+    ("GET", "track"):                 ALL_200,
+    ("PATCH", "track"):               (401,  403,  403,  403,  200,  403,  403),
+    ("DELETE", "track"):              (401,  403,  403,  403,  204,  403,  403),
+
+    ("GET", "speakers"):              ALL_200,
+    ("POST", "speakers"):             (401,  403,  403,  403,  201,  403,  403),
+    ("GET", "speaker"):               ALL_200,
+    ("PATCH", "speaker"):             (401,  403,  403,  403,  200,  403,  403),
+    ("DELETE", "speaker"):            (401,  403,  403,  403,  204,  403,  403),
+
+    ("GET", "sessions"):              ALL_200,
+    ("POST", "sessions"):             (401,  403,  403,  403,  201,  403,  403),
+    ("GET", "session"):               ALL_200,
+    ("PATCH", "session"):             (401,  403,  403,  403,  200,  403,  403),
+    ("DELETE", "session"):            (401,  403,  403,  403,  204,  403,  403),
+    ("PATCH", "session, state only"): (401,  403,  200,  403,  200,  403,  403),
+    ("POST", "session state"):        (401,  403,  200,  403,  200,  403,  403),
+    ("GET", "hidden sessions"):       (404,  404,  404,  404,  200,  404,  404),
+    ("POST", "hidden sessions"):      (404,  404,  404,  404,  201,  404,  404),
+    ("GET", "hidden session"):        (404,  404,  404,  404,  200,  404,  404),
+    ("PATCH", "hidden session"):      (404,  404,  404,  404,  200,  404,  404),
+
+    ("GET", "registrations"):         (401,  403,  403,  403,  200,  403,  403),
+    ("GET", "registrations/<id>"):    (401,  403,  403,  403,  200,  403,  403),
+    ("POST", "registrations"):        (401,  403,  403,  403,  405,  403,  403),
+
+    ("GET", "registration"):          (401,  200,  200,  200,  200,  404,  404),
+    ("POST", "registration"):         (401,  201,  201,  201,  201,  201,  201),
+    ("DELETE", "registration"):       (401,  204,  204,  204,  204,  204,  204),
+    ("GET", "hidden registration"):   (401,  404,  404,  404,  200,  404,  404),
+    ("POST", "hidden registration"):  (401,  404,  404,  404,  201,  404,  404),
+
+    ("GET", "agenda"):                (401,  200,  200,  200,  200,  200,  200),
+    ("POST", "agenda"):               (401,  201,  201,  201,  201,  201,  201),
+    ("DELETE", "agenda/<session>"):   (401,  204,  204,  204,  204,  204,  204),
+    ("GET", "hidden agenda"):         (401,  404,  404,  404,  200,  404,  404),
+    ("POST", "hidden agenda"):        (401,  404,  404,  404,  201,  404,  404),
+
+    ("GET", "exhibitors"):            ALL_200,
+    ("GET", "exhibitor"):             ALL_200,
+    ("POST", "exhibitors"):           (401,  403,  403,  403,  405,  403,  403),
+    ("GET", "hidden exhibitors"):     (404,  404,  404,  404,  200,  404,  404),
+}
+# fmt: on
+
+CASES = [
+    pytest.param(method, route, role, status, id=f"{method} {route} as {role} -> {status}")
+    for (method, route), statuses in TABLE.items()
+    for role, status in zip(ROLES, statuses, strict=True)
+]
+
+# What a refusal says. Unknown and hidden objects look alike: the event detail names the model,
+# routes under an event answer as if the event did not exist.
+REFUSALS = {
+    401: {"detail": "Authentication credentials were not provided."},
+    403: {"detail": "You do not have permission to do this."},
+    404: {"detail": "Not found."},
+}
+EVENT_NOT_FOUND = {"detail": "No Event matches the given query."}
+
+
+def refusal(method, route, status):
+    if status == 405:
+        return {"detail": f'Method "{method}" not allowed.'}
+    if status == 404 and route == "hidden event":
+        return EVENT_NOT_FOUND
+    return REFUSALS[status]
+
+
+def client_for(user):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        client.credentials(
+            HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}"
+        )
+    return client
+
+
+def snapshot():
+    """Every row the congress REST API could touch, so a refusal can be shown to change nothing.
+
+    The realtime log is included: a refused change must not be pushed either.
+    """
+    models = (
+        Event, Room, Track, Speaker, Session, Session.speakers.through, Registration, Favourite,
+        Exhibitor, get_user_model(), TopicEvent,
+    )  # fmt: skip
+    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
+
+
+def test_table_covers_every_route():
+    assert sorted({route for _method, route in TABLE}) == sorted(ROUTES)
+
+
+@pytest.mark.parametrize(("method", "route", "role", "expected"), CASES)
+def test_access(world, method, route, role, expected):
+    url, payload = ROUTES[route]
+    client = client_for(world.users[role])
+    before = snapshot()
+
+    send = getattr(client, method.lower())
+    if method == "GET":
+        response = send(url(world))
+    else:
+        response = send(url(world), payload(world), format="json")
+
+    assert response.status_code == expected, response.content
+    if expected >= 400:
+        assert response.json() == refusal(method, route, expected)
+        assert snapshot() == before
+    if expected == 401:
+        assert response["WWW-Authenticate"] == "Token"
+    if method == "GET":
+        assert snapshot() == before
