@@ -1,0 +1,252 @@
+"""The live session page in the system Chromium against a real daphne (websockets included).
+
+pytest-django's live server speaks WSGI only, so this test migrates a temporary SQLite database and
+serves the ASGI application with daphne in a subprocess, as tests/realtime/test_multiprocess.py does.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import skip_or_fail
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT = 10_000
+
+SETUP = """
+import json
+from datetime import timedelta
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from congress.models import Event, Registration, Room, Session
+
+today = timezone.localdate()
+event = Event.objects.create(slug="digitale-stadt", acronym="ds2026", name="Digitale Stadt 2026",
+                             start_date=today - timedelta(days=1), end_date=today + timedelta(days=1),
+                             is_published=True)
+room = Room.objects.create(event=event, name="Hauptbühne",
+                           stream_url="https://stream.example.org/hauptbuehne.m3u8")
+now = timezone.now()
+session = Session.objects.create(event=event, room=room, title="Datenräume für Kommunen",
+                                 start=now - timedelta(minutes=10), end=now + timedelta(minutes=50),
+                                 state=Session.State.LIVE)
+for name, first, role in (("anna", "Anna", "attendee"), ("ben", "Ben", "attendee"),
+                          ("orga", "Olga", "organizer")):
+    user = get_user_model().objects.create_user(name, password="treffpunkt", first_name=first)
+    Registration.objects.create(event=event, user=user, role=role)
+print(json.dumps({"event": event.slug, "session": session.pk}))
+"""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_serving(url, process):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"daphne exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/v1/events/", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"daphne at {url} did not start serving")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A migrated SQLite database with the congress, served by daphne on a free port."""
+    if not os.path.exists(CHROMIUM):
+        skip_or_fail(f"{CHROMIUM} is not installed")
+    directory = tmp_path_factory.mktemp("live")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
+    }
+    # One process with the in-memory channel layer: no Redis needed.
+    env.pop("REDIS_URL", None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run(
+        [*manage, "migrate", "--noinput"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    made = subprocess.run(
+        [*manage, "shell", "-c", SETUP],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    congress = json.loads(made.stdout.strip().splitlines()[-1])
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    daphne = str(Path(sys.executable).with_name("daphne"))
+    with (directory / "daphne.log").open("wb") as log:
+        process = subprocess.Popen(
+            [daphne, "-b", "127.0.0.1", "-p", str(port), "treffpunkt.asgi:application"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_serving(url, process)
+            yield {
+                "url": url,
+                "session_path": f"/events/{congress['event']}/sessions/{congress['session']}/",
+            }
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def browser(server):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_as(browser, server, username):
+    """A fresh German browser context, logged in, on the session page."""
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    page = context.new_page()
+    page.goto(f"{server['url']}/login/?next={server['session_path']}")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill("treffpunkt")
+    page.locator("main").get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(f"{server['url']}{server['session_path']}")
+    return page
+
+
+def chat_texts(page):
+    return page.locator("[data-chat-list] .chat-message__text")
+
+
+def connection(page):
+    return page.locator("[data-live-connection]")
+
+
+def send_chat(page, text):
+    page.get_by_label("Nachricht").fill(text)
+    page.get_by_role("button", name="Senden").click()
+
+
+def test_two_attendees_chat_ask_and_resume_after_a_reconnect(browser, server):
+    from playwright.sync_api import expect
+
+    anna = open_as(browser, server, "anna")
+    ben = open_as(browser, server, "ben")
+
+    for page in (anna, ben):
+        expect(page.locator("[data-live-viewers]")).to_have_text("2 Zuschauende")
+        expect(connection(page)).to_have_text("verbunden", use_inner_text=True)
+
+    send_chat(anna, "Guten Morgen aus Köln!")
+    expect(chat_texts(ben)).to_have_text(["Guten Morgen aus Köln!"])
+    expect(chat_texts(anna)).to_have_text(["Guten Morgen aus Köln!"])
+    expect(anna.get_by_label("Nachricht")).to_have_value("")
+
+    ben.get_by_label("Ihre Frage").fill("Welche Kommunen machen schon mit?")
+    ben.get_by_role("button", name="Frage stellen").click()
+    expect(anna.locator(".question__text")).to_have_text(["Welche Kommunen machen schon mit?"])
+    anna.get_by_role("button", name="Unterstützen").click()
+    expect(anna.locator(".question__votes")).to_have_text(["1 Stimme"])
+    expect(anna.get_by_role("button", name="Unterstützt")).to_be_disabled()
+    expect(ben.locator(".question__votes")).to_have_text(["1 Stimme"])
+
+    # Ben loses his connection; what Anna writes meanwhile reaches him after the reconnect.
+    ben.context.set_offline(True)
+    ben.evaluate("window.treffpunktLive.socket?.close()")
+    expect(connection(ben)).to_have_text("Verbindung wird wiederhergestellt …", use_inner_text=True)
+    expect(anna.locator("[data-live-viewers]")).to_have_text("1 zuschauende Person")
+    send_chat(anna, "Zweite Nachricht")
+    expect(chat_texts(anna)).to_have_count(2)
+    send_chat(anna, "Dritte Nachricht")
+    expect(chat_texts(anna)).to_have_count(3)
+    expect(chat_texts(ben)).to_have_text(["Guten Morgen aus Köln!"])
+
+    ben.context.set_offline(False)
+    expect(connection(ben)).to_have_text("verbunden", use_inner_text=True)
+    expected = ["Guten Morgen aus Köln!", "Zweite Nachricht", "Dritte Nachricht"]
+    expect(chat_texts(ben)).to_have_text(expected)
+    expect(chat_texts(anna)).to_have_text(expected)
+    expect(ben.locator(".question__votes")).to_have_text(["1 Stimme"])
+    for page in (anna, ben):
+        expect(page.locator("[data-live-viewers]")).to_have_text("2 Zuschauende")
+
+
+def test_organizer_runs_a_poll_and_removes_a_message(browser, server):
+    from playwright.sync_api import expect
+
+    orga = open_as(browser, server, "orga")
+    anna = open_as(browser, server, "anna")
+    for page in (orga, anna):
+        expect(connection(page)).to_have_text("verbunden", use_inner_text=True)
+
+    orga.get_by_text("Neue Umfrage", exact=True).click()
+    orga.get_by_label("Frage", exact=True).fill("Kaffee oder Tee?")
+    orga.get_by_label("Antworten (eine pro Zeile, 2 bis 10)").fill("Kaffee\nTee\n")
+    orga.get_by_role("button", name="Umfrage anlegen").click()
+    poll = orga.locator(".poll", has_text="Kaffee oder Tee?")
+    expect(poll.locator("[data-poll-state='draft']")).to_be_visible()
+    expect(anna.locator(".poll", has_text="Kaffee oder Tee?")).to_have_count(0)
+
+    poll.get_by_role("button", name="Umfrage öffnen").click()
+    anna_poll = anna.locator(".poll", has_text="Kaffee oder Tee?")
+    anna_poll.get_by_label("Tee").check()
+    anna_poll.get_by_role("button", name="Abstimmen").click()
+    results = ["Kaffee", "0 Stimmen · 0 %", "Tee", "1 Stimme · 100 %"]
+    expect(anna_poll.locator(".poll-result > span:not([aria-hidden])")).to_have_text(results)
+    expect(poll.locator(".poll-result > span:not([aria-hidden])")).to_have_text(results)
+
+    poll.get_by_role("button", name="Umfrage schließen").click()
+    expect(anna_poll.locator("[data-poll-state='closed']")).to_be_visible()
+
+    send_chat(anna, "Das ist Werbung")
+    message = orga.locator(".chat-message", has_text="Das ist Werbung")
+    message.get_by_role("button", name="Löschen").click()
+    expect(anna.locator(".chat-message", has_text="Das ist Werbung")).to_have_count(0)
+    expect(message).to_have_count(0)
