@@ -1,6 +1,7 @@
 """REST views of the congress: thin — parse, check, call a service, render."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -140,7 +141,6 @@ class SpeakerViewSet(ProgrammeObjectViewSet):
     serializer_class = SpeakerSerializer
     save_service = services.save_speaker
     ordering_fields = ["name", "organisation"]
-    search_fields = ["name", "organisation"]
 
 
 class SessionViewSet(EventScopedMixin, viewsets.ModelViewSet):
@@ -230,9 +230,10 @@ class MyRegistrationView(EventScopedMixin, APIView):
 
     @extend_schema(request=None, responses={201: RegistrationSerializer})
     def post(self, request, event_slug):
+        existed = Registration.objects.filter(event=self.event, user=request.user).exists()
         registration = services.register(user=request.user, event=self.event)
         data = RegistrationSerializer(registration, context={"request": request}).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return Response(data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None})
     def delete(self, request, event_slug):
@@ -262,7 +263,7 @@ class AgendaViewSet(EventScopedMixin, mixins.ListModelMixin, viewsets.GenericVie
             event=self.event, pk=parsed.validated_data["session"]
         ).first()
         if session is None:
-            return Response({"session": ["No such session in this event."]}, status=400)
+            return Response({"session": [_("No such session in this event.")]}, status=400)
         services.add_favourite(user=request.user, session=session)
         body = self.get_serializer(selectors.sessions_for(self.event).get(pk=session.pk)).data
         return Response(body, status=status.HTTP_201_CREATED)

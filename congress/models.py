@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 class Event(models.Model):
     slug = models.SlugField(_("slug"), unique=True, max_length=64)
     acronym = models.CharField(
-        _("acronym"), max_length=32, help_text=_("Lower-case letters, digits, _ and -, e.g. dsdr2026.")
+        _("acronym"),
+        max_length=32,
+        help_text=_("Lower-case letters, digits, _ and -, e.g. dsdr2026."),
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -221,9 +223,10 @@ class Favourite(models.Model):
     class Meta:
         verbose_name = _("agenda entry")
         verbose_name_plural = _("agenda entries")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "session"], name="favourite_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "session"], name="favourite_once")]
+
+    def __str__(self):
+        return f"{self.user} ★ {self.session_id}"
 
 
 class ChatMessage(models.Model):
@@ -245,6 +248,9 @@ class ChatMessage(models.Model):
             )
         ]
         indexes = [models.Index(fields=["session", "-seq"])]
+
+    def __str__(self):
+        return f"{self.user} in {self.session_id}: {self.text[:40]}"
 
 
 class Question(models.Model):
@@ -270,6 +276,9 @@ class Question(models.Model):
             )
         ]
 
+    def __str__(self):
+        return self.text[:60]
+
 
 class QuestionVote(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="upvotes")
@@ -279,6 +288,9 @@ class QuestionVote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["question", "user"], name="question_vote_once")
         ]
+
+    def __str__(self):
+        return f"{self.user} → {self.question_id}"
 
 
 class Poll(models.Model):
@@ -300,6 +312,9 @@ class Poll(models.Model):
         verbose_name_plural = _("polls")
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return self.question
+
 
 class PollOption(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
@@ -309,6 +324,9 @@ class PollOption(models.Model):
     class Meta:
         ordering = ["position", "id"]
 
+    def __str__(self):
+        return self.text
+
 
 class PollVote(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
@@ -317,6 +335,9 @@ class PollVote(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["poll", "user"], name="poll_vote_once")]
+
+    def __str__(self):
+        return f"{self.user} → {self.option_id}"
 
 
 class Mute(models.Model):
@@ -332,6 +353,9 @@ class Mute(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "user"], name="mute_once")]
+
+    def __str__(self):
+        return f"{self.user} muted in {self.session_id}"
 
 
 class Ban(models.Model):
@@ -349,6 +373,9 @@ class Ban(models.Model):
         verbose_name = _("ban")
         verbose_name_plural = _("bans")
         constraints = [models.UniqueConstraint(fields=["event", "user"], name="ban_once")]
+
+    def __str__(self):
+        return f"{self.user} banned from {self.event_id}"
 
 
 class ModerationLog(models.Model):
@@ -368,3 +395,8 @@ class ModerationLog(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_user or ''}"
+        )

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from treffpunkt.realtime.events import emit
 from treffpunkt.access import require
 from treffpunkt.errors import DomainError
+from treffpunkt.realtime.events import emit
 
 from .models import Event, Favourite, Registration, Room, Session, Speaker, Track
 from .permissions import forget_roles
@@ -339,6 +339,13 @@ def register(*, user, event, role=Registration.Role.ATTENDEE, by=None):
 
 
 def unregister(*, user, event):
+    """Withdraw the user's registration and agenda. The last organizer cannot leave the event."""
+    organizers = Registration.objects.filter(event=event, role=Registration.Role.ORGANIZER)
+    if organizers.filter(user=user).exists() and organizers.count() == 1:
+        raise ProgrammeError(
+            _("You are the event's last organizer; name another organizer first."),
+            code="last_organizer",
+        )
     Registration.objects.filter(event=event, user=user).delete()
     Favourite.objects.filter(user=user, session__event=event).delete()
     forget_roles(user)

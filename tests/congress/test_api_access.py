@@ -219,10 +219,10 @@ TABLE = {
     ("POST", "registrations"):        (401,  403,  403,  403,  405,  403,  403),
 
     ("GET", "registration"):          (401,  200,  200,  200,  200,  404,  404),
-    ("POST", "registration"):         (401,  201,  201,  201,  201,  201,  201),
-    ("DELETE", "registration"):       (401,  204,  204,  204,  204,  204,  204),
+    ("POST", "registration"):         (401,  200,  200,  200,  200,  201,  201),
+    ("DELETE", "registration"):       (401,  204,  204,  204,  400,  204,  204),
     ("GET", "hidden registration"):   (401,  404,  404,  404,  200,  404,  404),
-    ("POST", "hidden registration"):  (401,  404,  404,  404,  201,  404,  404),
+    ("POST", "hidden registration"):  (401,  404,  404,  404,  200,  404,  404),
 
     ("GET", "agenda"):                (401,  200,  200,  200,  200,  200,  200),
     ("POST", "agenda"):               (401,  201,  201,  201,  201,  201,  201),
@@ -249,6 +249,8 @@ REFUSALS = {
     401: {"detail": "Authentication credentials were not provided."},
     403: {"detail": "You do not have permission to do this."},
     404: {"detail": "Not found."},
+    # The only 400 in the table: the event's last organizer may not withdraw.
+    400: {"non_field_errors": ["You are the event's last organizer; name another organizer first."]},
 }
 EVENT_NOT_FOUND = {"detail": "No Event matches the given query."}
 

@@ -761,3 +761,20 @@ def test_deleting_a_room_with_sessions_returns_400_and_keeps_it(event, organizer
     assert response.status_code == 400
     assert response.json() == {"room": ["Sessions are scheduled in this room; move them first."]}
     assert Room.objects.filter(pk=hall.pk).exists()
+
+
+def test_last_organizer_cannot_unregister(event, organizer):
+    response = client_for(organizer).delete(base(event) + "registration/")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["non_field_errors"]
+    assert Registration.objects.filter(event=event, user=organizer, role="organizer").exists()
+
+
+def test_registering_twice_answers_200_the_second_time(event, attendee):
+    client = client_for(UserFactory(username="neu"))
+    first = client.post(base(event) + "registration/")
+    second = client.post(base(event) + "registration/")
+
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
