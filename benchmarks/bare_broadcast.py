@@ -1,0 +1,95 @@
+"""A bare ``websockets`` broadcast server: the floor that ``live_fanout.py`` measures Treffpunkt against.
+
+It speaks just enough of Treffpunkt's envelope for the benchmark's client to be the same code:
+
+- ``{"id": 1, "type": "subscribe", "data": {"topic": "session:1"}}`` → ``{"reply_to":1,"ok":true,…}``
+- ``{"id": 2, "type": "chat.send", "data": {"topic", "text", "client_id"}}`` → a ``chat.message``
+  push, serialised once and handed to ``websockets.broadcast`` for every subscriber of the topic
+  (the sender included), then ``{"reply_to":2,"ok":true,…}`` to the sender.
+
+No database, no authentication, no origin check, no presence: it is the limit of Python +
+``websockets`` on this machine, not a competitor. Run by ``live_fanout.py``; standalone::
+
+    .venv/bin/python benchmarks/bare_broadcast.py --port 8765
+
+It prints ``ready <port>`` on stdout once it listens.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import signal
+import sys
+from datetime import UTC, datetime
+
+from websockets.asyncio.server import broadcast, serve
+
+
+def dumps(payload):
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+async def main(host, port):
+    subscribers = {}  # topic -> set of connections
+    seqs = {}
+
+    async def handler(connection):
+        topics = set()
+        try:
+            async for text in connection:
+                try:
+                    request = json.loads(text)
+                    request_id = request["id"]
+                    type_ = request["type"]
+                    data = request.get("data") or {}
+                    topic = data["topic"]
+                except (ValueError, KeyError, TypeError):
+                    await connection.send(dumps({"reply_to": None, "ok": False}))
+                    continue
+                if type_ == "subscribe":
+                    subscribers.setdefault(topic, set()).add(connection)
+                    topics.add(topic)
+                    reply = {"topic": topic, "seq": seqs.get(topic, 0)}
+                elif type_ == "chat.send":
+                    seq = seqs[topic] = seqs.get(topic, 0) + 1
+                    message = {
+                        "id": seq,
+                        "session": 0,
+                        "user": {"id": 0, "name": "bench"},
+                        "text": data.get("text", ""),
+                        "client_id": data.get("client_id", ""),
+                        "created_at": datetime.now(UTC).isoformat(),
+                    }
+                    frame = dumps(
+                        {"type": "chat.message", "topic": topic, "data": message, "seq": seq}
+                    )
+                    broadcast(subscribers.get(topic, ()), frame)
+                    reply = {"message": message, "seq": seq, "duplicate": False}
+                else:
+                    await connection.send(
+                        dumps({"reply_to": request_id, "ok": False, "error": {"code": "unknown"}})
+                    )
+                    continue
+                await connection.send(dumps({"reply_to": request_id, "ok": True, "data": reply}))
+        finally:
+            for topic in topics:
+                subscribers.get(topic, set()).discard(connection)
+
+    stop = asyncio.get_running_loop().create_future()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(signum, stop.cancel)
+    # Like daphne (autobahn): no compression unless the client asks; our client never asks.
+    async with serve(handler, host, port, max_size=2**20):
+        print(f"ready {port}", flush=True)
+        with contextlib.suppress(asyncio.CancelledError):
+            await stop
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.host, arguments.port))
+    sys.exit(0)
