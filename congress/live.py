@@ -16,7 +16,7 @@ from treffpunkt.realtime.registry import RealtimeError, Subscription, handler, t
 
 from . import live_services
 from .live_services import REACTIONS, chat_message_data, poll_data, question_data
-from .models import ChatMessage, Event, Poll, Question, Session
+from .models import ChatMessage, Event, Poll, PollVote, Question, Session
 from .serializers import session_event_data
 
 HISTORY = 50
@@ -75,11 +75,18 @@ async def open_session_topic(ctx, key):
         polls = Poll.objects.filter(session=session).prefetch_related("options")
         if not moderator:
             polls = polls.exclude(state=Poll.State.DRAFT)
-        voted = set()
+        voted = voted_polls = set()
+        muted_until = None
         if ctx.user.is_authenticated:
             voted = set(
                 session.questions.filter(upvotes__user=ctx.user).values_list("pk", flat=True)
             )
+            voted_polls = set(
+                PollVote.objects.filter(poll__session=session, user=ctx.user).values_list(
+                    "poll_id", flat=True
+                )
+            )
+            muted_until = live_services.muted_until(ctx.user, session)
         return {
             "session": {
                 **session_event_data(session),
@@ -93,7 +100,9 @@ async def open_session_topic(ctx, key):
                 {**question_data(question), "voted": question.pk in voted}
                 for question in questions.order_by("-votes", "created_at")
             ],
-            "polls": [poll_data(poll) for poll in polls],
+            "polls": [{**poll_data(poll), "voted": poll.pk in voted_polls} for poll in polls],
+            "muted": muted_until is not None,
+            "muted_until": muted_until.isoformat() if muted_until not in (None, True) else None,
             "reactions": list(REACTIONS),
         }
 

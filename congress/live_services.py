@@ -103,6 +103,14 @@ def poll_counts(poll):
     return {row["option"]: row["n"] for row in rows}
 
 
+def muted_until(user, session):
+    """None when the user may write; else the end of the mute, or True for a mute without end."""
+    mute = Mute.objects.filter(session=session, user=user).first()
+    if mute is None or (mute.until is not None and mute.until <= timezone.now()):
+        return None
+    return mute.until or True
+
+
 def _check_may_write(user, session):
     require(
         user,
@@ -112,8 +120,7 @@ def _check_may_write(user, session):
     )
     if is_banned(user, session.event):
         raise LiveError(_("You have been excluded from this event."), code="banned")
-    mute = Mute.objects.filter(session=session, user=user).first()
-    if mute is not None and (mute.until is None or mute.until > timezone.now()):
+    if muted_until(user, session) is not None:
         raise LiveError(_("You have been muted in this session."), code="muted")
 
 

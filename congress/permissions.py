@@ -17,7 +17,9 @@ def role_for(user, event):
         setattr(user, _CACHE_ATTRIBUTE, roles)
     if event.pk not in roles:
         roles[event.pk] = (
-            Registration.objects.filter(event=event, user=user).values_list("role", flat=True).first()
+            Registration.objects.filter(event=event, user=user)
+            .values_list("role", flat=True)
+            .first()
         )
     return roles[event.pk]
 

@@ -10,8 +10,20 @@ class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = Event
         fields = [
-            "id", "slug", "acronym", "name", "description", "timezone", "start_date", "end_date",
-            "days", "languages", "is_published", "speaker_count", "exhibitor_count", "session_count",
+            "id",
+            "slug",
+            "acronym",
+            "name",
+            "description",
+            "timezone",
+            "start_date",
+            "end_date",
+            "days",
+            "languages",
+            "is_published",
+            "speaker_count",
+            "exhibitor_count",
+            "session_count",
         ]
         read_only_fields = ["id", "days", "speaker_count", "exhibitor_count", "session_count"]
 
@@ -44,7 +56,9 @@ class EventSerializer(serializers.ModelSerializer):
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
         if start and end and end < start:
-            raise serializers.ValidationError({"end_date": _("The last day must not be before the first.")})
+            raise serializers.ValidationError(
+                {"end_date": _("The last day must not be before the first.")}
+            )
         return attrs
 
 
@@ -101,8 +115,22 @@ class SessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Session
         fields = [
-            "id", "guid", "title", "abstract", "kind", "language", "start", "end", "room",
-            "room_name", "track", "track_name", "speakers", "speaker_details", "capacity", "state",
+            "id",
+            "guid",
+            "title",
+            "abstract",
+            "kind",
+            "language",
+            "start",
+            "end",
+            "room",
+            "room_name",
+            "track",
+            "track_name",
+            "speakers",
+            "speaker_details",
+            "capacity",
+            "state",
         ]
         read_only_fields = ["id", "guid"]
 

@@ -138,6 +138,12 @@ def _programme_changed(event, *, action, session=None):
     emit(f"event:{event.slug}", "programme.changed", data)
 
 
+def session_state_data(session):
+    from .live_services import chat_is_open
+
+    return {"session": session.pk, "state": session.state, "chat_open": chat_is_open(session)}
+
+
 def note_programme_change(event, *, session=None):
     """For changes made outside these services (the admin): retag exports and push the change."""
     _programme_changed(event, action="changed", session=session)
@@ -219,11 +225,7 @@ def update_session(session, *, user, speakers=None, **fields):
         action = "cancelled" if cancelled else "moved" if moved else "changed"
         _programme_changed(event, action=action, session=session)
         if "state" in fields and state_before != session.state:
-            emit(
-                f"session:{session.pk}",
-                "session.state",
-                {"session": session.pk, "state": session.state},
-            )
+            emit(f"session:{session.pk}", "session.state", session_state_data(session))
     return session
 
 
@@ -271,7 +273,7 @@ def set_session_state(session, *, user, state):
         session.state = state
         session.save(update_fields=["state", "updated_at"])
         _programme_changed(session.event, action="state", session=session)
-        emit(f"session:{session.pk}", "session.state", {"session": session.pk, "state": state})
+        emit(f"session:{session.pk}", "session.state", session_state_data(session))
     return session
 
 

@@ -21,7 +21,11 @@ nested.register("exhibitors", ExhibitorViewSet, basename="exhibitor")
 
 urlpatterns = [
     path("", include(events.urls)),
-    path("events/<slug:event_slug>/registration/", api.MyRegistrationView.as_view(), name="my-registration"),
+    path(
+        "events/<slug:event_slug>/registration/",
+        api.MyRegistrationView.as_view(),
+        name="my-registration",
+    ),
     path("events/<slug:event_slug>/", include(nested.urls)),
     path(
         "events/<slug:slug>/schedule.xml",

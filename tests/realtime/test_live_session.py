@@ -301,7 +301,7 @@ async def test_session_state_via_rest_is_pushed_and_attendee_is_refused(
     assert await sync_to_async(lambda: Session.objects.get(pk=live_session.pk).state)() == "live"
     assert await post_state(people["speaker"], "ended") == 200
     push = await anna.push("session.state")
-    assert push["data"] == {"session": live_session.pk, "state": "ended"}
+    assert push["data"] == {"session": live_session.pk, "state": "ended", "chat_open": True}
 
 
 async def test_programme_change_over_rest_is_pushed_to_event_topic(
@@ -438,7 +438,49 @@ async def test_speaker_patches_state_and_attendee_patch_is_refused(connect, peop
     )() == ("live", live_session.title)
     assert await patch(people["speaker"], {"state": "ended"}) == 200
     push = await anna.push("session.state")
-    assert push["data"] == {"session": live_session.pk, "state": "ended"}
+    assert push["data"] == {"session": live_session.pk, "state": "ended", "chat_open": True}
     assert await patch(people["orga"], {"state": "live", "title": "Verlängert"}) == 200
     push = await anna.push("session.state")
-    assert push["data"] == {"session": live_session.pk, "state": "live"}
+    assert push["data"] == {"session": live_session.pk, "state": "live", "chat_open": True}
+
+
+async def test_push_racing_a_resume_arrives_once(connect, people, live_session, monkeypatch):
+    """A message committed while a resume reads the log is in `missed` and is not pushed again."""
+    from congress.live_services import send_chat_message
+    from treffpunkt.realtime import gateway
+
+    read_log = gateway._read_log
+
+    async def read_log_while_anna_writes(topic, since):
+        await sync_to_async(send_chat_message)(
+            user=people["anna"], session=live_session, text="mittendrin", client_id="race"
+        )
+        await asyncio.sleep(0.1)  # the push reaches the hub and is held back meanwhile
+        return await read_log(topic, since)
+
+    monkeypatch.setattr(gateway, "_read_log", read_log_while_anna_writes)
+    ben = await subscribed(connect, people["ben"], live_session, since=0)
+    assert [m["data"]["text"] for m in ben.snapshot["missed"]] == ["mittendrin"]
+    assert ben.pushes == []
+    assert await ben.nothing_more(timeout=0.5) is True
+
+
+async def test_snapshot_tells_the_user_about_own_votes_and_mute(connect, people, live_session):
+    from congress.live_services import create_poll, mute_user, set_poll_state, vote_in_poll
+
+    @sync_to_async
+    def arrange():
+        poll = create_poll(
+            user=people["orga"], session=live_session, question="?", options=["a", "b"]
+        )
+        set_poll_state(user=people["orga"], poll=poll, state="open")
+        vote_in_poll(user=people["anna"], poll=poll, option_id=poll.options.first().pk)
+        mute_user(user=people["orga"], session=live_session, target=people["anna"])
+        return poll
+
+    poll = await arrange()
+    anna = await subscribed(connect, people["anna"], live_session)
+    ben = await subscribed(connect, people["ben"], live_session)
+    assert [(p["id"], p["voted"]) for p in anna.snapshot["snapshot"]["polls"]] == [(poll.pk, True)]
+    assert [(p["id"], p["voted"]) for p in ben.snapshot["snapshot"]["polls"]] == [(poll.pk, False)]
+    assert (anna.snapshot["snapshot"]["muted"], ben.snapshot["snapshot"]["muted"]) == (True, False)

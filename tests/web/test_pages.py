@@ -231,7 +231,10 @@ def test_session_detail_shows_time_in_event_zone_room_track_speakers_and_abstrac
     assert "Stadt Musterhausen" in html
     assert "Leitet das Datenlabor." in html
     assert "Wie Städte Daten teilen." in html
-    assert '<section id="live" class="live"></section>' in html
+    assert (
+        '<section id="live" class="live" aria-labelledby="live-heading">' in html
+        and "data-live" in html
+    )
 
 
 def test_session_detail_for_anonymous_user_offers_login_instead_of_star(client, event):

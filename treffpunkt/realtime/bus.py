@@ -19,6 +19,11 @@ def frame(type_, topic, data, seq=None):
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
 
 
+def _message(type_, topic, data, seq):
+    # The hub compares seq without parsing the frame (to hold back what a resume already replayed).
+    return {"type": "hub.push", "topic": topic, "seq": seq, "frame": frame(type_, topic, data, seq)}
+
+
 def publish(topic, type_, data, *, seq=None):
     """Send a push to every socket subscribed to ``topic`` in every process."""
     layer = get_channel_layer()
@@ -26,7 +31,7 @@ def publish(topic, type_, data, *, seq=None):
         return
     async_to_sync(layer.group_send)(
         group_name(topic),
-        {"type": "hub.push", "topic": topic, "frame": frame(type_, topic, data, seq)},
+        _message(type_, topic, data, seq),
     )
 
 
@@ -36,7 +41,7 @@ async def apublish(topic, type_, data, *, seq=None):
         return
     await layer.group_send(
         group_name(topic),
-        {"type": "hub.push", "topic": topic, "frame": frame(type_, topic, data, seq)},
+        _message(type_, topic, data, seq),
     )
 
 

@@ -406,8 +406,7 @@ def _validate(schema, data):
         fields = {
             name: [str(message) for message in messages] for name, messages in parsed.errors.items()
         }
-        first = next(iter(fields.items()))
-        raise RealtimeError("invalid", f"{first[0]}: {first[1][0]}", fields=fields)
+        raise RealtimeError("invalid", next(iter(fields.values()))[0], fields=fields)
     return parsed.validated_data
 
 
