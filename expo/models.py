@@ -41,7 +41,9 @@ class Exhibitor(models.Model):
     categories = models.ManyToManyField(Category, related_name="exhibitors", blank=True)
     tier = models.CharField(_("tier"), max_length=12, choices=Tier.choices, default=Tier.STANDARD)
     website = models.URLField(_("website"), blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -49,7 +51,9 @@ class Exhibitor(models.Model):
         verbose_name_plural = _("exhibitors")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "slug"], name="exhibitor_slug_unique_per_event")
+            models.UniqueConstraint(
+                fields=["event", "slug"], name="exhibitor_slug_unique_per_event"
+            )
         ]
 
     def __str__(self):
@@ -73,3 +77,6 @@ class ExhibitorStaff(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["exhibitor", "user"], name="staff_once_per_booth")
         ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.exhibitor} ({self.role})"

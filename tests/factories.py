@@ -70,7 +70,9 @@ class SpeakerFactory(factory.django.DjangoModelFactory):
 
 def at(event, hour, minute=0, day=0):
     """An aware datetime on the event's ``day``-th day at local ``hour:minute``."""
-    return datetime.combine(event.start_date + timedelta(days=day), time(hour, minute), tzinfo=event.tz)
+    return datetime.combine(
+        event.start_date + timedelta(days=day), time(hour, minute), tzinfo=event.tz
+    )
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

@@ -250,7 +250,9 @@ REFUSALS = {
     403: {"detail": "You do not have permission to do this."},
     404: {"detail": "Not found."},
     # The only 400 in the table: the event's last organizer may not withdraw.
-    400: {"non_field_errors": ["You are the event's last organizer; name another organizer first."]},
+    400: {
+        "non_field_errors": ["You are the event's last organizer; name another organizer first."]
+    },
 }
 EVENT_NOT_FOUND = {"detail": "No Event matches the given query."}
 

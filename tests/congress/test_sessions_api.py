@@ -37,8 +37,16 @@ def test_create_session_in_free_slot_returns_201(event, organizer, as_user):
 
 def test_create_session_in_occupied_room_returns_400_naming_the_clash(event, organizer, as_user):
     room = RoomFactory(event=event)
-    SessionFactory(event=event, room=room, title="Eröffnung", start=at(event, 11), end=at(event, 12))
-    response = as_user(organizer).post(url(event), payload(event, room, start=at(event, 11, 30).isoformat(), end=at(event, 12, 30).isoformat()), format="json")
+    SessionFactory(
+        event=event, room=room, title="Eröffnung", start=at(event, 11), end=at(event, 12)
+    )
+    response = as_user(organizer).post(
+        url(event),
+        payload(
+            event, room, start=at(event, 11, 30).isoformat(), end=at(event, 12, 30).isoformat()
+        ),
+        format="json",
+    )
     assert response.status_code == 400
     assert "Eröffnung" in response.json()["room"][0]
     assert Session.objects.filter(event=event).count() == 1
@@ -48,14 +56,18 @@ def test_create_session_with_double_booked_speaker_returns_400(event, organizer,
     speaker = SpeakerFactory(event=event, name="Dr. Jana Weber")
     SessionFactory(event=event, start=at(event, 11), end=at(event, 12), speakers=[speaker])
     other_room = RoomFactory(event=event)
-    response = as_user(organizer).post(url(event), payload(event, other_room, speakers=[speaker.pk]), format="json")
+    response = as_user(organizer).post(
+        url(event), payload(event, other_room, speakers=[speaker.pk]), format="json"
+    )
     assert response.status_code == 400
     assert "Dr. Jana Weber" in response.json()["speakers"][0]
 
 
 def test_create_session_ending_before_start_returns_400(event, organizer, as_user):
     room = RoomFactory(event=event)
-    response = as_user(organizer).post(url(event), payload(event, room, end=at(event, 10).isoformat()), format="json")
+    response = as_user(organizer).post(
+        url(event), payload(event, room, end=at(event, 10).isoformat()), format="json"
+    )
     assert response.status_code == 400
     assert list(response.json()) == ["end"]
 
@@ -63,7 +75,11 @@ def test_create_session_ending_before_start_returns_400(event, organizer, as_use
 def test_create_session_outside_event_dates_returns_400(event, organizer, as_user):
     room = RoomFactory(event=event)
     late = at(event, 10, day=5)
-    response = as_user(organizer).post(url(event), payload(event, room, start=late.isoformat(), end=(late + timedelta(hours=1)).isoformat()), format="json")
+    response = as_user(organizer).post(
+        url(event),
+        payload(event, room, start=late.isoformat(), end=(late + timedelta(hours=1)).isoformat()),
+        format="json",
+    )
     assert response.status_code == 400
     assert list(response.json()) == ["start"]
 
@@ -100,7 +116,15 @@ def test_move_session_into_occupied_room_is_refused_and_keeps_old_slot(event, or
     room = RoomFactory(event=event)
     SessionFactory(event=event, room=room, start=at(event, 14), end=at(event, 15))
     moving = SessionFactory(event=event, start=at(event, 9), end=at(event, 10))
-    response = as_user(organizer).patch(url(event, moving.pk), {"room": room.pk, "start": at(event, 14, 30).isoformat(), "end": at(event, 15, 30).isoformat()}, format="json")
+    response = as_user(organizer).patch(
+        url(event, moving.pk),
+        {
+            "room": room.pk,
+            "start": at(event, 14, 30).isoformat(),
+            "end": at(event, 15, 30).isoformat(),
+        },
+        format="json",
+    )
     assert response.status_code == 400
     moving.refresh_from_db()
     assert (moving.room_id, moving.start) == (moving.room_id, at(event, 9))
@@ -110,7 +134,12 @@ def test_move_session_into_occupied_room_is_refused_and_keeps_old_slot(event, or
 @pytest.mark.parametrize("count", [1, 3])
 def test_session_list_query_count_is_constant(event, api, django_assert_num_queries, count):
     for hour in range(count):
-        SessionFactory(event=event, start=at(event, 9 + hour), end=at(event, 9 + hour, 30), speakers=[SpeakerFactory(event=event)])
+        SessionFactory(
+            event=event,
+            start=at(event, 9 + hour),
+            end=at(event, 9 + hour, 30),
+            speakers=[SpeakerFactory(event=event)],
+        )
     with django_assert_num_queries(4):
         response = api.get(url(event))
     assert response.json()["count"] == count
