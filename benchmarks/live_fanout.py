@@ -11,8 +11,9 @@ What it does, per client count:
 3. Treffpunkt, 1 daphne process, ``REDIS_URL`` set (``RedisPubSubChannelLayer`` + Redis cache).
 4. Treffpunkt, 2 daphne processes on one Redis, clients split evenly across the two ports.
 
-(``--processes 1`` runs 1–3, ``--processes 2`` runs 1 and 4.) Every configuration gets fresh server
-processes and its own LIVE session, so the subscribe snapshot (chat history) is the same each time.
+(``--processes 1`` runs 1–3, ``--processes 2`` runs 1 and 4; ``--configs bare,memory,redis,redis2``
+picks a subset for investigations.) Every configuration gets fresh server processes and its own LIVE
+session, so the subscribe snapshot (chat history) is the same each time.
 
 Set-up, once per run: a fresh database (SQLite in a temp dir, or with ``--database-url`` a throwaway
 ``treffpunkt_bench_<hex>`` database created on that PostgreSQL server and dropped at the end),
@@ -57,6 +58,12 @@ Caveats:
 - One sender at 1 message/s: this measures fan-out, not chat write throughput.
 - ``websockets.broadcast`` skips a socket whose write buffer is full instead of queueing; Treffpunkt
   queues up to ``REALTIME_SEND_QUEUE`` frames per socket and closes a laggard with 4008.
+- p99 over 10 messages is decided by the slowest one or two: a pause in the server (a full Python
+  garbage collection over thousands of sockets' objects takes a few hundred ms) delays every
+  delivery of the message it hits. The "last receiver, message by message" line shows such
+  outliers; run with a longer ``--duration`` for steadier figures.
+- Run to run, figures vary by about ±15 % (CPU) and more for p99. Other processes on the machine
+  add to that: the "machine during the send phase" line shows CPU that was not ours.
 
 Targets (printed as met / not met; the script exits 0 either way): 650 clients p99 ≤ 100 ms;
 5,000 clients on two daphne processes p99 ≤ 1 s with none lost.
@@ -460,6 +467,14 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def machine_cpu():
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields) - idle) / CLOCK_TICKS, sum(fields) / CLOCK_TICKS
+
+
 def redis_cpu(url):
     if not url:
         return 0.0
@@ -794,6 +809,8 @@ async def run_configuration(config, args, setup, log_dir):
         cpu_before = servers.cpu()
         client_cpu_before = sum(cpu_seconds(worker.process.pid) for worker in workers)
         redis_before = redis_cpu(args.redis_url if config.get("redis") else None)
+        own_before = cpu_seconds(os.getpid())
+        machine_before = machine_cpu()
         sent_ok, refused, unanswered = await sender.chat(args.duration, config["tag"])
         expected = subscribed * sent_ok
         deadline = time.monotonic() + args.drain
@@ -808,12 +825,13 @@ async def run_configuration(config, args, setup, log_dir):
         cpu_after = servers.cpu()
         client_cpu_after = sum(cpu_seconds(worker.process.pid) for worker in workers)
         redis_after = redis_cpu(args.redis_url if config.get("redis") else None)
+        own_after = cpu_seconds(os.getpid())
+        machine_after = machine_cpu()
 
         reports = [await worker.ask("report", "report", 120) for worker in workers]
         latencies = sorted(value for report in reports for value in report["latencies"])
         received = sum(report["received"] for report in reports)
         closed = sum(report["closed"] for report in reports)
-        firsts, lasts = [], []
         merged = {}
         for report in reports:
             for number, (count, first, last) in report["per_message"].items():
@@ -821,11 +839,9 @@ async def run_configuration(config, args, setup, log_dir):
                 entry[0] += count
                 entry[1] = min(entry[1], first)
                 entry[2] = max(entry[2], last)
-        for _count, first, last in merged.values():
-            firsts.append(first * 1000)
-            lasts.append(last * 1000)
-        firsts.sort()
-        lasts.sort()
+        ordered = [merged[number] for number in sorted(merged, key=int)]
+        firsts = sorted(first * 1000 for _count, first, _last in ordered)
+        lasts = sorted(last * 1000 for _count, _first, last in ordered)
         server_cpu = cpu_after - cpu_before
         result.update(
             sent=args.duration,
@@ -848,6 +864,17 @@ async def run_configuration(config, args, setup, log_dir):
             if received
             else math.nan,
             redis_cpu=redis_after - redis_before,
+            machine_busy=machine_after[0] - machine_before[0],
+            machine_total=machine_after[1] - machine_before[1],
+            sender_cpu=own_after - own_before,
+        )
+        result["other_cpu"] = max(
+            0.0,
+            result["machine_busy"]
+            - server_cpu
+            - result["client_cpu"]
+            - result["sender_cpu"]
+            - result["redis_cpu"],
         )
         log(
             f"sent {args.duration} chat.send, {sent_ok} acknowledged"
@@ -865,10 +892,20 @@ async def run_configuration(config, args, setup, log_dir):
             f"{result['first_median']:.1f} ms, last receiver {result['last_median']:.1f} ms"
         )
         log(
+            "last receiver, message by message (ms): "
+            + " ".join(f"{last * 1000:.0f}" for _count, _first, last in ordered)
+        )
+        log(
             f"server CPU: {server_cpu:.2f} s over the send phase → "
             f"{result['cpu_per_delivery']:.1f} µs/delivery"
             + (f" (+ Redis {result['redis_cpu'] * 1000:.0f} ms)" if config.get("redis") else "")
             + f"; load generator: {result['client_cpu_per_delivery']:.1f} µs/delivery"
+        )
+        log(
+            f"machine during the send phase: {result['machine_busy']:.1f} of "
+            f"{result['machine_total']:.1f} core-seconds busy — servers {server_cpu:.1f}, load "
+            f"generator {result['client_cpu']:.1f}, sender {result['sender_cpu']:.1f}, Redis "
+            f"{result['redis_cpu']:.1f}, rest (kernel, other processes) {result['other_cpu']:.1f}"
         )
         return result
     except Exception as error:  # noqa: BLE001 — one broken configuration does not stop the run
