@@ -11,9 +11,10 @@ What it does, all in a temporary directory that is removed at the end:
    ``exports.schedule_json``) and the whole view through Django's test client; then the view with
    the cache warm. This is the cost of the code itself, without any server in the way.
 3. Starts a real daphne process (DEBUG off, no access log) on a free 127.0.0.1 port on the same
-   database, twice: serving ``treffpunkt.asgi:application`` as it is, and that application wrapped
-   in ``congress.export_views.serve_cached_exports`` (through a two-line module written to the
-   temporary directory). Against each, over HTTP/1.1 with keep-alive:
+   database, twice: serving ``treffpunkt.asgi:application`` with ``ASGI_HTTP_FAST_PATHS`` empty
+   (every request through Django's cycle), and as deployed, with the exports' fast path
+   ``congress.export_views.serve_cached_exports`` in front. Against each, over HTTP/1.1 with
+   keep-alive:
 
    - **uncached**: the daphne process's cache cannot be cleared from here, so every request is
      made a miss by raising the event's ``programme_version`` in the database first (the cache key
@@ -47,13 +48,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
-# treffpunkt.asgi sets Django up, so it comes first.
-WRAPPED_MODULE = """\
-from treffpunkt.asgi import application as django_application
-from congress.export_views import serve_cached_exports
-
-application = serve_cached_exports(django_application)
-"""
 
 
 def configure_environment(directory):
@@ -198,14 +192,15 @@ def free_port():
 
 
 @contextlib.contextmanager
-def daphne(application, log_path):
+def daphne(application, log_path, **environment):
     """A daphne process serving ``application`` on a free port; yields (port, pid)."""
     executable = Path(sys.executable).parent / "daphne"
     command = [str(executable)] if executable.exists() else [sys.executable, "-m", "daphne"]
     port = free_port()
     command += ["-b", HOST, "-p", str(port), "-v", "0", application]
     with open(log_path, "ab") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=log)
+        env = {**os.environ, **environment}
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
         try:
             deadline = time.monotonic() + 30
             while True:
@@ -368,7 +363,6 @@ def main():
     directory = Path(tempfile.mkdtemp(prefix="treffpunkt-bench-"))
     try:
         configure_environment(directory)
-        (directory / "bench_asgi.py").write_text(WRAPPED_MODULE)
         sys.path.insert(0, str(ROOT))
         import django
 
@@ -387,11 +381,15 @@ def main():
         )
 
         rows = time_in_process(event, args.rounds)
-        for label, application in [
-            ("daphne, Django", "treffpunkt.asgi:application"),
-            ("daphne, fast path", "bench_asgi:application"),
+        for label, fast_paths in [
+            ("daphne, Django", ""),
+            ("daphne, fast path", "congress.export_views.serve_cached_exports"),
         ]:
-            with daphne(application, directory / "daphne.log") as (port, pid):
+            with daphne(
+                "treffpunkt.asgi:application",
+                directory / "daphne.log",
+                ASGI_HTTP_FAST_PATHS=fast_paths,
+            ) as (port, pid):
                 http_rows, length = asyncio.run(measure_http(port, pid, event, args, label))
             rows += http_rows
 

@@ -77,10 +77,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "treffpunkt.middleware.RunMiddlewareInOneThread",
 ]
 
 ROOT_URLCONF = "treffpunkt.urls"
 ASGI_APPLICATION = "treffpunkt.asgi.application"
+# ASGI wrappers that answer cached public GETs before Django's request cycle (see docs/exports.md).
+ASGI_HTTP_FAST_PATHS = env_list(
+    "ASGI_HTTP_FAST_PATHS", ["congress.export_views.serve_cached_exports"]
+)
 WSGI_APPLICATION = None
 
 TEMPLATES = [
