@@ -1219,6 +1219,8 @@ def main():
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, terminate)
+    # Ctrl-C stops the run even when started from a shell that ignores SIGINT for background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         asyncio.run(orchestrate(args))
     except KeyboardInterrupt:
