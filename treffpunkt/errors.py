@@ -4,6 +4,8 @@ REST maps it to ``400 {field: [message]}`` (``treffpunkt.api.exception_handler``
 gateway to an error reply ``{"code", "message"}``. Each app subclasses it once.
 """
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """A business rule refused a change. ``field`` names the input at fault, if one is."""
@@ -29,7 +31,8 @@ class ConflictError(DomainError):
 class AccessDenied(Exception):
     """The user may not do this (HTTP 403, realtime ``forbidden``)."""
 
-    def __init__(self, message="You do not have permission to do this.", *, code="forbidden"):
+    def __init__(self, message=None, *, code="forbidden"):
+        message = message or _("You do not have permission to do this.")
         super().__init__(message)
         self.message = str(message)
         self.code = code
@@ -38,7 +41,8 @@ class AccessDenied(Exception):
 class NotFound(Exception):
     """The object does not exist or is hidden from this user (HTTP 404, realtime ``not_found``)."""
 
-    def __init__(self, message="Not found.", *, code="not_found"):
+    def __init__(self, message=None, *, code="not_found"):
+        message = message or _("Not found.")
         super().__init__(message)
         self.message = str(message)
         self.code = code
