@@ -40,77 +40,67 @@ def _load_session(session_id):
 
 
 @topic_kind("event")
-async def open_event_topic(ctx, key):
-    @database_sync_to_async
-    def load():
-        event = Event.objects.filter(slug=key).first()
-        if event is None or not allowed(ctx.user, "congress.view_event", event):
-            raise NotFound(_("No such event."))
-        require(ctx.user, "congress.follow_event", event)
-        return {"event": {"slug": event.slug, "name": event.name}}
-
-    return Subscription(snapshot=await load())
+def open_event_topic(ctx, key):
+    event = Event.objects.filter(slug=key).first()
+    if event is None or not allowed(ctx.user, "congress.view_event", event):
+        raise NotFound(_("No such event."))
+    require(ctx.user, "congress.follow_event", event)
+    return Subscription(snapshot={"event": {"slug": event.slug, "name": event.name}})
 
 
 @topic_kind("session")
-async def open_session_topic(ctx, key):
+def open_session_topic(ctx, key):
     if not key.isdigit():
         raise RealtimeError("unknown_topic", _("Use a session topic such as session:42."))
-
-    @database_sync_to_async
-    def load():
-        session = _load_session(int(key))
-        if not allowed(ctx.user, "congress.view_event", session.event):
-            raise NotFound(_("No such session."))
-        require(ctx.user, "congress.watch_session", session)
-        moderator = allowed(ctx.user, "congress.moderate_session", session)
-        messages = list(
-            ChatMessage.objects.filter(session=session, is_deleted=False)
-            .select_related("user")
-            .order_by("-seq")[:HISTORY]
+    session = _load_session(int(key))
+    if not allowed(ctx.user, "congress.view_event", session.event):
+        raise NotFound(_("No such session."))
+    require(ctx.user, "congress.watch_session", session)
+    moderator = allowed(ctx.user, "congress.moderate_session", session)
+    messages = list(
+        ChatMessage.objects.filter(session=session, is_deleted=False)
+        .select_related("user")
+        .order_by("-seq")[:HISTORY]
+    )
+    questions = Question.objects.filter(session=session).select_related("user")
+    if not moderator:
+        questions = questions.exclude(state=Question.State.HIDDEN)
+    polls = Poll.objects.filter(session=session).prefetch_related("options")
+    if not moderator:
+        polls = polls.exclude(state=Poll.State.DRAFT)
+    voted = voted_polls = set()
+    muted_until = None
+    if ctx.user.is_authenticated:
+        voted = set(session.questions.filter(upvotes__user=ctx.user).values_list("pk", flat=True))
+        voted_polls = set(
+            PollVote.objects.filter(poll__session=session, user=ctx.user).values_list(
+                "poll_id", flat=True
+            )
         )
-        questions = Question.objects.filter(session=session).select_related("user")
-        if not moderator:
-            questions = questions.exclude(state=Question.State.HIDDEN)
-        polls = Poll.objects.filter(session=session).prefetch_related("options")
-        if not moderator:
-            polls = polls.exclude(state=Poll.State.DRAFT)
-        voted = voted_polls = set()
-        muted_until = None
-        if ctx.user.is_authenticated:
-            voted = set(
-                session.questions.filter(upvotes__user=ctx.user).values_list("pk", flat=True)
-            )
-            voted_polls = set(
-                PollVote.objects.filter(poll__session=session, user=ctx.user).values_list(
-                    "poll_id", flat=True
-                )
-            )
-            muted_until = live_services.muted_until(ctx.user, session)
-        return {
-            "session": {
-                **session_event_data(session),
-                "stream_url": session.room.stream_url if session.room else "",
-            },
-            "chat_open": live_services.chat_is_open(session),
-            "moderator": moderator,
-            "may_take_part": allowed(ctx.user, "congress.take_part", session),
-            "chat": [chat_message_data(message) for message in reversed(messages)],
-            "questions": [
-                {**question_data(question), "voted": question.pk in voted}
-                for question in questions.order_by("-votes", "created_at")
-            ],
-            "polls": [{**poll_data(poll), "voted": poll.pk in voted_polls} for poll in polls],
-            "muted": muted_until is not None,
-            "muted_until": muted_until.isoformat() if muted_until not in (None, True) else None,
-            "reactions": list(REACTIONS),
-        }
-
-    return Subscription(snapshot=await load(), counts_presence=True)
+        muted_until = live_services.muted_until(ctx.user, session)
+    snapshot = {
+        "session": {
+            **session_event_data(session),
+            "stream_url": session.room.stream_url if session.room else "",
+        },
+        "chat_open": live_services.chat_is_open(session),
+        "moderator": moderator,
+        "may_take_part": allowed(ctx.user, "congress.take_part", session),
+        "chat": [chat_message_data(message) for message in reversed(messages)],
+        "questions": [
+            {**question_data(question), "voted": question.pk in voted}
+            for question in questions.order_by("-votes", "created_at")
+        ],
+        "polls": [{**poll_data(poll), "voted": poll.pk in voted_polls} for poll in polls],
+        "muted": muted_until is not None,
+        "muted_until": muted_until.isoformat() if muted_until not in (None, True) else None,
+        "reactions": list(REACTIONS),
+    }
+    return Subscription(snapshot=snapshot, counts_presence=True)
 
 
 @topic_kind("user")
-async def open_user_topic(ctx, key):
+def open_user_topic(ctx, key):
     return Subscription(snapshot={})
 
 

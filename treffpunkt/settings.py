@@ -108,6 +108,11 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Keep the connection: opening one (with the WAL pragmas) cost more than a websocket
+    # subscribe's queries. Sync code runs on one shared thread per process, so this is one file
+    # handle per process.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of failing.
         "transaction_mode": "IMMEDIATE",

@@ -167,3 +167,55 @@ async def test_unpublished_event_topics_are_hidden(connect, people, live_session
     ] == "not_found"
     orga = await connect(people["orga"])
     assert (await orga.request("subscribe", {"topic": f"session:{live_session.pk}"}))["ok"] is True
+
+
+async def test_session_cookie_authenticates_only_with_an_origin(people):
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+    from django.test import Client
+
+    from treffpunkt.asgi import application
+
+    @sync_to_async
+    def session_cookie():
+        browser = Client()
+        browser.force_login(people["anna"])
+        return browser.cookies["sessionid"].value
+
+    cookie = f"sessionid={await session_cookie()}".encode()
+    users = []
+    for origin in (b"http://testserver", None):
+        headers = [(b"host", b"testserver"), (b"cookie", cookie)]
+        if origin:
+            headers.append((b"origin", origin))
+        communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+        connected, _ = await communicator.connect(timeout=3)
+        assert connected
+        users.append(json.loads(await communicator.receive_from(timeout=3))["data"]["user"])
+        await communicator.disconnect()
+    assert [user and user["username"] for user in users] == ["anna", None]
+
+
+async def test_frames_keep_their_order_when_the_servers_send_suspends():
+    """A server whose send waits for the socket to drain (not daphne's) still gets every frame
+    in order, with the suspended send finished before anything queued behind it."""
+    import asyncio
+
+    from treffpunkt.realtime.gateway import Connection
+
+    written = []
+
+    async def slow_send(message):
+        if message["text"] in {"1", "4"}:
+            await asyncio.sleep(0.02)
+        written.append(message["text"])
+
+    connection = Connection({"type": "websocket", "headers": []}, None, slow_send)
+    connection._sender_task = asyncio.create_task(connection._sender())
+    for number in range(7):
+        connection._enqueue(str(number))
+        if number == 3:
+            await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)
+    connection._sender_task.cancel()
+    assert written == [str(number) for number in range(7)]

@@ -446,19 +446,21 @@ async def test_speaker_patches_state_and_attendee_patch_is_refused(connect, peop
 
 async def test_push_racing_a_resume_arrives_once(connect, people, live_session, monkeypatch):
     """A message committed while a resume reads the log is in `missed` and is not pushed again."""
+    import time
+
     from congress.live_services import send_chat_message
-    from treffpunkt.realtime import gateway
+    from treffpunkt.realtime import events
 
-    read_log = gateway._read_log
+    replay = events.replay
 
-    async def read_log_while_anna_writes(topic, since):
-        await sync_to_async(send_chat_message)(
+    def replay_while_anna_writes(topic, since):
+        send_chat_message(
             user=people["anna"], session=live_session, text="mittendrin", client_id="race"
         )
-        await asyncio.sleep(0.1)  # the push reaches the hub and is held back meanwhile
-        return await read_log(topic, since)
+        time.sleep(0.1)  # the push reaches the hub and is held back meanwhile
+        return replay(topic, since)
 
-    monkeypatch.setattr(gateway, "_read_log", read_log_while_anna_writes)
+    monkeypatch.setattr(events, "replay", replay_while_anna_writes)
     ben = await subscribed(connect, people["ben"], live_session, since=0)
     assert [m["data"]["text"] for m in ben.snapshot["missed"]] == ["mittendrin"]
     assert ben.pushes == []

@@ -121,6 +121,31 @@ class TopicState:
         self.pending = []
 
 
+class _SuspendedSend:
+    """The rest of a send that suspended when run inline: driven to its end as a task would."""
+
+    __slots__ = ("awaited", "coroutine")
+
+    def __init__(self, coroutine, awaited):
+        self.coroutine = coroutine
+        self.awaited = awaited
+
+    async def finish(self):
+        awaited = self.awaited
+        while True:
+            if awaited is None:
+                await asyncio.sleep(0)
+            else:
+                awaited._asyncio_future_blocking = False
+                await asyncio.wait([awaited])
+            try:
+                awaited = self.coroutine.send(None)
+            except StopIteration:
+                return
+            except Exception:  # noqa: BLE001 (the socket is gone; the receive loop ends it)
+                return
+
+
 class Connection:
     def __init__(self, scope, receive, send):
         self.scope = scope
@@ -131,6 +156,7 @@ class Connection:
         self.hub = None
         self.queue = asyncio.Queue(maxsize=settings.REALTIME["SEND_QUEUE"])
         self.closing = None
+        self._busy = False
         self._allowance = float(FLOOD_BURST)
         self._checked = time.monotonic()
         self.context = Context(self)
@@ -145,11 +171,34 @@ class Connection:
         if state is not None and state.pending is not None:
             state.pending.append((text, seq))
             return
+        self._enqueue(text)
+
+    def _enqueue(self, text):
+        """Send now when nothing is queued or in flight, else queue behind what is."""
+        if not self._busy and self.closing is None and self.queue.empty():
+            self._send_now(text)
+            return
         try:
             self.queue.put_nowait(text)
         except asyncio.QueueFull:
             # A laggard must not stall the others: drop it; the client resumes with `since`.
             self.close_soon(CLOSE_SLOW)
+
+    def _send_now(self, text):
+        """Run the server's send inline; a per-socket task wake-up costs more than daphne's send.
+
+        daphne's send completes without suspending. A server whose send does suspend (to wait
+        for the socket to drain) gets the rest of that send finished by the sender task, first
+        in the queue, so frames keep their order.
+        """
+        coroutine = self._send({"type": "websocket.send", "text": text})
+        try:
+            awaited = coroutine.send(None)
+        except StopIteration:
+            return
+        except Exception:  # noqa: BLE001 (the socket is gone; the receive loop ends it)
+            return
+        self.queue.put_nowait(_SuspendedSend(coroutine, awaited))
 
     def close_soon(self, code, text=None):
         if self.closing is None:
@@ -170,18 +219,19 @@ class Connection:
 
     async def _sender(self):
         while True:
-            text = await self.queue.get()
-            if text is None:
+            item = await self.queue.get()
+            self._busy = True
+            if item is None:
                 await self._close(self.closing or 1000)
                 return
-            await self._send({"type": "websocket.send", "text": text})
+            if isinstance(item, _SuspendedSend):
+                await item.finish()
+            else:
+                await self._send({"type": "websocket.send", "text": item})
+            self._busy = False
 
     async def _reply(self, payload):
-        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str)
-        try:
-            self.queue.put_nowait(text)
-        except asyncio.QueueFull:
-            self.close_soon(CLOSE_SLOW)
+        self._enqueue(json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str))
 
     async def reply_ok(self, request_id, data):
         await self._reply({"reply_to": request_id, "ok": True, "data": data})
@@ -355,8 +405,9 @@ class Connection:
         # Join first and buffer, then read: nothing committed in between can be missed.
         await self.hub.join(topic, self)
         try:
-            subscription = await opener(self.context, key)
-            seq, missed, truncated = await _read_log(topic, since)
+            subscription, (seq, missed, truncated) = await _open_topic(
+                opener, self.context, key, topic, since
+            )
         except BaseException:
             if fresh:
                 self.topics.pop(topic, None)
@@ -390,14 +441,21 @@ _ALREADY_REPLIED = object()
 
 
 @database_sync_to_async
-def _read_log(topic, since):
+def _open_topic(opener, context, key, topic, since):
+    """The topic kind's checks and snapshot, and the log, in one trip to the database thread.
+
+    The newest seq is read before the snapshot: a message committed in between may appear in the
+    snapshot and be pushed too (clients key messages by id), but is never missed. The replay is
+    read last, so the reply's seq covers it and its held-back pushes are dropped, not repeated.
+    """
     seq = events.latest_seq(topic)
+    subscription = opener(context, key)
     if since is None:
-        return seq, [], False
+        return subscription, (seq, [], False)
     missed, truncated = events.replay(topic, since)
     if missed:
         seq = max(seq, missed[-1]["seq"])
-    return seq, missed, truncated
+    return subscription, (seq, missed, truncated)
 
 
 def _validate(schema, data):

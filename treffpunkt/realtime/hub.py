@@ -12,6 +12,7 @@ queued with :meth:`Hub.once_per_second`.
 import asyncio
 import logging
 import os
+import time
 import uuid
 import weakref
 
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 PROCESS_ID = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 TICK_SECONDS = 1.0
+PRESENCE_STEP = 0.02
+PRESENCE_QUIET_SECONDS = 5.0
 
 _hubs = weakref.WeakKeyDictionary()
 
@@ -42,6 +45,8 @@ class Hub:
         self.layer = get_channel_layer()
         self.channel = None
         self.members = {}
+        self._viewer_keys = {}
+        self._pushed_at = {}
         self.presence_topics = {}
         self._pushed_totals = {}
         self._reported = {}
@@ -64,7 +69,10 @@ class Hub:
                 if members is None:
                     await self.layer.group_add(group_name(topic), self.channel)
                     members = self.members[topic] = set()
-        members.add(connection)
+        if connection not in members:
+            members.add(connection)
+            keys = self._viewer_keys.setdefault(topic, {})
+            keys[connection.viewer_key] = keys.get(connection.viewer_key, 0) + 1
         if counts_presence:
             self.presence_topics[topic] = True
 
@@ -72,12 +80,18 @@ class Hub:
         members = self.members.get(topic)
         if members is None:
             return
-        members.discard(connection)
+        if connection in members:
+            members.discard(connection)
+            keys = self._viewer_keys[topic]
+            keys[connection.viewer_key] -= 1
+            if not keys[connection.viewer_key]:
+                del keys[connection.viewer_key]
         if members:
             return
         async with self._lock:
             if self.members.get(topic) is members and not members:
                 del self.members[topic]
+                self._viewer_keys.pop(topic, None)
                 await self.layer.group_discard(group_name(topic), self.channel)
 
     def local_push(self, topic, type_, data):
@@ -91,7 +105,8 @@ class Hub:
         self._jobs[key] = job
 
     def viewers(self, topic):
-        return len({c.viewer_key for c in self.members.get(topic, ())})
+        """Distinct viewers (users; each anonymous socket counts once) of ``topic`` here."""
+        return len(self._viewer_keys.get(topic, ()))
 
     async def _receive(self):
         while True:
@@ -130,6 +145,19 @@ class Hub:
             except Exception:
                 logger.exception("hub: tick failed")
 
+    def _presence_worth_pushing(self, topic, total):
+        """A changed count, but for big audiences only a change of 2 % or one 5 s old.
+
+        Each push goes to every local socket; while thousands join, a push a second would cost
+        more than the joins themselves.
+        """
+        previous = self._pushed_totals.get(topic)
+        if previous == total:
+            return False
+        if previous is None or abs(total - previous) >= max(1, previous * PRESENCE_STEP):
+            return True
+        return time.monotonic() - self._pushed_at.get(topic, 0) >= PRESENCE_QUIET_SECONDS
+
     async def _tick_presence(self, store):
         for topic in tuple(self.presence_topics):
             count = self.viewers(topic)
@@ -144,8 +172,10 @@ class Hub:
                 self.presence_topics.pop(topic, None)
                 self._reported.pop(topic, None)
                 self._pushed_totals.pop(topic, None)
+                self._pushed_at.pop(topic, None)
                 continue
             total = await store.total(topic)
-            if self._pushed_totals.get(topic) != total:
+            if self._presence_worth_pushing(topic, total):
                 self._pushed_totals[topic] = total
+                self._pushed_at[topic] = time.monotonic()
                 self.local_push(topic, "presence", {"viewers": total})

@@ -6,8 +6,8 @@
         return {"id": 1}
 
     @topic_kind("session")
-    async def open_session_topic(ctx, key, *, since):   # → Subscription, or raise
-        ...
+    def open_session_topic(ctx, key):   # → Subscription, or raise
+        ...                             # runs on the database thread: plain ORM calls
 
 A handler raises ``RealtimeError`` (or a DomainError/AccessDenied/NotFound) to refuse; the gateway turns
 that into an error reply and keeps the socket open.
