@@ -5,13 +5,6 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "treffpunkt.settings")
 
-# A fan-out allocates many short-lived objects per delivery; with the default thresholds the
-# collector runs mid-burst and full collections over every socket's objects decided the p99
-# (measured in benchmarks/live_fanout.py: 2,000 clients, p99 398 → 153 ms). GC_THRESHOLD="" keeps
-# Python's defaults.
-if threshold := os.environ.get("GC_THRESHOLD", "100000,50,1000"):
-    gc.set_threshold(*(int(part) for part in threshold.split(",")))
-
 import django  # noqa: E402
 from django.core.handlers.asgi import ASGIHandler  # noqa: E402
 
@@ -37,6 +30,12 @@ django_application = SharedThreadASGIHandler()
 
 from django.conf import settings  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
+
+# A fan-out allocates many short-lived objects per delivery; with Python's default thresholds the
+# collector runs mid-burst, and full collections over every socket's objects decided the p99
+# (benchmarks/live_fanout.py, 2,000 clients: p99 398 → 153 ms).
+if settings.GC_THRESHOLD:
+    gc.set_threshold(*(int(part) for part in settings.GC_THRESHOLD.split(",")))
 
 http_application = django_application
 # Apps may answer their hottest GETs before Django's request cycle (settings.ASGI_HTTP_FAST_PATHS).

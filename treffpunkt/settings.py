@@ -82,6 +82,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "treffpunkt.urls"
 ASGI_APPLICATION = "treffpunkt.asgi.application"
+# Garbage-collector thresholds of the ASGI processes ("" keeps Python's defaults).
+GC_THRESHOLD = os.environ.get("GC_THRESHOLD", "100000,50,1000")
 # ASGI wrappers that answer cached public GETs before Django's request cycle (see docs/exports.md).
 ASGI_HTTP_FAST_PATHS = env_list(
     "ASGI_HTTP_FAST_PATHS", ["congress.export_views.serve_cached_exports"]
