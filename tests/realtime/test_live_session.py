@@ -486,3 +486,15 @@ async def test_snapshot_tells_the_user_about_own_votes_and_mute(connect, people,
     assert [(p["id"], p["voted"]) for p in anna.snapshot["snapshot"]["polls"]] == [(poll.pk, True)]
     assert [(p["id"], p["voted"]) for p in ben.snapshot["snapshot"]["polls"]] == [(poll.pk, False)]
     assert (anna.snapshot["snapshot"]["muted"], ben.snapshot["snapshot"]["muted"]) == (True, False)
+
+
+async def test_nul_characters_are_refused_not_stored(connect, people, live_session):
+    """PostgreSQL cannot store NUL; the schema refuses it with a reply on every database."""
+    anna = await subscribed(connect, people["anna"], live_session)
+    reply = await anna.request(
+        "chat.send", {"topic": topic_of(live_session), "text": "Hallo\x00", "client_id": "nul"}
+    )
+    assert reply["error"]["code"] == "invalid"
+    assert list(reply["error"]["fields"]) == ["text"]
+    assert await sync_to_async(ChatMessage.objects.count)() == 0
+    await assert_open(anna)

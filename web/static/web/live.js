@@ -776,24 +776,8 @@
 
   // -- polls --------------------------------------------------------------------------------
 
-  const pollStorageKey = () => `treffpunkt.voted-polls.${state.userId}`;
-
-  // The snapshot does not say in which polls the user voted; remember it in this browser.
-  function loadVotedPolls() {
-    try {
-      return new Set(JSON.parse(localStorage.getItem(pollStorageKey()) || "[]"));
-    } catch {
-      return new Set();
-    }
-  }
-
   function rememberPollVote(id) {
     state.votedPolls.add(id);
-    try {
-      localStorage.setItem(pollStorageKey(), JSON.stringify(Array.from(state.votedPolls)));
-    } catch {
-      // Private windows may refuse storage; the vote still counts on the server.
-    }
   }
 
   function upsertPoll(poll) {
@@ -1031,6 +1015,8 @@
       state.questions.set(question.id, question);
     }
     state.polls = new Map(snapshot.polls.map((poll) => [poll.id, poll]));
+    state.votedPolls = new Set(snapshot.polls.filter((poll) => poll.voted).map((poll) => poll.id));
+    state.muted = Boolean(snapshot.muted);
     renderReactions(snapshot.reactions);
     elements.panels.hidden = false;
     elements.nojs.hidden = true;
@@ -1198,7 +1184,6 @@
     onStatus: showConnection,
     onHello(hello) {
       state.userId = hello.user ? hello.user.id : null;
-      state.votedPolls = loadVotedPolls();
       const serverTime = Date.parse(hello.server_time);
       state.clockOffset = Number.isNaN(serverTime) ? 0 : serverTime - Date.now();
     },
