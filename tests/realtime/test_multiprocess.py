@@ -7,11 +7,7 @@ a subscriber that was away resumes with ``since`` and gets every missed message 
 import asyncio
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -19,6 +15,7 @@ import pytest
 import websockets
 
 from tests.conftest import skip_or_fail
+from tests.servers import daphne_processes, prepare_database
 
 pytestmark = pytest.mark.multiprocess
 
@@ -45,12 +42,6 @@ for name in ("anna", "ben"):
     tokens[name] = Token.objects.create(user=user).key
 print(json.dumps({"session": session.pk, "tokens": tokens}))
 """
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def redis_url():
@@ -95,67 +86,10 @@ def cluster(database_url, tmp_path_factory):
         "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
     }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run(
-        [*manage, "migrate", "--noinput"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    made = subprocess.run(
-        [*manage, "shell", "-c", SETUP],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    people = json.loads(made.stdout.strip().splitlines()[-1])
-    ports = [free_port(), free_port()]
-    daphne = str(Path(sys.executable).with_name("daphne"))
+    people = prepare_database(env, SETUP)
     log = tmp_path_factory.mktemp("daphne") / "daphne.log"
-    log_file = log.open("wb")
-    processes = [
-        subprocess.Popen(
-            [daphne, "-b", "127.0.0.1", "-p", str(port), "treffpunkt.asgi:application"],
-            env=env,
-            cwd=ROOT,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-        for port in ports
-    ]
-    try:
-        for port in ports:
-            wait_until_serving(port)
-        yield {"ports": ports, **people}
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        log_file.close()
-
-
-def wait_until_serving(port):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(
-                f"http://127.0.0.1:{port}/api/v1/events/", timeout=2
-            ) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"daphne on port {port} did not start serving")
+    with daphne_processes(env, 2, log) as urls:
+        yield {"ports": [int(url.rsplit(":", 1)[1]) for url in urls], **people}
 
 
 class Peer:

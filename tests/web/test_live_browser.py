@@ -4,18 +4,13 @@ pytest-django's live server speaks WSGI only, so this test migrates a temporary 
 serves the ASGI application with daphne in a subprocess, as tests/realtime/test_multiprocess.py does.
 """
 
-import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import skip_or_fail
+from tests.servers import daphne_processes, prepare_database
 
 pytestmark = pytest.mark.browser
 
@@ -56,26 +51,6 @@ print(json.dumps({"event": event.slug, "session": session.pk}))
 """
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_serving(url, process):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"daphne exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/v1/events/", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"daphne at {url} did not start serving")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A migrated SQLite database with the congress, served by daphne on a free port."""
@@ -90,49 +65,12 @@ def server(tmp_path_factory):
     }
     # One process with the in-memory channel layer: no Redis needed.
     env.pop("REDIS_URL", None)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run(
-        [*manage, "migrate", "--noinput"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    made = subprocess.run(
-        [*manage, "shell", "-c", SETUP],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    congress = json.loads(made.stdout.strip().splitlines()[-1])
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    daphne = str(Path(sys.executable).with_name("daphne"))
-    with (directory / "daphne.log").open("wb") as log:
-        process = subprocess.Popen(
-            [daphne, "-b", "127.0.0.1", "-p", str(port), "treffpunkt.asgi:application"],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until_serving(url, process)
-            yield {
-                "url": url,
-                "session_path": f"/events/{congress['event']}/sessions/{congress['session']}/",
-            }
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    congress = prepare_database(env, SETUP)
+    with daphne_processes(env, 1, directory / "daphne.log") as (url,):
+        yield {
+            "url": url,
+            "session_path": f"/events/{congress['event']}/sessions/{congress['session']}/",
+        }
 
 
 @pytest.fixture
