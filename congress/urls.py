@@ -28,6 +28,11 @@ urlpatterns = [
     ),
     path("events/<slug:event_slug>/", include(nested.urls)),
     path(
+        "events/<slug:event_slug>/exhibitors/<int:pk>/leads.csv",
+        ExhibitorViewSet.as_view({"get": "leads_csv"}),
+        name="exhibitor-leads-csv-file",
+    ),
+    path(
         "events/<slug:slug>/schedule.xml",
         export_views.schedule,
         {"export": "xml"},

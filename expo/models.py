@@ -41,9 +41,13 @@ class Exhibitor(models.Model):
     categories = models.ManyToManyField(Category, related_name="exhibitors", blank=True)
     tier = models.CharField(_("tier"), max_length=12, choices=Tier.choices, default=Tier.STANDARD)
     website = models.URLField(_("website"), blank=True)
+    social_links = models.JSONField(_("social links"), default=list, blank=True)
+    video_url = models.URLField(_("video URL"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="expo/logos/", blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
+    review_note = models.TextField(_("review note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -80,3 +84,114 @@ class ExhibitorStaff(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.exhibitor} ({self.role})"
+
+
+class ExpoSettings(models.Model):
+    """Per-event expo settings; an event without a row uses the defaults."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="expo_settings")
+    edits_need_review = models.BooleanField(
+        _("edits of published booths need review"),
+        default=True,
+        help_text=_("A staff edit of a published booth sends it back to review."),
+    )
+
+    class Meta:
+        verbose_name = _("expo settings")
+        verbose_name_plural = _("expo settings")
+
+    def __str__(self):
+        return f"{self.event}"
+
+
+class Product(models.Model):
+    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="products")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    link = models.URLField(_("link"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Download(models.Model):
+    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="downloads")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="expo/downloads/", blank=True)
+    link = models.URLField(_("link"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("download")
+        verbose_name_plural = _("downloads")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class ContactPerson(models.Model):
+    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Lead(models.Model):
+    """An attendee's consented request to be contacted; withdrawing it deletes the row."""
+
+    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="leads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="booth_leads"
+    )
+    consent = models.BooleanField(_("consent"))
+    consented_at = models.DateTimeField(_("consented at"))
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["consented_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["exhibitor", "user"], name="lead_once_per_booth"),
+            models.CheckConstraint(condition=models.Q(consent=True), name="lead_needs_consent"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.exhibitor}"
+
+
+class BoothVisit(models.Model):
+    """One row per visitor, booth and day: enough for counts, never shown with names."""
+
+    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="visits")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="booth_visits"
+    )
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("booth visit")
+        verbose_name_plural = _("booth visits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exhibitor", "user", "day"], name="visit_once_per_booth_and_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.exhibitor} {self.day}"

@@ -549,4 +549,10 @@ def test_exhibitor_list_item(event, expo):
         ],
         "tier": "startup",
         "website": "",
+        "social_links": [],
+        "video_url": "",
+        "logo": None,
+        "status": "published",
+        "can_edit": False,
+        "description_html": "",
     }

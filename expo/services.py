@@ -1,0 +1,226 @@
+"""Every change to the expo happens here: one function per verb, each in one transaction.
+
+Each function checks its access rule (``AccessDenied``) and raises ``ExpoError`` for a refused
+change; the REST views only parse, call and render.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congress.permissions import is_organizer
+from treffpunkt.access import require
+
+from .errors import ExpoError
+from .models import (
+    BoothVisit,
+    ContactPerson,
+    Download,
+    Exhibitor,
+    ExhibitorStaff,
+    ExpoSettings,
+    Lead,
+    Product,
+)
+from .uploads import check_logo, check_pdf
+
+Status = Exhibitor.Status
+
+BOOTH_FIELDS = {
+    "name", "tagline", "description", "tier", "website", "social_links", "video_url",
+}  # fmt: skip
+ORGANIZER_ONLY_FIELDS = {"tier"}
+
+
+def expo_settings_for(event):
+    """The event's expo settings; unsaved defaults when the event has no row."""
+    try:
+        return event.expo_settings
+    except ExpoSettings.DoesNotExist:
+        return ExpoSettings(event=event)
+
+
+@transaction.atomic
+def update_booth(exhibitor, *, user, categories=None, **fields):
+    """Change the booth's content.
+
+    A staff edit of a published booth sends it back to ``submitted`` when the event's expo settings
+    say edits need review; organizers' edits never do. Only organizers change the tier.
+    Raises AccessDenied, ExpoError.
+    """
+    require(user, "expo.change_exhibitor", exhibitor)
+    unknown = set(fields) - BOOTH_FIELDS
+    if unknown:
+        raise ExpoError(_("Unknown field."), field=sorted(unknown)[0])
+    organizer = is_organizer(user, exhibitor.event)
+    if not organizer and ORGANIZER_ONLY_FIELDS & set(fields):
+        changed = {
+            f for f in ORGANIZER_ONLY_FIELDS & set(fields) if fields[f] != getattr(exhibitor, f)
+        }
+        if changed:
+            raise ExpoError(_("Only organizers change this."), field=sorted(changed)[0])
+    for name, value in fields.items():
+        setattr(exhibitor, name, value)
+    if (
+        not organizer
+        and exhibitor.status == Status.PUBLISHED
+        and expo_settings_for(exhibitor.event).edits_need_review
+    ):
+        exhibitor.status = Status.SUBMITTED
+    exhibitor.full_clean(exclude=["logo", "categories"])
+    exhibitor.save()
+    if categories is not None:
+        if any(category.event_id != exhibitor.event_id for category in categories):
+            raise ExpoError(_("The category belongs to another event."), field="categories")
+        exhibitor.categories.set(categories)
+    return exhibitor
+
+
+@transaction.atomic
+def set_logo(exhibitor, *, user, upload):
+    """Replace the booth's logo after checking the upload's content. Raises AccessDenied, ExpoError."""
+    require(user, "expo.change_exhibitor", exhibitor)
+    check_logo(upload)
+    old = exhibitor.logo.name if exhibitor.logo else None
+    exhibitor.logo.save(upload.name, upload, save=True)
+    if old and old != exhibitor.logo.name:
+        transaction.on_commit(lambda: exhibitor.logo.storage.delete(old))
+    return exhibitor
+
+
+def _change_status(exhibitor, *, expected, new, **extra):
+    locked = Exhibitor.objects.select_for_update().get(pk=exhibitor.pk)
+    if locked.status not in expected:
+        raise ExpoError(
+            _("The booth is %(status)s.") % {"status": locked.get_status_display()},
+            field="status",
+            code="state",
+        )
+    exhibitor.status = new
+    for name, value in extra.items():
+        setattr(exhibitor, name, value)
+    exhibitor.save(update_fields=["status", *extra])
+    return exhibitor
+
+
+@transaction.atomic
+def submit_booth(exhibitor, *, user):
+    """Draft → submitted for review. Raises AccessDenied, ExpoError."""
+    require(user, "expo.change_exhibitor", exhibitor)
+    return _change_status(exhibitor, expected={Status.DRAFT}, new=Status.SUBMITTED)
+
+
+@transaction.atomic
+def approve_booth(exhibitor, *, user):
+    """Submitted → published; clears the review note. Raises AccessDenied, ExpoError."""
+    require(user, "expo.review_exhibitor", exhibitor)
+    return _change_status(
+        exhibitor, expected={Status.SUBMITTED}, new=Status.PUBLISHED, review_note=""
+    )
+
+
+@transaction.atomic
+def reject_booth(exhibitor, *, user, note=""):
+    """Submitted → draft, with the organizer's note. Raises AccessDenied, ExpoError."""
+    require(user, "expo.review_exhibitor", exhibitor)
+    return _change_status(
+        exhibitor, expected={Status.SUBMITTED}, new=Status.DRAFT, review_note=note
+    )
+
+
+@transaction.atomic
+def add_staff(exhibitor, *, user, member, role=ExhibitorStaff.Role.STAFF):
+    """Make ``member`` staff of the booth. Raises AccessDenied, ExpoError (already staff)."""
+    require(user, "expo.manage_staff", exhibitor)
+    if ExhibitorStaff.objects.filter(exhibitor=exhibitor, user=member).exists():
+        raise ExpoError(_("This user is already staff of the booth."), field="user")
+    return ExhibitorStaff.objects.create(exhibitor=exhibitor, user=member, role=role)
+
+
+@transaction.atomic
+def remove_staff(membership, *, user):
+    """Remove a staff member; the last booth admin stays. Raises AccessDenied, ExpoError."""
+    exhibitor = membership.exhibitor
+    require(user, "expo.manage_staff", exhibitor)
+    admins = ExhibitorStaff.objects.select_for_update().filter(
+        exhibitor=exhibitor, role=ExhibitorStaff.Role.ADMIN
+    )
+    if membership.role == ExhibitorStaff.Role.ADMIN and admins.count() == 1:
+        raise ExpoError(_("A booth keeps at least one admin."), field="user", code="last_admin")
+    membership.delete()
+
+
+CHILD_MODELS = {"product": Product, "download": Download, "contact": ContactPerson}
+
+
+@transaction.atomic
+def save_booth_item(exhibitor, item=None, *, user, kind, **fields):
+    """Create or change a product, download or contact person of the booth.
+
+    A download needs either a PDF file (checked by content) or a link.
+    Raises AccessDenied, ExpoError.
+    """
+    require(user, "expo.change_exhibitor", exhibitor)
+    model = CHILD_MODELS[kind]
+    if item is None:
+        item = model(exhibitor=exhibitor)
+    upload = fields.pop("file", None) if kind == "download" else None
+    for name, value in fields.items():
+        setattr(item, name, value)
+    if upload is not None:
+        check_pdf(upload)
+        item.file.save(upload.name, upload, save=False)
+    if kind == "download" and not item.file and not item.link:
+        raise ExpoError(_("A download needs a PDF file or a link."), field="file")
+    item.save()
+    return item
+
+
+@transaction.atomic
+def delete_booth_item(item, *, user):
+    """Delete a product, download or contact person. Raises AccessDenied."""
+    require(user, "expo.change_exhibitor", item.exhibitor)
+    item.delete()
+
+
+@transaction.atomic
+def leave_lead(exhibitor, *, user, consent, message=""):
+    """Record the attendee's consented request to be contacted by the exhibitor.
+
+    Raises AccessDenied, ExpoError (no consent), ConflictError-free: a second lead replaces the
+    message of the first and renews the consent time.
+    """
+    require(user, "expo.leave_lead", exhibitor)
+    if consent is not True:
+        raise ExpoError(
+            _("A lead is only passed on with your consent."), field="consent", code="consent"
+        )
+    lead, _created = Lead.objects.update_or_create(
+        exhibitor=exhibitor,
+        user=user,
+        defaults={"consent": True, "consented_at": timezone.now(), "message": message},
+    )
+    return lead
+
+
+@transaction.atomic
+def withdraw_lead(exhibitor, *, user):
+    """Delete the user's lead at this booth, if any. Returns whether one existed."""
+    deleted, _details = Lead.objects.filter(exhibitor=exhibitor, user=user).delete()
+    return bool(deleted)
+
+
+def record_visit(exhibitor, *, user, day=None):
+    """Count a signed-in visitor of a published booth once per day; its own staff do not count."""
+    if user is None or not user.is_authenticated or exhibitor.status != Status.PUBLISHED:
+        return
+    from .permissions import is_booth_staff
+
+    if is_booth_staff(user, exhibitor):
+        return
+    day = day or timezone.localdate(timezone=exhibitor.event.tz)
+    try:
+        with transaction.atomic():
+            BoothVisit.objects.get_or_create(exhibitor=exhibitor, user=user, day=day)
+    except IntegrityError:
+        pass  # a concurrent read by the same visitor counted the visit already

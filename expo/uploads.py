@@ -1,0 +1,52 @@
+"""Checks of uploaded files by their content, never by their name or declared type."""
+
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from .errors import ExpoError
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
+LOGO_MIN_SIDE = 32
+LOGO_MAX_SIDE = 4000
+PDF_MAX_BYTES = 10 * 1024 * 1024
+
+
+def check_logo(upload):
+    """Raise ExpoError unless ``upload`` is a PNG, JPEG or WebP of sane size and dimensions."""
+    if upload.size > LOGO_MAX_BYTES:
+        raise ExpoError(_("The logo may be at most 2 MB."), field="logo", code="too_large")
+    upload.seek(0)
+    try:
+        # Image.open reads only the header, so a decompression bomb is refused by size first.
+        with Image.open(upload) as image:
+            image_format = image.format
+            width, height = image.size
+            if image_format not in LOGO_FORMATS:
+                raise ExpoError(
+                    _("The logo must be a PNG, JPEG or WebP image."), field="logo", code="format"
+                )
+            if not all(LOGO_MIN_SIDE <= side <= LOGO_MAX_SIDE for side in (width, height)):
+                raise ExpoError(
+                    _("The logo must be between 32 and 4000 pixels wide and high."),
+                    field="logo",
+                    code="dimensions",
+                )
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise ExpoError(
+            _("The logo must be a PNG, JPEG or WebP image."), field="logo", code="format"
+        ) from None
+    finally:
+        upload.seek(0)
+
+
+def check_pdf(upload):
+    """Raise ExpoError unless ``upload`` starts like a PDF and is at most 10 MB."""
+    if upload.size > PDF_MAX_BYTES:
+        raise ExpoError(_("A download may be at most 10 MB."), field="file", code="too_large")
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-":
+        raise ExpoError(_("A download must be a PDF file."), field="file", code="format")
