@@ -1,0 +1,177 @@
+"""The hall list, can_edit, booth edits and the review flow."""
+
+import pytest
+
+from expo.models import Category, Exhibitor, ExhibitorStaff, ExpoSettings
+from tests.factories import CategoryFactory, ExhibitorFactory, ExhibitorStaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def hall_url(event):
+    return f"/api/v1/events/{event.slug}/exhibitors/"
+
+
+def booth_url(booth):
+    return f"{hall_url(booth.event)}{booth.pk}/"
+
+
+@pytest.fixture
+def staff(event):
+    user = UserFactory(username="stella")
+    return user
+
+
+def make_booths(event, count, staff):
+    for _ in range(count):
+        booth = ExhibitorFactory(event=event)
+        booth.categories.set(CategoryFactory.create_batch(2, event=event))
+        ExhibitorStaffFactory(exhibitor=booth, user=staff)
+
+
+# Event (1), token with user (1), organizer role (1), count and page (2), categories (1).
+@pytest.mark.parametrize("count", [1, 3])
+def test_hall_list_query_count_is_constant(event, staff, as_user, count, django_assert_num_queries):
+    make_booths(event, count, staff)
+    client = as_user(staff)
+
+    with django_assert_num_queries(6):
+        response = client.get(hall_url(event))
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == count
+    assert {item["can_edit"] for item in response.json()["results"]} == {True}
+
+
+def test_can_edit_per_booth_and_own_drafts_listed(event, staff, as_user, attendee, organizer):
+    own = ExhibitorFactory(event=event, name="Eigen AG")
+    own_draft = ExhibitorFactory(event=event, name="Entwurf AG", status="draft")
+    ExhibitorFactory(event=event, name="Fremd AG")
+    ExhibitorFactory(event=event, name="Fremder Entwurf AG", status="draft")
+    for booth in (own, own_draft):
+        ExhibitorStaffFactory(exhibitor=booth, user=staff)
+
+    def seen_by(user):
+        items = as_user(user).get(hall_url(event) + "?ordering=name").json()["results"]
+        return [(item["name"], item["can_edit"]) for item in items]
+
+    assert seen_by(staff) == [("Eigen AG", True), ("Entwurf AG", True), ("Fremd AG", False)]
+    assert seen_by(attendee) == [("Eigen AG", False), ("Fremd AG", False)]
+    assert seen_by(organizer) == [
+        ("Eigen AG", True),
+        ("Entwurf AG", True),
+        ("Fremd AG", True),
+        ("Fremder Entwurf AG", True),
+    ]
+
+
+def test_staff_edit_of_published_booth_goes_back_to_review(event, staff, as_user):
+    booth = ExhibitorFactory(event=event)
+    ExhibitorStaffFactory(exhibitor=booth, user=staff)
+    category = CategoryFactory(event=event)
+
+    response = as_user(staff).patch(
+        booth_url(booth),
+        {"tagline": "Neu", "category_ids": [category.pk], "social_links": ["https://x.example"]},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    booth.refresh_from_db()
+    assert (booth.tagline, booth.status, booth.social_links) == (
+        "Neu",
+        "submitted",
+        ["https://x.example"],
+    )
+    assert list(booth.categories.all()) == [category]
+    assert response.json()["status"] == "submitted"
+
+
+def test_staff_edit_stays_published_when_event_needs_no_review(event, staff, as_user):
+    ExpoSettings.objects.create(event=event, edits_need_review=False)
+    booth = ExhibitorFactory(event=event)
+    ExhibitorStaffFactory(exhibitor=booth, user=staff)
+
+    as_user(staff).patch(booth_url(booth), {"tagline": "Neu"}, format="json")
+
+    assert Exhibitor.objects.values_list("tagline", "status").get() == ("Neu", "published")
+
+
+def test_organizer_edit_stays_published(event, organizer, as_user):
+    booth = ExhibitorFactory(event=event)
+
+    as_user(organizer).patch(booth_url(booth), {"tier": "premium"}, format="json")
+
+    assert Exhibitor.objects.values_list("tier", "status").get() == ("premium", "published")
+
+
+def test_staff_cannot_change_the_tier(event, staff, as_user):
+    booth = ExhibitorFactory(event=event)
+    ExhibitorStaffFactory(exhibitor=booth, user=staff)
+
+    response = as_user(staff).patch(booth_url(booth), {"tier": "premium"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"tier": ["Only organizers change this."]}
+    assert Exhibitor.objects.values_list("tier", "status").get() == ("standard", "published")
+
+
+def test_category_of_another_event_is_refused(event, staff, as_user):
+    booth = ExhibitorFactory(event=event)
+    ExhibitorStaffFactory(exhibitor=booth, user=staff)
+    foreign = CategoryFactory()
+
+    response = as_user(staff).patch(booth_url(booth), {"category_ids": [foreign.pk]}, format="json")
+
+    assert response.status_code == 400
+    assert booth.categories.count() == 0
+    assert Category.objects.count() == 1
+
+
+def test_review_flow_draft_submitted_published(event, staff, organizer, as_user):
+    booth = ExhibitorFactory(event=event, status="draft")
+    ExhibitorStaffFactory(exhibitor=booth, user=staff)
+
+    assert as_user(staff).post(booth_url(booth) + "submit/").json()["status"] == "submitted"
+    rejected = as_user(organizer).post(booth_url(booth) + "reject/", {"note": "Logo fehlt"})
+    assert (rejected.json()["status"], rejected.json()["review_note"]) == ("draft", "Logo fehlt")
+    as_user(staff).post(booth_url(booth) + "submit/")
+    approved = as_user(organizer).post(booth_url(booth) + "approve/")
+    assert (approved.json()["status"], approved.json()["review_note"]) == ("published", "")
+
+
+def test_approving_a_draft_is_refused(event, organizer, as_user):
+    booth = ExhibitorFactory(event=event, status="draft")
+
+    response = as_user(organizer).post(booth_url(booth) + "approve/")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["status"]
+    assert Exhibitor.objects.get().status == "draft"
+
+
+def test_last_booth_admin_cannot_be_removed(event, organizer, as_user):
+    booth = ExhibitorFactory(event=event)
+    admin = ExhibitorStaffFactory(exhibitor=booth, role="admin")
+
+    response = as_user(organizer).delete(booth_url(booth) + f"staff/{admin.pk}/")
+
+    assert response.status_code == 400
+    assert ExhibitorStaff.objects.count() == 1
+
+
+def test_booth_admin_adds_staff(event, as_user):
+    booth = ExhibitorFactory(event=event)
+    admin = ExhibitorStaffFactory(exhibitor=booth, role="admin")
+    new = UserFactory(username="neu")
+
+    response = as_user(admin.user).post(booth_url(booth) + "staff/", {"username": "neu"})
+
+    assert response.status_code == 201
+    membership = ExhibitorStaff.objects.get(user=new)
+    assert response.json() == {
+        "id": membership.pk,
+        "user": new.pk,
+        "username": "neu",
+        "role": "staff",
+    }
