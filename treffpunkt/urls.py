@@ -21,6 +21,7 @@ class ObtainToken(ObtainAuthToken):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("api/v1/", include("matchmaking.urls")),
     path("api/v1/", include("congress.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
