@@ -282,7 +282,6 @@ class ExhibitorViewSet(
             serializer = LeadCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             lead = services.leave_lead(exhibitor, user=request.user, **serializer.validated_data)
-            lead.organisation = ""
             return Response(LeadSerializer(lead).data, status=status.HTTP_201_CREATED)
         exhibitor = self.booth("expo.view_leads")
         return Response(LeadSerializer(selectors.leads_for(exhibitor), many=True).data)

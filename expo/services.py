@@ -211,12 +211,13 @@ def withdraw_lead(exhibitor, *, user):
 
 
 def record_visit(exhibitor, *, user, day=None):
-    """Count a signed-in visitor of a published booth once per day; its own staff do not count."""
+    """Count a signed-in visitor of a published booth once per day; staff and organizers do not count."""
     if user is None or not user.is_authenticated or exhibitor.status != Status.PUBLISHED:
         return
     from .permissions import is_booth_staff
 
-    if is_booth_staff(user, exhibitor):
+    # Organizers checking booths and staff opening their own would inflate the exhibitor's numbers.
+    if is_organizer(user, exhibitor.event) or is_booth_staff(user, exhibitor):
         return
     day = day or timezone.localdate(timezone=exhibitor.event.tz)
     try:

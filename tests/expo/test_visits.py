@@ -45,9 +45,12 @@ def test_detail_read_by_attendee_records_one_visit_per_day(booth, attendee, as_u
     ]
 
 
-def test_anonymous_staff_and_list_reads_record_no_visit(booth, staff, api, as_user, attendee):
+def test_anonymous_staff_organizer_and_list_reads_record_no_visit(
+    booth, staff, api, as_user, attendee, organizer
+):
     api.get(detail_url(booth))
     as_user(staff).get(detail_url(booth))
+    as_user(organizer).get(detail_url(booth))
     as_user(attendee).get(f"/api/v1/events/{booth.event.slug}/exhibitors/")
 
     assert BoothVisit.objects.count() == 0
