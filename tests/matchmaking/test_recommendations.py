@@ -1,8 +1,9 @@
+import numpy as np
 import pytest
 
 from congress.models import Registration
 from matchmaking.models import Block, Profile
-from matchmaking.recommendations import build_batch, rank
+from matchmaking.recommendations import _best_columns, build_batch, rank
 from tests.factories import RegistrationFactory, UserFactory
 
 from .factories import ProfileFactory, TagFactory
@@ -197,3 +198,17 @@ def test_engine_excludes_self_and_blocked_pairs():
 
     assert top.tolist() == [[2, -1], [2, -1], [0, 1]]
     assert scores[0, 1] == 0
+
+
+def test_sampled_candidate_selection_matches_full_sort():
+    rng = np.random.default_rng(7)
+    upper = rng.random((300, 5000), dtype=np.float32) - 0.2
+    upper[0] = -1
+    upper[1, :30] = 0.5
+
+    columns, values = _best_columns(upper, 100)
+
+    expected = -np.sort(-np.where(upper > 0, upper, -1), axis=1)[:, :100]
+    np.testing.assert_array_equal(-np.sort(-values, axis=1), expected)
+    chosen = np.take_along_axis(upper, np.maximum(columns, 0), axis=1)
+    np.testing.assert_array_equal(np.where(columns >= 0, chosen, -1), values)
