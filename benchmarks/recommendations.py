@@ -7,13 +7,14 @@ Run: ``.venv/bin/python benchmarks/recommendations.py [--repeat 5]``
    2–6 interests, 1–4 offers, 1–4 seeks, mixed organisation types, 1 % of pairs blocked. One
    warm-up run, then ``--repeat`` runs; the minimum and median are printed.
 2. DB-backed endpoint at 650 visible profiles on a temporary SQLite database (``DATABASE_URL`` is
-   set before Django starts): ``GET /recommendations/`` for one user through the test client,
+   set before Django starts; removed at the end): ``GET /recommendations/`` for one user through the test client,
    cold (the event's batch is computed) and warm (cached batch; only reasons and the profiles
    are read).
 """
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -78,8 +79,7 @@ def bench_engine(count, repeat):
     )
 
 
-def bench_endpoint(count):
-    directory = tempfile.mkdtemp(prefix="treffpunkt-bench-")
+def bench_endpoint(count, directory):
     os.environ["DATABASE_URL"] = f"sqlite:///{directory}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "treffpunkt.settings")
     import django
@@ -149,7 +149,11 @@ def main():
     print(f"numpy {np.__version__}, {os.cpu_count()} CPUs")
     for count in (650, 5000):
         bench_engine(count, arguments.repeat)
-    bench_endpoint(650)
+    directory = tempfile.mkdtemp(prefix="treffpunkt-bench-")
+    try:
+        bench_endpoint(650, directory)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 if __name__ == "__main__":
