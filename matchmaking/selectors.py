@@ -51,9 +51,14 @@ def visible_profiles_for(event, *, viewer, search="", organisation_type="", tag=
 
 
 def profile_for(event, user_id, *, viewer):
-    """A visible profile, or the viewer's own; None otherwise."""
+    """The viewer's own profile, or a visible one of a user not in a block with the viewer."""
     profile = Profile.objects.filter(event=event, user_id=user_id).select_related("user").first()
-    if profile is None or not (profile.is_visible or profile.user_id == viewer.pk):
+    if profile is None or profile.user_id == viewer.pk:
+        return profile
+    blocked = Block.objects.filter(
+        Q(blocker=viewer, blocked_id=user_id) | Q(blocker_id=user_id, blocked=viewer), event=event
+    ).exists()
+    if not profile.is_visible or blocked:
         return None
     return profile
 

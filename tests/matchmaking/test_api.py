@@ -209,3 +209,14 @@ def test_recommendations_limit_out_of_range_is_400(as_user, event, attendee):
 
     assert response.status_code == 400
     assert list(response.json()) == ["limit"]
+
+
+@pytest.mark.parametrize("direction", ["mine", "theirs"])
+def test_profile_detail_in_a_block_is_404(as_user, event, attendee, direction):
+    ben = ProfileFactory(event=event, user=registered(event, "ben"))
+    blocker, blocked = (attendee, ben.user) if direction == "mine" else (ben.user, attendee)
+    Block.objects.create(event=event, blocker=blocker, blocked=blocked)
+
+    response = as_user(attendee).get(url(event, f"profiles/{ben.user_id}/"))
+
+    assert response.status_code == 404
