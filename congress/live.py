@@ -1,4 +1,4 @@
-"""Realtime handlers of the congress: topics ``event:<slug>`` and ``session:<id>``.
+"""Realtime handlers of the congress: topics ``event:<slug>``, ``session:<id>``, ``conversation:<id>``.
 
 Handlers are plain async functions: validated data in, reply data out; refusals are raised. The
 permission of every handler is the same access rule REST uses (``treffpunkt.access``).
@@ -14,7 +14,7 @@ from treffpunkt.errors import NotFound
 from treffpunkt.realtime import bus
 from treffpunkt.realtime.registry import RealtimeError, Subscription, handler, topic_kind
 
-from . import live_services
+from . import conversations, live_services
 from .live_services import REACTIONS, chat_message_data, poll_data, question_data
 from .models import ChatMessage, Event, Poll, PollVote, Question, Session
 from .serializers import session_event_data
@@ -99,6 +99,18 @@ def open_session_topic(ctx, key):
     return Subscription(snapshot=snapshot, counts_presence=True)
 
 
+@topic_kind("conversation")
+def open_conversation_topic(ctx, key):
+    """Only the two participants; anyone else gets not_found (the conversation stays hidden)."""
+    if not key.isdigit():
+        raise RealtimeError("unknown_topic", _("Use a conversation topic such as conversation:42."))
+    if not ctx.user.is_authenticated:
+        raise RealtimeError("login_required", _("Please log in first."))
+    conversation = conversations.load_conversation(ctx.user, int(key))
+    require(ctx.user, "congress.take_part_in_conversation", conversation)
+    return Subscription(snapshot=conversations.snapshot(ctx.user, conversation))
+
+
 @topic_kind("user")
 def open_user_topic(ctx, key):
     return Subscription(snapshot={})
@@ -122,6 +134,8 @@ async def send_chat(ctx, data):
     """Store and push a chat message; the reply carries it (also for a resend of a client id)."""
     topic = data["topic"]
     ctx.require_subscribed(topic)
+    if topic.startswith("conversation:"):
+        return await _send_conversation_chat(ctx, topic, data)
     if not topic.startswith("session:"):
         raise RealtimeError(
             "unknown_topic", _("Chat is not available on %(topic)s.") % {"topic": topic}
@@ -136,6 +150,45 @@ async def send_chat(ctx, data):
         return {"message": chat_message_data(message), "seq": message.seq, "duplicate": not created}
 
     return await send()
+
+
+def _conversation_id(topic):
+    kind, _sep, key = topic.partition(":")
+    if kind != "conversation" or not key.isdigit():
+        raise RealtimeError("unknown_topic", _("Use a conversation topic such as conversation:42."))
+    return int(key)
+
+
+@database_sync_to_async
+def _send_conversation_chat(ctx, topic, data):
+    conversation = conversations.load_conversation(ctx.user, _conversation_id(topic))
+    message, created = conversations.send_conversation_message(
+        user=ctx.user, conversation=conversation, text=data["text"], client_id=data["client_id"]
+    )
+    return {
+        "message": conversations.conversation_message_data(message),
+        "seq": message.seq,
+        "duplicate": not created,
+    }
+
+
+class ChatReadSchema(serializers.Serializer):
+    topic = serializers.CharField(max_length=120)
+    seq = serializers.IntegerField(min_value=0)
+
+
+@handler("chat.read", schema=ChatReadSchema)
+async def read_chat(ctx, data):
+    """Mark a conversation read up to ``seq``; the reply carries the remaining unread count."""
+    topic = data["topic"]
+
+    @database_sync_to_async
+    def run():
+        conversation = conversations.load_conversation(ctx.user, _conversation_id(topic))
+        unread = conversations.mark_read(user=ctx.user, conversation=conversation, seq=data["seq"])
+        return {"topic": topic, "seq": data["seq"], "unread": unread}
+
+    return await run()
 
 
 @handler("chat.delete", schema=MessageSchema)

@@ -1,0 +1,176 @@
+"""1:1 conversations at an event: open (same pair → same conversation), send, mark read.
+
+Reused by the expo (a booth's contact requests) and matchmaking; they import this module, never
+each other. Pushes go to the topic ``conversation:<id>`` (see docs/realtime.md).
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext as _
+
+from treffpunkt.access import require
+from treffpunkt.errors import NotFound
+from treffpunkt.realtime.events import emit
+
+from .live_services import LiveError, _check_rate, _clean_text, _display_name
+from .models import Conversation, ConversationMessage
+from .permissions import is_banned, is_registered
+
+HISTORY = 50
+
+
+def conversation_message_data(message):
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "user": {"id": message.sender_id, "name": _display_name(message.sender)},
+        "text": message.text,
+        "client_id": message.client_id,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def user_data(user):
+    return {"id": user.pk, "name": _display_name(user)}
+
+
+def open_conversation(*, user, other, event, origin=None):
+    """The conversation of ``user`` and ``other`` at ``event``, created on first use.
+
+    Returns ``(conversation, created)``. Both must be registered for the event; ``user`` must not
+    be banned. ``origin`` (e.g. "booth:12") is kept from the first opening.
+    """
+    require(user, "congress.open_conversation", event)
+    if other.pk == user.pk:
+        raise LiveError(_("You cannot start a conversation with yourself."), field="with")
+    if not is_registered(other, event) or is_banned(other, event):
+        raise NotFound(_("No such participant."))
+    user_a, user_b = sorted((user, other), key=lambda person: person.pk)
+    existing = Conversation.objects.filter(event=event, user_a=user_a, user_b=user_b).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(
+                event=event, user_a=user_a, user_b=user_b, origin=origin or ""
+            )
+    except IntegrityError:
+        return Conversation.objects.get(event=event, user_a=user_a, user_b=user_b), False
+    return conversation, True
+
+
+def load_conversation(user, conversation_id):
+    """The conversation if ``user`` takes part in it; else NotFound (its existence stays hidden)."""
+    conversation = (
+        Conversation.objects.select_related("event", "user_a", "user_b")
+        .filter(pk=conversation_id)
+        .first()
+    )
+    if conversation is None or not conversation.has_participant(user):
+        raise NotFound(_("No such conversation."))
+    return conversation
+
+
+def send_conversation_message(*, user, conversation, text, client_id):
+    """Store a message once per ``client_id`` and push ``chat.message`` to the conversation.
+
+    Returns ``(message, created)``. Raises LiveError: chat.too_long, empty, banned, rate_limited.
+    """
+    require(user, "congress.take_part_in_conversation", conversation)
+    text = _clean_text(text, code="chat.too_long")
+    existing = ConversationMessage.objects.filter(
+        conversation=conversation, sender=user, client_id=client_id
+    ).first()
+    if existing is not None:
+        return existing, False
+    if is_banned(user, conversation.event):
+        raise LiveError(_("You have been excluded from this event."), code="banned")
+    _check_rate(user, "chat")
+    try:
+        with transaction.atomic():
+            message = ConversationMessage.objects.create(
+                conversation=conversation, sender=user, text=text, client_id=client_id
+            )
+            message.seq = emit(
+                conversation.topic, "chat.message", conversation_message_data(message)
+            )
+            message.save(update_fields=["seq"])
+            _set_read(conversation, user, message.seq)
+    except IntegrityError:
+        message = ConversationMessage.objects.get(
+            conversation=conversation, sender=user, client_id=client_id
+        )
+        return message, False
+    return message, True
+
+
+def _read_field(conversation, user):
+    return "user_a_read_seq" if user.pk == conversation.user_a_id else "user_b_read_seq"
+
+
+def _set_read(conversation, user, seq):
+    field = _read_field(conversation, user)
+    # Never move backwards (an older read receipt may arrive late).
+    Conversation.objects.filter(pk=conversation.pk, **{f"{field}__lt": seq}).update(**{field: seq})
+    if getattr(conversation, field) < seq:
+        setattr(conversation, field, seq)
+
+
+def mark_read(*, user, conversation, seq):
+    """Record that ``user`` has read everything up to ``seq``; returns the unread count."""
+    require(user, "congress.take_part_in_conversation", conversation)
+    _set_read(conversation, user, seq)
+    return unread_count(user, conversation)
+
+
+def unread_count(user, conversation):
+    return (
+        conversation.messages.exclude(sender=user)
+        .filter(seq__gt=getattr(conversation, _read_field(conversation, user)))
+        .count()
+    )
+
+
+def conversations_for(user, event):
+    """The user's conversations at the event with ``unread`` and ``last_seq``, in one query."""
+    mine = Q(user_a=user) | Q(user_b=user)
+    unread = Count(
+        "messages",
+        filter=~Q(messages__sender=user)
+        & (
+            Q(user_a=user, messages__seq__gt=F("user_a_read_seq"))
+            | Q(user_b=user, messages__seq__gt=F("user_b_read_seq"))
+        ),
+    )
+    return (
+        Conversation.objects.filter(mine, event=event)
+        .select_related("user_a", "user_b")
+        .annotate(unread=unread)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def conversation_data(conversation, user, *, unread=None):
+    return {
+        "id": conversation.pk,
+        "topic": conversation.topic,
+        "with": user_data(conversation.other(user)),
+        "origin": conversation.origin,
+        "unread": unread if unread is not None else unread_count(user, conversation),
+        "created_at": conversation.created_at.isoformat(),
+    }
+
+
+def snapshot(user, conversation):
+    messages = list(conversation.messages.select_related("sender").order_by("-seq")[:HISTORY])
+    return {
+        "conversation": {
+            "id": conversation.pk,
+            "event": conversation.event.slug,
+            "origin": conversation.origin,
+        },
+        "with": user_data(conversation.other(user)),
+        "chat": [conversation_message_data(message) for message in reversed(messages)],
+        "unread": unread_count(user, conversation),
+        "read_seq": getattr(conversation, _read_field(conversation, user)),
+    }
