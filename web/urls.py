@@ -19,4 +19,8 @@ urlpatterns = [
     path("events/<slug:slug>/sessions/<int:pk>/favourite/", views.favourite, name="favourite"),
     path("events/<slug:slug>/agenda/", views.agenda, name="agenda"),
     path("events/<slug:slug>/expo/", views.expo, name="expo"),
+    path("events/<slug:slug>/expo/<int:pk>/", views.booth, name="booth"),
+    path("events/<slug:slug>/expo/<int:pk>/lead/", views.booth_lead, name="booth-lead"),
+    path("events/<slug:slug>/expo/<int:pk>/edit/", views.booth_edit, name="booth-edit"),
+    path("events/<slug:slug>/expo/<int:pk>/leads/", views.booth_leads, name="booth-leads"),
 ]
