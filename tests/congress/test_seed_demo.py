@@ -4,15 +4,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
+from PIL import Image
 from rest_framework.test import APIClient
 
 from congress.management.commands.seed_demo import SLUG, demo_usernames, redate_event
 from congress.models import Event, Favourite, Registration, Room, Session, Speaker, Track
 from congress.services import check_session
-from expo.models import Category, Exhibitor, ExhibitorStaff
+from expo.models import Category, ContactPerson, Exhibitor, ExhibitorStaff, ExpoSettings, Product
+from expo.uploads import check_logo
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +26,24 @@ HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
-def seed_output(django_db_setup, django_db_blocker):
+def media_root(tmp_path_factory):
+    """The generated logos land here, for the module's seed and every re-run, never in media/."""
+    return tmp_path_factory.mktemp("seed-media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, media_root):
+    settings.MEDIA_ROOT = media_root
+
+
+@pytest.fixture(scope="module")
+def seed_output(django_db_setup, django_db_blocker, media_root):
     """Seed once for the module (it takes a second or two); each test rolls back its changes."""
     output = StringIO()
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=HASHERS):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=HASHERS, MEDIA_ROOT=media_root),
+    ):
         call_command("seed_demo", stdout=output)
     yield output.getvalue()
     with django_db_blocker.unblock():
@@ -68,7 +85,27 @@ def snapshot(event):
         ).count(),
         "staff": list(ExhibitorStaff.objects.values_list("exhibitor__slug", "user__username")),
         "favourites": sorted(Favourite.objects.values_list("user__username", "session__title")),
+        "products": list(
+            Product.objects.filter(exhibitor__event=event)
+            .order_by("pk")
+            .values_list("pk", "exhibitor__slug", "name", "link", "position")
+        ),
+        "contacts": list(
+            ContactPerson.objects.filter(exhibitor__event=event)
+            .order_by("pk")
+            .values_list("pk", "exhibitor__slug", "name", "email")
+        ),
+        "booths": list(
+            Exhibitor.objects.filter(event=event).values_list(
+                "pk", "logo", "social_links", "video_url"
+            )
+        ),
+        "expo_settings": list(ExpoSettings.objects.filter(event=event).values_list("pk")),
     }
+
+
+def media_files(root):
+    return sorted(path.relative_to(root) for path in root.rglob("*") if path.is_file())
 
 
 def local_programme(event):
@@ -108,6 +145,8 @@ def test_seed_demo_prints_one_line_per_step_and_the_accounts(seed_output):
     assert "65 Sprecher*innen" in lines
     assert "7 Kategorien, 41 Aussteller" in lines
     assert "650 Teilnehmende" in lines
+    expo = [line for line in lines if line.startswith("Expo: ")]
+    assert len(expo) == 1 and expo[0].endswith(" Ansprechpersonen, 41 Logos"), expo
     assert "Demo-Zugänge" in lines
     accounts = lines[lines.index("Demo-Zugänge") + 1 :]
     for username in ("orga", "anna", "ben", "aussteller"):
@@ -156,6 +195,43 @@ def test_seed_demo_exhibitors_have_one_to_three_categories(demo):
         assert exhibitor.website == f"https://{exhibitor.slug}.example.com"
 
 
+def test_seed_demo_booths_have_products_contacts_and_links(demo):
+    exhibitors = demo.exhibitors.prefetch_related("products", "contacts")
+    for exhibitor in exhibitors:
+        products = list(exhibitor.products.all())
+        assert 1 <= len(products) <= 3, exhibitor.name
+        assert len({product.name for product in products}) == len(products)
+        for product in products:
+            assert product.description
+            assert product.link.startswith(f"https://{exhibitor.slug}.example.com/produkte/")
+        contacts = list(exhibitor.contacts.all())
+        assert 1 <= len(contacts) <= 2, exhibitor.name
+        for contact in contacts:
+            assert contact.name and contact.position
+            assert contact.email.endswith(f"@{exhibitor.slug}.example.com")
+        assert f"https://www.linkedin.com/company/{exhibitor.slug}" in exhibitor.social_links
+        if exhibitor.tier == Exhibitor.Tier.PREMIUM:
+            assert exhibitor.video_url == f"https://video.example.org/{exhibitor.slug}.mp4"
+        else:
+            assert exhibitor.video_url == ""
+    assert len(exhibitors) == 41
+    assert ExpoSettings.objects.get(event=demo).edits_need_review is True
+
+
+def test_seed_demo_logos_are_pngs_that_pass_the_logo_check(demo, media_root):
+    names = set()
+    for exhibitor in demo.exhibitors.all():
+        assert exhibitor.logo.name.startswith("expo/logos/"), exhibitor.name
+        path = media_root / exhibitor.logo.name
+        assert path.is_file()
+        with Image.open(path) as image:
+            assert image.format == "PNG"
+            assert image.size == (256, 256)
+        check_logo(SimpleUploadedFile("logo.png", path.read_bytes(), "image/png"))
+        names.add(exhibitor.logo.name)
+    assert len(names) == 41
+
+
 @pytest.mark.parametrize("username", ["orga", "anna", "ben", "aussteller", "sprecher01"])
 def test_seed_demo_account_logs_in_with_treffpunkt(seed_output, settings, username):
     settings.PASSWORD_HASHERS = HASHERS
@@ -180,12 +256,35 @@ def test_seed_demo_accounts_have_their_roles(demo):
     assert Favourite.objects.filter(user=users["anna"], session__event=demo).count() == 3
 
 
-def test_seed_demo_twice_leaves_the_same_data(demo):
-    before = snapshot(demo)
+def test_seed_demo_twice_leaves_the_same_data(demo, media_root):
+    before, files = snapshot(demo), media_files(media_root)
+    contents = {name: (media_root / name).read_bytes() for name in files}
 
     call_command("seed_demo", stdout=StringIO())
 
     assert snapshot(demo) == before
+    assert media_files(media_root) == files
+    assert {name: (media_root / name).read_bytes() for name in files} == contents
+
+
+def test_seed_demo_restores_edited_booth_content(demo, media_root):
+    before, files = snapshot(demo), media_files(media_root)
+    booth = demo.exhibitors.get(name="Datenwerk Rhein-Main GmbH")
+    booth.products.first().delete()
+    Product.objects.create(exhibitor=booth, name="Extra")
+    booth.contacts.all().delete()
+    Exhibitor.objects.filter(pk=booth.pk).update(logo="", social_links=[], video_url="")
+
+    call_command("seed_demo", stdout=StringIO())
+
+    after = snapshot(demo)
+    for rows in ("products", "contacts"):
+        assert sorted(row[1:] for row in after[rows]) == sorted(row[1:] for row in before[rows])
+    # Only the edited booth's rows were replaced.
+    kept = {row for row in before["products"] if row[1] != booth.slug}
+    assert kept <= set(after["products"])
+    assert after["booths"] == before["booths"]
+    assert media_files(media_root) == files
 
 
 def test_seed_demo_if_empty_on_existing_demo_creates_nothing(demo):

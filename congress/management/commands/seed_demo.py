@@ -7,10 +7,17 @@ updated in place, so ids, favourites and tokens survive a re-run. A full run res
 event's programme and expo to this definition: sessions, speakers, rooms, tracks, categories and
 exhibitors of the demo event that it does not define are deleted.
 
+Every booth gets 1–3 products, one or two contact persons, social links, a video on premium booths
+and a logo generated with Pillow (the initials on a colour derived from the slug), stored as
+``expo/logos/demo-<slug>.png`` in MEDIA_ROOT; an existing file of that name is kept.
+
 The event always runs today and tomorrow in Europe/Berlin. ``--if-empty`` leaves an existing demo
 alone except for moving it to today, keeping every session's local time relative to day one.
 """
 
+import colorsys
+import hashlib
+import io
 import random
 import uuid
 from dataclasses import dataclass
@@ -19,15 +26,18 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from PIL import Image, ImageDraw, ImageFont
 
 from congress.models import Event, Favourite, Registration, Room, Session, Speaker, Track
 from congress.services import ProgrammeError, check_session
-from expo.models import Category, Exhibitor, ExhibitorStaff
+from expo.models import Category, ContactPerson, Exhibitor, ExhibitorStaff, ExpoSettings, Product
 
 SLUG = "digitale-staedte"
 TIMEZONE = "Europe/Berlin"
@@ -912,6 +922,81 @@ EXHIBITORS = [
 ]
 # fmt: on
 
+# Product ideas per category: (name after the exhibitor's brand, description). An exhibitor
+# gets 1–3 of them, taken in turn from its categories.
+# fmt: off
+PRODUCTS = {
+    "datenmanagement": [
+        ("Datenkatalog", "Ein Katalog aller kommunalen Datensätze mit Metadaten nach DCAT-AP.de. "
+         "Fachämter pflegen ihre Daten selbst, Open Data geht mit einem Klick ins Portal."),
+        ("Datenplattform", "Die Plattform sammelt Sensor-, Fach- und Geodaten an einem Ort und "
+         "stellt sie über offene Schnittstellen bereit."),
+        ("Dashboard-Baukasten", "Kennzahlen für Rat, Verwaltung und Öffentlichkeit, ohne "
+         "Programmierkenntnisse zusammengestellt und barrierearm veröffentlicht."),
+    ],
+    "mobilitaet": [
+        ("Verkehrslage", "Echtzeitdaten zu Verkehr, Parken und ÖPNV in einer Karte. Die Daten "
+         "fließen als Open Data an Routenplaner und Navigationsdienste."),
+        ("Mobilitätsplaner", "Plant Fahrten mit Bus, Rad und Rufbus in einer App und verbindet "
+         "ländliche Orte mit dem nächsten Bahnhof."),
+        ("Zählstelle", "Automatische Zählung von Rad- und Fußverkehr mit datensparsamer Sensorik. "
+         "Die Ergebnisse liegen täglich im Dashboard."),
+    ],
+    "cybersicherheit": [
+        ("Sicherheitscheck", "Ein Schwachstellen-Scan der Verwaltungs-IT mit verständlichem "
+         "Bericht und priorisierten Maßnahmen nach BSI-Grundschutz."),
+        ("Notfallteam", "Rund um die Uhr erreichbare Hilfe bei IT-Sicherheitsvorfällen, mit "
+         "vereinbarten Reaktionszeiten für Kommunen."),
+        ("Awareness-Training", "Kurze Lerneinheiten und simulierte Phishing-Kampagnen, die "
+         "Beschäftigte für Angriffe sensibilisieren."),
+    ],
+    "smart-region": [
+        ("Sensornetz", "Ein LoRaWAN-Netz für Landkreis und Gemeinden: Pegel, Parkplätze und "
+         "Winterdienst melden sich selbst."),
+        ("Dorf-App", "Neuigkeiten, Termine und Nachbarschaftshilfe für Gemeinden in einer App, "
+         "gepflegt von Ehrenamt und Verwaltung gemeinsam."),
+        ("Regionsportal", "Ein gemeinsames Portal für mehrere Kommunen, mit Diensten, Karten und "
+         "Beteiligung unter einer Adresse."),
+    ],
+    "e-government": [
+        ("Online-Antrag", "Formulare nach dem Onlinezugangsgesetz, angebunden an Servicekonto und "
+         "Fachverfahren. Anträge kommen vollständig und medienbruchfrei an."),
+        ("E-Akte", "Die elektronische Akte für Ämter jeder Größe, revisionssicher und mit "
+         "Schnittstellen zu gängigen Fachverfahren."),
+        ("Terminservice", "Online-Terminvergabe für Bürgerbüro und Fachämter, mit Erinnerung per "
+         "E-Mail und Aufrufanlage im Wartebereich."),
+    ],
+    "energie-umwelt": [
+        ("Energiemonitor", "Verbräuche aller kommunalen Liegenschaften im Blick, mit Warnungen bei "
+         "Auffälligkeiten und Berichten für das Klimaschutzmanagement."),
+        ("Klimakarte", "Hitzeinseln, Starkregenrisiken und Grünflächen auf einer Karte als "
+         "Grundlage für die Klimaanpassung."),
+        ("Wärmeplaner", "Unterstützt die kommunale Wärmeplanung mit Gebäudedaten, Szenarien und "
+         "Berichten für den Gemeinderat."),
+    ],
+    "bildung-forschung": [
+        ("Lernplattform", "Online-Kurse zur Verwaltungsdigitalisierung, im eigenen Tempo und mit "
+         "Zertifikat."),
+        ("Praxislabor", "Forschende und Verwaltung erproben gemeinsam neue Lösungen an echten "
+         "Daten, begleitet und ausgewertet."),
+        ("Schulungsprogramm", "Workshops für Führungskräfte und Fachpersonal, zugeschnitten auf die "
+         "Aufgaben der eigenen Kommune."),
+    ],
+}
+# fmt: on
+CONTACT_POSITIONS = [
+    "Geschäftsführung",
+    "Vertrieb öffentlicher Sektor",
+    "Leitung Kundenprojekte",
+    "Partnermanagement Kommunen",
+    "Produktmanagement",
+    "Presse und Öffentlichkeitsarbeit",
+]
+# Words that do not make a booth's initials.
+LEGAL_FORMS = {"GmbH", "eG", "e.", "V.", "UG", "(haftungsbeschränkt)", "für"}
+LOGO_SIZE = 256
+LOGO_DIR = "expo/logos/"
+
 EXHIBITOR_OF_DEMO_ACCOUNT = "Datenwerk Rhein-Main GmbH"
 # (username, first name, last name, role, what the accounts table says)
 DEMO_ACCOUNTS = [
@@ -989,6 +1074,69 @@ def _slug(name):
     for umlaut, replacement in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         name = name.replace(umlaut, replacement).replace(umlaut.upper(), replacement.title())
     return slugify(name)
+
+
+def _digest(*parts):
+    """A stable integer from ``parts`` (``hash()`` of a str changes between runs)."""
+    return int.from_bytes(hashlib.sha256(":".join(parts).encode()).digest()[:8], "big")
+
+
+def _brand(name):
+    return name.split()[0]
+
+
+def _initials(name):
+    words = [word for word in name.split() if word not in LEGAL_FORMS]
+    return "".join(word[0] for word in words[:2]).upper()
+
+
+def booth_products(name, tier, category_slugs):
+    """(name, description, link) of the 1–3 products of an exhibitor; premium booths show 3."""
+    slug = _slug(name)
+    count = 3 if tier == "premium" else 1 + _digest("products", slug) % 3
+    products = []
+    for index in range(count):
+        product, description = PRODUCTS[category_slugs[index % len(category_slugs)]][
+            index // len(category_slugs)
+        ]
+        product_name = f"{_brand(name)} {product}"
+        link = f"https://{slug}.example.com/produkte/{_slug(product_name)}"
+        products.append((product_name, description, link))
+    return products
+
+
+def booth_contacts(name, tier):
+    """(name, position, email) of the one or two contact persons of an exhibitor."""
+    slug = _slug(name)
+    rng = random.Random(_digest("contacts", slug))
+    count = 2 if tier == "premium" else 1 + _digest("contact-count", slug) % 2
+    positions = rng.sample(CONTACT_POSITIONS, count)
+    contacts = []
+    for position in positions:
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        email = f"{_slug(first)}.{_slug(last)}@{slug}.example.com"
+        contacts.append((f"{first} {last}", position, email))
+    return contacts
+
+
+def logo_png(name):
+    """A 256 px PNG: the booth's initials in white on a colour derived from its slug."""
+    hue = _digest("logo", _slug(name)) % 360 / 360
+    red, green, blue = (round(channel * 255) for channel in colorsys.hls_to_rgb(hue, 0.35, 0.6))
+    image = Image.new("RGB", (LOGO_SIZE, LOGO_SIZE), (red, green, blue))
+    try:
+        font = ImageFont.load_default(size=96)
+    except (TypeError, ImportError):  # Pillow without FreeType or older than 10.1
+        font = ImageFont.load_default()
+    draw = ImageDraw.Draw(image)
+    draw.text((LOGO_SIZE / 2, LOGO_SIZE / 2), _initials(name), fill="white", font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def logo_name(slug):
+    return f"{LOGO_DIR}demo-{slug}.png"
 
 
 def _moved_by_days(moment, days, tz):
@@ -1307,7 +1455,80 @@ class Command(BaseCommand):
             },
         )
         self.stdout.write(f"{len(categories)} Kategorien, {len(exhibitors)} Aussteller")
+        ExpoSettings.objects.update_or_create(event=event, defaults={"edits_need_review": True})
+        self.seed_booth_content(exhibitors)
         return {exhibitor.name: exhibitor for exhibitor in exhibitors.values()}
+
+    def seed_booth_content(self, exhibitors):
+        """Products, contact persons, social links, videos and generated logos of every booth.
+
+        Products and contacts of a booth are replaced only when they differ from the definition;
+        a logo file is written only when no file of its (deterministic) name exists yet.
+        """
+        wanted_products, wanted_contacts, changed = {}, {}, []
+        for name, tier, category_slugs, *_rest in EXHIBITORS:
+            slug = _slug(name)
+            exhibitor = exhibitors[slug]
+            wanted_products[exhibitor.pk] = [
+                (product, description, link, position)
+                for position, (product, description, link) in enumerate(
+                    booth_products(name, tier, category_slugs)
+                )
+            ]
+            wanted_contacts[exhibitor.pk] = booth_contacts(name, tier)
+            fields = {
+                "social_links": [
+                    f"https://www.linkedin.com/company/{slug}",
+                    f"https://mastodon.example.org/@{slug}",
+                ],
+                "video_url": f"https://video.example.org/{slug}.mp4" if tier == "premium" else "",
+            }
+            logo = logo_name(slug)
+            if not default_storage.exists(logo):
+                logo = default_storage.save(logo, ContentFile(logo_png(name)))
+            if exhibitor.logo.name != logo:
+                fields["logo"] = logo
+            changes = {
+                field: value
+                for field, value in fields.items()
+                if getattr(exhibitor, field) != value
+            }
+            if changes:
+                for field, value in changes.items():
+                    setattr(exhibitor, field, value)
+                changed.append(exhibitor)
+        if changed:
+            Exhibitor.objects.bulk_update(changed, ["social_links", "video_url", "logo"])
+
+        products = self._replace_rows(
+            Product, ("name", "description", "link", "position"), wanted_products
+        )
+        contacts = self._replace_rows(ContactPerson, ("name", "position", "email"), wanted_contacts)
+        self.stdout.write(
+            f"Expo: {products} Produkte, {contacts} Ansprechpersonen, {len(exhibitors)} Logos"
+        )
+
+    def _replace_rows(self, model, fields, wanted):
+        """Make each exhibitor's ``model`` rows exactly ``wanted[exhibitor_id]``; return the count."""
+        existing = {}
+        for exhibitor_id, *values in model.objects.filter(exhibitor_id__in=wanted).values_list(
+            "exhibitor_id", *fields
+        ):
+            existing.setdefault(exhibitor_id, []).append(tuple(values))
+        stale = [
+            exhibitor_id
+            for exhibitor_id, rows in wanted.items()
+            if sorted(existing.get(exhibitor_id, [])) != sorted(rows)
+        ]
+        model.objects.filter(exhibitor_id__in=stale).delete()
+        model.objects.bulk_create(
+            [
+                model(exhibitor_id=exhibitor_id, **dict(zip(fields, row, strict=True)))
+                for exhibitor_id in stale
+                for row in wanted[exhibitor_id]
+            ]
+        )
+        return sum(len(rows) for rows in wanted.values())
 
     def seed_people(self, event, exhibitors, rng):
         speakers = {speaker.last_name: speaker for speaker in SPEAKERS}
