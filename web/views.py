@@ -293,7 +293,13 @@ def expo(request, slug):
     )
 
 
-class LeadForm(forms.Form):
+class _Form(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class LeadForm(_Form):
     consent = forms.BooleanField(
         label=gettext_lazy(
             "I agree that my name, email address and message are passed on to this exhibitor."
@@ -310,12 +316,12 @@ class LeadForm(forms.Form):
     )
 
 
-class BoothForm(forms.Form):
+class BoothForm(_Form):
     tagline = forms.CharField(label=gettext_lazy("Tagline"), max_length=200, required=False)
     description = forms.CharField(
         label=gettext_lazy("Description"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs={"rows": 10, "aria-describedby": "id_description-help"}),
         help_text=gettext_lazy(
             "Markdown: **bold**, *italic*, lists with “- ”, headings with “## ”, links as "
             "[text](https://…). HTML and images are removed."
@@ -329,7 +335,9 @@ class BoothForm(forms.Form):
         label=gettext_lazy("Logo"),
         required=False,
         help_text=gettext_lazy("PNG, JPEG or WebP, at most 2 MB, 32 to 4000 pixels per side."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/webp", "aria-describedby": "id_logo-help"}
+        ),
     )
 
 
