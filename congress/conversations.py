@@ -34,13 +34,16 @@ def user_data(user):
     return {"id": user.pk, "name": _display_name(user)}
 
 
-def open_conversation(*, user, other, event, origin=None):
+def open_conversation(*, user, other, event, origin=None, checked=False):
     """The conversation of ``user`` and ``other`` at ``event``, created on first use.
 
     Returns ``(conversation, created)``. Both must be registered for the event; ``user`` must not
-    be banned. ``origin`` (e.g. "booth:12") is kept from the first opening.
+    be banned. ``checked=True``: the caller has checked ``user``'s right itself (booth staff
+    answering a contact request need no registration). ``origin`` (e.g. "booth:12") is kept from
+    the first opening.
     """
-    require(user, "congress.open_conversation", event)
+    if not checked:
+        require(user, "congress.open_conversation", event)
     if other.pk == user.pk:
         raise LiveError(_("You cannot start a conversation with yourself."), field="with")
     if not is_registered(other, event) or is_banned(other, event):

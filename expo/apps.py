@@ -7,4 +7,7 @@ class ExpoConfig(AppConfig):
     verbose_name = _("Expo")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the access rules)
+        from . import (
+            live,  # noqa: F401  (registers the realtime topic kind and handlers)
+            permissions,  # noqa: F401  (registers the access rules)
+        )

@@ -77,3 +77,14 @@ def can_leave_lead(user, exhibitor):
         and is_registered(user, exhibitor.event)
         and not is_booth_staff(user, exhibitor)
     )
+
+
+@rule("expo.contact_booth")
+def can_contact_booth(user, exhibitor):
+    """Ask a booth's staff to talk: the same people who may leave a lead."""
+    return can_leave_lead(user, exhibitor)
+
+
+@rule("expo.answer_contact")
+def can_answer_contact(user, exhibitor):
+    return is_booth_staff(user, exhibitor)

@@ -77,4 +77,5 @@ def stats_for(exhibitor):
         "visits": visits.count(),
         "unique_visitors": visits.values("user").distinct().count(),
         "leads": Lead.objects.filter(exhibitor=exhibitor).count(),
+        "contact_requests": exhibitor.contact_requests.count(),
     }

@@ -78,5 +78,6 @@ def test_stats_count_visits_per_day_and_unique_visitors_without_names(
         "visits": 3,
         "unique_visitors": 2,
         "leads": 1,
+        "contact_requests": 0,
     }
     assert b"anna" not in response.content and b"bernd" not in response.content
