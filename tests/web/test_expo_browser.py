@@ -128,3 +128,22 @@ def test_exhibitor_changes_tagline_and_attendee_sees_it(browser, live_server, ex
     shoot(anna_page, "booth-desktop", shots)
     assert fits(anna_page, 360)
     shoot(anna_page, "booth-360", shots)
+
+    anna_page.set_viewport_size(DESKTOP)
+    anna_page.get_by_label("Nachricht (optional)").fill("Bitte um Rückruf")
+    anna_page.get_by_role("button", name="Kontakt hinterlassen").click()
+    # Without the consent box the form comes back with the reason and no lead is stored.
+    anna_page.get_by_role("alert").get_by_text("Bitte bestätigen Sie Ihre Einwilligung").wait_for()
+    anna_page.get_by_role("checkbox", name="Ich willige ein").check()
+    anna_page.get_by_role("button", name="Kontakt hinterlassen").click()
+    anna_page.get_by_role("button", name="Einwilligung widerrufen").wait_for()
+
+    staff_page.goto(f"{live_server.url}{booth_path}")
+    staff_page.get_by_role("link", name="Kontakte und Besuche").click()
+    staff_page.wait_for_url(f"{live_server.url}{booth_path}leads/")
+    row = staff_page.get_by_role("row", name="anna")
+    assert "Bitte um Rückruf" in row.inner_text()
+    assert staff_page.get_by_role("link", name="CSV herunterladen").is_visible()
+    shoot(staff_page, "leads-desktop", shots)
+    assert fits(staff_page, 360)
+    shoot(staff_page, "leads-360", shots)
