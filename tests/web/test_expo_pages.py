@@ -268,3 +268,28 @@ def test_hall_query_count_is_constant_for_attendee(
 
     assert response.status_code == 200
     assert len(response.context["exhibitors"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_booth_page_query_count_is_constant(
+    client, attendee, booth, count, django_assert_num_queries
+):
+    from expo.models import ContactPerson, Download, Product
+
+    booth.categories.set([CategoryFactory(event=booth.event)])
+    for index in range(count):
+        Product.objects.create(exhibitor=booth, name=f"Produkt {index}")
+        Download.objects.create(
+            exhibitor=booth, title=f"Broschüre {index}", link="https://x.example"
+        )
+        ContactPerson.objects.create(exhibitor=booth, name=f"Person {index}")
+    client.force_login(attendee)
+    client.get(booth_url(booth))  # the day's visit exists from here on
+
+    # event, session, user, role, booth, categories, products, downloads, contacts, staff role,
+    # visit (savepoint, get, release), the user's lead
+    with django_assert_num_queries(14):
+        response = client.get(booth_url(booth))
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Produkt ") == count
