@@ -293,3 +293,23 @@ def test_booth_page_query_count_is_constant(
 
     assert response.status_code == 200
     assert response.content.decode().count("Produkt ") == count
+
+
+def test_editor_uploads_a_logo_that_the_hall_shows(client, aussteller, booth):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "#005ea8").save(buffer, format="PNG")
+    upload = SimpleUploadedFile("logo.txt", buffer.getvalue(), content_type="text/plain")
+    client.force_login(aussteller)
+
+    response = client.post(booth_url(booth) + "edit/", {"tagline": "Neu", "logo": upload})
+
+    booth.refresh_from_db()
+    assert response.status_code == 302
+    assert booth.logo
+    html = client.get(hall_url(booth.event)).content.decode()
+    assert f'<img class="exhibitor__logo" src="{booth.logo.url}"' in html
