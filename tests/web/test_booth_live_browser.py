@@ -1,0 +1,148 @@
+"""The booth page's live box in the system Chromium against a real daphne (websockets included).
+
+Booth staff online, a contact request, its acceptance and the 1:1 chat it opens; served as in
+tests/web/test_live_browser.py (a migrated temporary SQLite database, daphne in a subprocess).
+"""
+
+import os
+
+import pytest
+
+from tests.conftest import skip_or_fail
+from tests.servers import daphne_processes, prepare_database
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT = 10_000
+
+SETUP = """
+import json
+from datetime import timedelta
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from congress.models import Event, Registration
+from expo.models import Exhibitor, ExhibitorStaff
+
+today = timezone.localdate()
+event = Event.objects.create(slug="digitale-stadt", acronym="ds2026", name="Digitale Stadt 2026",
+                             start_date=today, end_date=today + timedelta(days=1),
+                             is_published=True)
+booth = Exhibitor.objects.create(event=event, name="Stadtwerk Daten AG", slug="stadtwerk-daten",
+                                 status=Exhibitor.Status.PUBLISHED)
+users = {}
+for name, first, role in (("aussteller", "Erik", "exhibitor"), ("anna", "Anna", "attendee")):
+    users[name] = get_user_model().objects.create_user(name, password="treffpunkt",
+                                                       first_name=first)
+    Registration.objects.create(event=event, user=users[name], role=role)
+ExhibitorStaff.objects.create(exhibitor=booth, user=users["aussteller"],
+                              role=ExhibitorStaff.Role.ADMIN)
+print(json.dumps({"event": event.slug, "booth": booth.pk}))
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A migrated SQLite database with one published booth, served by daphne on a free port."""
+    if not os.path.exists(CHROMIUM):
+        skip_or_fail(f"{CHROMIUM} is not installed")
+    directory = tmp_path_factory.mktemp("booth-live")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
+    }
+    # One process with the in-memory channel layer: no Redis needed.
+    env.pop("REDIS_URL", None)
+    expo = prepare_database(env, SETUP)
+    with daphne_processes(env, 1, directory / "daphne.log") as (url,):
+        yield {"url": url, "booth_path": f"/events/{expo['event']}/expo/{expo['booth']}/"}
+
+
+@pytest.fixture
+def browser(server):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_as(browser, server, username):
+    """A fresh German browser context, logged in, on the booth page."""
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    page = context.new_page()
+    page.goto(f"{server['url']}/login/?next={server['booth_path']}")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill("treffpunkt")
+    page.locator("main").get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(f"{server['url']}{server['booth_path']}")
+    return page
+
+
+def live_box(page):
+    return page.locator("[data-booth-live]")
+
+
+def test_attendee_requests_a_conversation_and_chats_with_the_booth_team(browser, server):
+    from playwright.sync_api import expect
+
+    staff = open_as(browser, server, "aussteller")
+    staff_box = live_box(staff)
+    expect(staff_box.get_by_text("Personen vom Standteam online")).to_be_visible(timeout=TIMEOUT)
+    expect(staff_box.get_by_role("heading", name="Gesprächsanfragen")).to_be_visible()
+    expect(staff_box.get_by_role("button", name="Gespräch anfragen")).to_be_hidden()
+
+    anna = open_as(browser, server, "anna")
+    anna_box = live_box(anna)
+    expect(anna_box.get_by_role("heading", name="Live am Stand")).to_be_visible()
+    expect(anna_box.locator('[data-booth-online] [data-slot="count"]')).to_have_text(
+        "1", timeout=TIMEOUT
+    )
+    expect(anna_box.get_by_text("Personen vom Standteam online")).to_be_visible()
+    expect(anna_box.get_by_role("heading", name="Gesprächsanfragen")).to_be_hidden()
+
+    anna_box.get_by_label("Worum geht es? (optional)").fill(
+        "Ich interessiere mich für Datenportale"
+    )
+    anna_box.get_by_role("button", name="Gespräch anfragen").click()
+    expect(anna_box.get_by_text("Anfrage gesendet – das Standteam meldet sich")).to_be_visible(
+        timeout=TIMEOUT
+    )
+
+    request = staff_box.locator(".booth-live__request")
+    expect(request).to_have_count(1, timeout=TIMEOUT)
+    expect(request).to_contain_text("Anna")
+    expect(request).to_contain_text("Ich interessiere mich für Datenportale")
+    request.get_by_role("button", name="Annehmen").click()
+
+    staff_chat = staff_box.locator("[data-booth-chat]")
+    anna_chat = anna_box.locator("[data-booth-chat]")
+    expect(staff_chat).to_have_count(1, timeout=TIMEOUT)
+    expect(anna_chat).to_have_count(1, timeout=TIMEOUT)
+    expect(staff_chat.get_by_role("heading")).to_contain_text("Anna")
+    expect(anna_chat.get_by_role("heading")).to_contain_text("Erik")
+
+    anna_chat.get_by_label("Nachricht").fill("Guten Tag")
+    anna_chat.get_by_role("button", name="Senden").click()
+
+    staff_texts = staff_chat.locator(".chat-message__text")
+    expect(staff_texts).to_have_text(["Guten Tag"], timeout=TIMEOUT)
+    expect(anna_chat.locator(".chat-message__text")).to_have_text(["Guten Tag"], timeout=TIMEOUT)
+    # Exactly once, also after the reply and any late push have arrived.
+    staff.wait_for_timeout(500)
+    expect(staff_texts).to_have_count(1)

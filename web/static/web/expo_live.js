@@ -1,0 +1,246 @@
+// The live box of the booth page (web/booth.html): staff online, contact requests and the 1:1
+// conversations they open, over the shared socket client in socket.js (docs/realtime.md, topics
+// `booth:<id>`, `conversation:<id>` and `user:<id>`). Every label is rendered by the server.
+"use strict";
+
+(() => {
+  const root = document.querySelector("[data-booth-live]");
+  if (!root || !("WebSocket" in window) || !window.treffpunktSocket) {
+    return;
+  }
+  const { LiveSocket } = window.treffpunktSocket;
+
+  const STAFF_ONLINE_INTERVAL = 25_000;
+  const boothId = Number(root.dataset.booth);
+  const boothTopic = `booth:${boothId}`;
+
+  const elements = {
+    connecting: root.querySelector("[data-booth-connecting]"),
+    online: root.querySelector("[data-booth-online]"),
+    onlineCount: root.querySelector('[data-booth-online] [data-slot="count"]'),
+    contactForm: root.querySelector("[data-booth-contact]"),
+    contactSent: root.querySelector("[data-booth-contact-sent]"),
+    error: root.querySelector("[data-booth-error]"),
+    requests: root.querySelector("[data-booth-requests]"),
+    requestList: root.querySelector('[data-booth-requests] [data-slot="list"]'),
+    requestsEmpty: root.querySelector('[data-booth-requests] [data-slot="empty"]'),
+    chats: root.querySelector("[data-booth-chats]"),
+  };
+  const templates = {
+    request: root.querySelector('template[data-template="request"]'),
+    chat: root.querySelector('template[data-template="chat"]'),
+    message: root.querySelector('template[data-template="message"]'),
+  };
+
+  const state = { staff: false, staffTimer: null, requests: new Map(), chats: new Map() };
+
+  function slot(element, name) {
+    return element.querySelector(`[data-slot="${name}"]`);
+  }
+
+  function showError(error) {
+    elements.error.textContent = error ? error.message : "";
+    elements.error.hidden = !error;
+  }
+
+  function clientId() {
+    if (window.crypto && crypto.randomUUID) {
+      return crypto.randomUUID();
+    }
+    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  }
+
+  // -- the booth ----------------------------------------------------------------------------
+
+  function showOnline(count) {
+    elements.onlineCount.textContent = String(count);
+    elements.online.hidden = false;
+  }
+
+  function applyBoothSnapshot(snapshot) {
+    elements.connecting.hidden = true;
+    showOnline(snapshot.staff_online);
+    state.staff = Boolean(snapshot.staff);
+    elements.requests.hidden = !state.staff;
+    elements.contactForm.hidden = !snapshot.may_contact || !elements.contactSent.hidden;
+    if (state.staff && state.staffTimer === null) {
+      state.staffTimer = setInterval(() => markOnline(true), STAFF_ONLINE_INTERVAL);
+    }
+  }
+
+  function markOnline(online) {
+    return live
+      .request("booth.staff_online", { booth: boothId, online })
+      .then((reply) => showOnline(reply.staff_online))
+      .catch(() => {});
+  }
+
+  elements.contactForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = elements.contactForm.querySelector("button");
+    const input = elements.contactForm.querySelector("input");
+    button.disabled = true;
+    showError(null);
+    try {
+      const reply = await live.request("booth.contact", {
+        booth: boothId,
+        message: input.value.trim(),
+      });
+      elements.contactForm.hidden = true;
+      elements.contactSent.hidden = false;
+      showOnline(reply.staff_online);
+    } catch (error) {
+      showError(error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  // -- contact requests (staff) -------------------------------------------------------------
+
+  function addRequest(request) {
+    if (state.requests.has(request.id)) {
+      return;
+    }
+    const item = templates.request.content.firstElementChild.cloneNode(true);
+    slot(item, "name").textContent = request.user.name;
+    slot(item, "message").textContent = request.message || "";
+    const button = item.querySelector('[data-action="accept"]');
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      showError(null);
+      try {
+        const reply = await live.request("booth.accept", { request: request.id });
+        item.remove();
+        elements.requestsEmpty.hidden = elements.requestList.children.length > 0;
+        openChat(reply.topic, reply.with);
+      } catch (error) {
+        button.disabled = false;
+        showError(error);
+      }
+    });
+    state.requests.set(request.id, item);
+    elements.requestList.append(item);
+    elements.requestsEmpty.hidden = true;
+  }
+
+  // -- 1:1 conversations --------------------------------------------------------------------
+
+  function addMessage(chat, message) {
+    if (chat.messages.has(message.id)) {
+      return;
+    }
+    const item = templates.message.content.firstElementChild.cloneNode(true);
+    slot(item, "name").textContent = message.user.name;
+    slot(item, "text").textContent = message.text;
+    chat.messages.set(message.id, item);
+    slot(chat.element, "messages").append(item);
+  }
+
+  function openChat(topic, other) {
+    if (state.chats.has(topic)) {
+      return;
+    }
+    const element = templates.chat.content.firstElementChild.cloneNode(true);
+    const inputId = `booth-chat-${topic.replace(":", "-")}`;
+    slot(element, "with").textContent = other ? other.name : "";
+    slot(element, "label").htmlFor = inputId;
+    slot(element, "text").id = inputId;
+    const chat = { element, messages: new Map() };
+    state.chats.set(topic, chat);
+    elements.chats.append(element);
+
+    slot(element, "form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const input = slot(element, "text");
+      const text = input.value.trim();
+      if (!text) {
+        return;
+      }
+      input.value = "";
+      showError(null);
+      try {
+        const reply = await live.send("chat.send", { topic, text, client_id: clientId() });
+        if (reply && reply.message && typeof reply.message === "object") {
+          addMessage(chat, reply.message);
+        }
+      } catch (error) {
+        input.value = text;
+        showError(error);
+      }
+    });
+
+    live.subscribe(topic, {
+      onSnapshot(snapshot) {
+        if (snapshot.with) {
+          slot(element, "with").textContent = snapshot.with.name;
+        }
+        for (const message of snapshot.chat || []) {
+          addMessage(chat, message);
+        }
+      },
+      onPush(push) {
+        if (push.type === "chat.message") {
+          addMessage(chat, push.data);
+        }
+      },
+      onError: showError,
+    });
+  }
+
+  function applyUserPush(push) {
+    if (push.type === "booth.contact" && push.data.booth === boothId && state.staff) {
+      addRequest(push.data);
+    } else if (push.type === "conversation.opened" && push.data.booth.id === boothId) {
+      elements.contactSent.hidden = true;
+      openChat(push.data.topic, push.data.with);
+    }
+  }
+
+  // -- start --------------------------------------------------------------------------------
+
+  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  const live = new LiveSocket(`${scheme}//${window.location.host}/ws/`, {
+    onStatus(status) {
+      root.dataset.connection = status;
+    },
+    onHello() {},
+    onUnclaimedPush(push) {
+      if (push.topic && push.topic.startsWith("user:")) {
+        applyUserPush(push);
+      }
+    },
+    onClosedForGood(status) {
+      root.dataset.connection = status;
+      clearInterval(state.staffTimer);
+      elements.contactForm.hidden = true;
+    },
+  });
+
+  live.subscribe(boothTopic, {
+    onSnapshot: applyBoothSnapshot,
+    onPush() {},
+    onError(error) {
+      elements.connecting.hidden = true;
+      showError(error);
+    },
+  });
+
+  window.addEventListener("online", () => live.reconnectNow());
+  window.addEventListener("pagehide", () => {
+    if (state.staff && live.ready) {
+      markOnline(false);
+    }
+    live.stop();
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) {
+      live.resume();
+    }
+  });
+
+  // For the browser tests and for debugging in the console.
+  window.treffpunktBooth = { client: live };
+
+  live.connect();
+})();
