@@ -88,3 +88,56 @@ def daphne_processes(env, count, log_path):
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def sqlite_env(directory):
+    """Environment of a one-process server on its own SQLite file (in-memory channel layer)."""
+    import os
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{Path(directory) / 'db.sqlite3'}",
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
+    }
+    env.pop("REDIS_URL", None)
+    return env
+
+
+@contextlib.contextmanager
+def chromium():
+    """The system Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def logged_in_page(browser, base_url, path, username, *, timeout):
+    """A fresh German browser context, logged in as ``username`` (password treffpunkt), on ``path``."""
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(timeout)
+    page = context.new_page()
+    page.goto(f"{base_url}/login/?next={path}")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill("treffpunkt")
+    page.locator("main").get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(f"{base_url}{path}")
+    return page

@@ -9,19 +9,17 @@ import os
 import pytest
 
 from tests.conftest import skip_or_fail
-from tests.servers import daphne_processes, prepare_database
+from tests.servers import (
+    CHROMIUM,
+    chromium,
+    daphne_processes,
+    logged_in_page,
+    prepare_database,
+    sqlite_env,
+)
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT = 10_000
 
 SETUP = """
@@ -55,14 +53,7 @@ def server(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         skip_or_fail(f"{CHROMIUM} is not installed")
     directory = tmp_path_factory.mktemp("booth-live")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
-        "DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
-    }
-    # One process with the in-memory channel layer: no Redis needed.
-    env.pop("REDIS_URL", None)
+    env = sqlite_env(directory)
     expo = prepare_database(env, SETUP)
     with daphne_processes(env, 1, directory / "daphne.log") as (url,):
         yield {"url": url, "booth_path": f"/events/{expo['event']}/expo/{expo['booth']}/"}
@@ -70,28 +61,12 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def browser(server):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser
 
 
 def open_as(browser, server, username):
-    """A fresh German browser context, logged in, on the booth page."""
-    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT)
-    page = context.new_page()
-    page.goto(f"{server['url']}/login/?next={server['booth_path']}")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill("treffpunkt")
-    page.locator("main").get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(f"{server['url']}{server['booth_path']}")
-    return page
+    return logged_in_page(browser, server["url"], server["booth_path"], username, timeout=TIMEOUT)
 
 
 def live_box(page):
