@@ -9,9 +9,11 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from treffpunkt.access import require
-from treffpunkt.errors import NotFound
+from treffpunkt.errors import AccessDenied, NotFound
+from treffpunkt.realtime import bus
 from treffpunkt.realtime.events import emit
 
+from .hooks import contact_refusal
 from .live_services import LiveError, _check_rate, _clean_text, _display_name
 from .models import Conversation, ConversationMessage
 from .permissions import is_banned, is_registered
@@ -48,6 +50,7 @@ def open_conversation(*, user, other, event, origin=None, checked=False):
         raise LiveError(_("You cannot start a conversation with yourself."), field="with")
     if not is_registered(other, event) or is_banned(other, event):
         raise NotFound(_("No such participant."))
+    _check_contact(event, user, other)
     user_a, user_b = sorted((user, other), key=lambda person: person.pk)
     existing = Conversation.objects.filter(event=event, user_a=user_a, user_b=user_b).first()
     if existing is not None:
@@ -60,6 +63,13 @@ def open_conversation(*, user, other, event, origin=None, checked=False):
     except IntegrityError:
         return Conversation.objects.get(event=event, user_a=user_a, user_b=user_b), False
     return conversation, True
+
+
+def _check_contact(event, user, other):
+    """Refuse when a contact barrier (e.g. a matchmaking block, either way) stands between them."""
+    refusal = contact_refusal(event, user, other)
+    if refusal:
+        raise AccessDenied(refusal, code="blocked")
 
 
 def load_conversation(user, conversation_id):
@@ -77,7 +87,9 @@ def load_conversation(user, conversation_id):
 def send_conversation_message(*, user, conversation, text, client_id):
     """Store a message once per ``client_id`` and push ``chat.message`` to the conversation.
 
-    Returns ``(message, created)``. Raises LiveError: chat.too_long, empty, banned, rate_limited.
+    The other participant's ``user:<id>`` also gets ``conversation.message`` with their unread
+    counts. Returns ``(message, created)``. Raises LiveError: chat.too_long, empty, banned,
+    rate_limited; AccessDenied (``blocked``) when either side has blocked the other.
     """
     require(user, "congress.take_part_in_conversation", conversation)
     text = _clean_text(text, code="chat.too_long")
@@ -88,6 +100,8 @@ def send_conversation_message(*, user, conversation, text, client_id):
         return existing, False
     if is_banned(user, conversation.event):
         raise LiveError(_("You have been excluded from this event."), code="banned")
+    other = conversation.other(user)
+    _check_contact(conversation.event, user, other)
     _check_rate(user, "chat")
     try:
         with transaction.atomic():
@@ -99,12 +113,30 @@ def send_conversation_message(*, user, conversation, text, client_id):
             )
             message.save(update_fields=["seq"])
             _set_read(conversation, user, message.seq)
+            _notify_recipient(conversation, message, other)
     except IntegrityError:
         message = ConversationMessage.objects.get(
             conversation=conversation, sender=user, client_id=client_id
         )
         return message, False
     return message, True
+
+
+def _notify_recipient(conversation, message, recipient):
+    """After commit: ``conversation.message`` on the recipient's ``user:<id>``, with unread counts."""
+    total = sum(item.unread for item in conversations_for(recipient, conversation.event))
+    payload = {
+        "conversation": conversation.pk,
+        "topic": conversation.topic,
+        "event": conversation.event.slug,
+        "from": user_data(message.sender),
+        "text": message.text[:140],
+        "unread": unread_count(recipient, conversation),
+        "unread_total": total,
+    }
+    transaction.on_commit(
+        lambda: bus.publish(f"user:{recipient.pk}", "conversation.message", payload)
+    )
 
 
 def _read_field(conversation, user):

@@ -117,7 +117,13 @@ def agenda(request, token):
     if not (event.is_published or is_organizer):
         raise Http404
     origin = f"{request.scheme}://{request.get_host()}"
-    body = exports.agenda_ics(event, selectors.agenda_for(user, event), origin=origin, owner=user)
+    body = exports.agenda_ics(
+        event,
+        selectors.agenda_for(user, event),
+        origin=origin,
+        owner=user,
+        items=hooks.agenda_items(user, event),
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response

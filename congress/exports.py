@@ -357,7 +357,26 @@ def _vevent(event, session, *, session_url):
     return vevent
 
 
-def _calendar(event, sessions, *, origin, name):
+def _item_vevent(event, item):
+    vevent = CalendarEvent()
+    vevent.add("uid", item.uid)
+    vevent.add("dtstamp", item.updated_at)
+    vevent.add("last-modified", item.updated_at)
+    vevent.add("dtstart", _local(event, item.start))
+    vevent.add("dtend", _local(event, item.end))
+    vevent.add("summary", item.title)
+    if item.location:
+        vevent.add("location", item.location)
+    if item.description:
+        vevent.add("description", item.description)
+    if item.categories:
+        vevent.add("categories", list(item.categories))
+    if item.url:
+        vevent.add("url", item.url)
+    return vevent
+
+
+def _calendar(event, sessions, *, origin, name, items=()):
     calendar = Calendar()
     calendar.add("prodid", "-//Treffpunkt//Schedule//EN")
     calendar.add("version", "2.0")
@@ -376,6 +395,8 @@ def _calendar(event, sessions, *, origin, name):
     for session in sessions:
         if session.state != Session.State.CANCELLED:
             calendar.add_component(_vevent(event, session, session_url=session_url))
+    for item in items:
+        calendar.add_component(_item_vevent(event, item))
     return calendar.to_ical()
 
 
@@ -384,7 +405,10 @@ def schedule_ics(event, sessions, *, origin):
     return _calendar(event, sessions, origin=origin, name=event.name)
 
 
-def agenda_ics(event, sessions, *, origin, owner):
-    """A user's ``agenda.ics``: their favourite sessions, built as schedule.ics builds them."""
+def agenda_ics(event, sessions, *, origin, owner, items=()):
+    """A user's ``agenda.ics``: their favourite sessions, built as schedule.ics builds them, and
+    ``items`` from other apps (``congress.hooks.AgendaItem``, e.g. accepted meetings)."""
     owner_name = owner.get_full_name() or owner.get_username()
-    return _calendar(event, sessions, origin=origin, name=f"{event.name} – {owner_name}")
+    return _calendar(
+        event, sessions, origin=origin, name=f"{event.name} – {owner_name}", items=items
+    )

@@ -8,16 +8,26 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from congress.api import EventScopedMixin
+from congress.models import Conversation
 from treffpunkt.access import require
 
+from . import meetings as meetings_service
 from . import selectors, services
 from .errors import MatchmakingError
-from .models import Profile
+from .models import Meeting, MeetingSlot, Profile, Report
 from .serializers import (
     BlockSerializer,
+    FreeSlotSerializer,
+    MeetingRequestSerializer,
+    MeetingSerializer,
+    MeetingWithWarningsSerializer,
     ProfileSerializer,
     ProfileUpdateSerializer,
     RecommendationSerializer,
+    ReportCreateSerializer,
+    ReportSerializer,
+    RescheduleSerializer,
+    SlotSerializer,
     TagSerializer,
 )
 
@@ -157,3 +167,194 @@ class RecommendationView(MatchmakingMixin, APIView):
             for other, score, reasons in items
         ]
         return Response(RecommendationSerializer(data, many=True).data)
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+class MeetingListView(MatchmakingMixin, APIView):
+    """GET one's meetings (``?state=pending,accepted``); POST a request (201, with ``warnings``).
+
+    409 when either side already has a meeting then; 400 outside the event's meeting slots or
+    beyond the pending cap; 403 when blocked.
+    """
+
+    @extend_schema(
+        parameters=[OpenApiParameter("state", str, description="Comma-separated states.")],
+        responses=MeetingSerializer(many=True),
+    )
+    def get(self, request, event_slug):
+        states = [value for value in request.query_params.get("state", "").split(",") if value]
+        unknown = set(states) - set(Meeting.State.values)
+        if unknown:
+            raise MatchmakingError(
+                _("Unknown state: %(states)s.") % {"states": ", ".join(sorted(unknown))},
+                field="state",
+            )
+        meetings = meetings_service.meetings_for(request.user, self.event, states=states)
+        return Response(MeetingSerializer(meetings, many=True, context={"request": request}).data)
+
+    @extend_schema(request=MeetingRequestSerializer, responses={201: MeetingWithWarningsSerializer})
+    def post(self, request, event_slug):
+        serializer = MeetingRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        meeting, warnings = meetings_service.request_meeting(
+            self.event,
+            user=request.user,
+            invitee_id=data["invitee"],
+            start=data["start"],
+            end=data["end"],
+            message=data["message"],
+            location=data["location"],
+        )
+        return Response(_with_warnings(meeting, request, warnings), status=status.HTTP_201_CREATED)
+
+
+def _with_warnings(meeting, request, warnings):
+    return {**meetings_service.meeting_data(meeting, request.user), "warnings": warnings}
+
+
+class MeetingDetailView(MatchmakingMixin, APIView):
+    """One meeting; 404 for anyone but its two participants."""
+
+    @extend_schema(responses=MeetingSerializer)
+    def get(self, request, event_slug, pk):
+        meeting = meetings_service.load_meeting(request.user, pk, event=self.event)
+        return Response(meetings_service.meeting_data(meeting, request.user))
+
+
+class MeetingActionView(MatchmakingMixin, APIView):
+    """POST ``accept`` or ``decline`` (the awaited side), ``cancel`` (either side)."""
+
+    verb = None
+
+    @extend_schema(request=None, responses=MeetingWithWarningsSerializer)
+    def post(self, request, event_slug, pk):
+        meeting = meetings_service.load_meeting(request.user, pk, event=self.event)
+        warnings = []
+        if self.verb == "accept":
+            meeting, warnings = meetings_service.accept_meeting(meeting, user=request.user)
+        elif self.verb == "decline":
+            meeting = meetings_service.decline_meeting(meeting, user=request.user)
+        else:
+            meeting = meetings_service.cancel_meeting(meeting, user=request.user)
+        return Response(_with_warnings(meeting, request, warnings))
+
+
+class MeetingRescheduleView(MatchmakingMixin, APIView):
+    """POST ``{start, end}``: a new time, pending until the other side accepts it."""
+
+    @extend_schema(request=RescheduleSerializer, responses=MeetingWithWarningsSerializer)
+    def post(self, request, event_slug, pk):
+        meeting = meetings_service.load_meeting(request.user, pk, event=self.event)
+        serializer = RescheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        meeting, warnings = meetings_service.reschedule_meeting(
+            meeting, user=request.user, **serializer.validated_data
+        )
+        return Response(_with_warnings(meeting, request, warnings))
+
+
+class FreeSlotView(MatchmakingMixin, APIView):
+    """The event's future meeting slots free for you and ``with`` (a user id), each with
+    ``warnings`` naming sessions of your agenda at that time. Without ``with``: free for you."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("with", int)], responses=FreeSlotSerializer(many=True)
+    )
+    def get(self, request, event_slug):
+        other = request.user
+        if "with" in request.query_params:
+            try:
+                other_id = int(request.query_params["with"])
+            except ValueError:
+                raise MatchmakingError(_("Give a user id."), field="with") from None
+            try:
+                other = meetings_service.meeting_partner(self.event, request.user, other_id)
+            except MatchmakingError as error:
+                error.field = "with"
+                raise
+        slots = meetings_service.free_slots(self.event, user=request.user, other=other)
+        return Response(FreeSlotSerializer(slots, many=True).data)
+
+
+class SlotListView(MatchmakingMixin, generics.ListCreateAPIView):
+    """All of the event's meeting slots; organizers POST ``{start, end}`` to add one."""
+
+    serializer_class = SlotSerializer
+    queryset = MeetingSlot.objects.none()
+    filter_backends = []
+    pagination_class = None
+
+    def get_queryset(self):
+        return MeetingSlot.objects.filter(event=self.event).order_by("start", "end")
+
+    def create(self, request, *args, **kwargs):
+        serializer = SlotSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        slot = meetings_service.create_slot(
+            self.event, user=request.user, **serializer.validated_data
+        )
+        return Response(SlotSerializer(slot).data, status=status.HTTP_201_CREATED)
+
+
+class SlotDetailView(MatchmakingMixin, APIView):
+    """Organizers DELETE a slot; meetings already in it stay."""
+
+    @extend_schema(responses=None)
+    def delete(self, request, event_slug, pk):
+        slot = MeetingSlot.objects.filter(event=self.event, pk=pk).first()
+        if slot is None:
+            raise NotFound()
+        meetings_service.delete_slot(slot, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+
+class ReportListView(MatchmakingMixin, APIView):
+    """POST a report about another attendee (anyone taking part; ``block`` blocks as well);
+    GET the event's reports (organizers)."""
+
+    @extend_schema(responses=ReportSerializer(many=True))
+    def get(self, request, event_slug):
+        require(request.user, "matchmaking.handle_reports", self.event)
+        reports = Report.objects.filter(event=self.event).select_related("reporter", "reported")
+        return Response(ReportSerializer(reports, many=True).data)
+
+    @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})
+    def post(self, request, event_slug):
+        serializer = ReportCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        conversation = None
+        if data["conversation"] is not None:
+            conversation = Conversation.objects.filter(
+                pk=data["conversation"], event=self.event
+            ).first()
+            if conversation is None:
+                raise MatchmakingError(_("No such conversation."), field="conversation")
+        report = meetings_service.report_user(
+            self.event,
+            user=request.user,
+            reported_id=data["user"],
+            reason=data["reason"],
+            conversation=conversation,
+            block=data["block"],
+        )
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class ReportResolveView(MatchmakingMixin, APIView):
+    """Organizers mark a report resolved."""
+
+    @extend_schema(request=None, responses=ReportSerializer)
+    def post(self, request, event_slug, pk):
+        require(request.user, "matchmaking.handle_reports", self.event)
+        report = Report.objects.filter(event=self.event, pk=pk).first()
+        if report is None:
+            raise NotFound()
+        report = meetings_service.resolve_report(report, user=request.user)
+        return Response(ReportSerializer(report).data)

@@ -7,4 +7,11 @@ class MatchmakingConfig(AppConfig):
     verbose_name = _("Matchmaking")
 
     def ready(self):
+        from congress import hooks
+
         from . import permissions  # noqa: F401  (register access rules)
+        from .agenda import accepted_meetings
+        from .meetings import contact_barrier
+
+        hooks.contact_barrier(contact_barrier)
+        hooks.agenda_source(accepted_meetings)

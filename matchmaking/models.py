@@ -1,4 +1,6 @@
-"""Matchmaking data: the event's tag vocabulary, opt-in profiles and blocks."""
+"""Matchmaking data: tag vocabulary, opt-in profiles, blocks, meetings and their slots, reports."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -95,3 +97,145 @@ class Block(models.Model):
 
     def __str__(self):
         return f"{self.blocker} blocks {self.blocked} @ {self.event}"
+
+
+class MeetingSlot(models.Model):
+    """A time the event offers for 1:1 meetings; requests must lie within one of them."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meeting_slots")
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+
+    class Meta:
+        verbose_name = _("meeting slot")
+        verbose_name_plural = _("meeting slots")
+        ordering = ["event", "start", "end"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "start", "end"], name="one_slot_per_time"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="slot_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+
+
+class Meeting(models.Model):
+    """A 1:1 meeting of two attendees. While pending, ``awaiting`` is the one who must answer."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        CANCELLED = "cancelled", _("cancelled")
+
+    ACTIVE_STATES = (State.PENDING, State.ACCEPTED)
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meetings")
+    guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    awaiting = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="meeting_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(requester=models.F("invitee")), name="meeting_not_with_self"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "requester", "state"]),
+            models.Index(fields=["event", "invitee", "state"]),
+        ]
+
+    def __str__(self):
+        return f"{self.requester_id} → {self.invitee_id} {self.start:%Y-%m-%d %H:%M} ({self.state})"
+
+    @property
+    def is_active(self):
+        return self.state in self.ACTIVE_STATES
+
+    def has_participant(self, user):
+        return user is not None and user.pk in (self.requester_id, self.invitee_id)
+
+    def other_id(self, user):
+        return self.invitee_id if user.pk == self.requester_id else self.requester_id
+
+
+class MeetingHold(models.Model):
+    """One participant's claim on a meeting's time, kept in step by the services.
+
+    On PostgreSQL an exclusion constraint (migration 0002) refuses two active holds of one user
+    whose times overlap; on other databases the services' locked check is the only guard.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="holds")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_hold_per_participant")
+        ]
+        indexes = [models.Index(fields=["user", "active", "start"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+
+
+class Report(models.Model):
+    """An attendee reports another to the organizers (e.g. from a 1:1 conversation)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        RESOLVED = "resolved", _("resolved")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="matchmaking_reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reported = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    conversation = models.ForeignKey(
+        "congress.Conversation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.reporter_id} reports {self.reported_id} @ {self.event_id}"

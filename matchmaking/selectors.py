@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .models import Block, Profile, Tag
+from .models import Block, Meeting, Profile, Tag
 from .recommendations import ORGANISATION_BONUS, ORGANISATION_TYPES, build_batch, rank
 from .services import version_key
 
@@ -67,6 +67,15 @@ def blocked_pairs_for(event):
     return list(Block.objects.filter(event=event).values_list("blocker_id", "blocked_id"))
 
 
+def excluded_pairs_for(event):
+    """Pairs never recommended to each other: blocks either way, and pairs who already have a
+    pending or accepted meeting (they have found each other)."""
+    met = Meeting.objects.filter(event=event, state__in=Meeting.ACTIVE_STATES).values_list(
+        "requester_id", "invitee_id"
+    )
+    return blocked_pairs_for(event) + list(met)
+
+
 def _batch_for(event):
     """The event's visible profiles as a scoring batch."""
     tag_index = {
@@ -91,7 +100,7 @@ def _batch_for(event):
         [indices(row[3]) for row in rows],
         [row[4] for row in rows],
         len(tag_index),
-        blocked_pairs_for(event),
+        excluded_pairs_for(event),
     )
 
 

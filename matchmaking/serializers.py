@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from .models import Profile, Tag
+from .meetings import display_name, meeting_data
+from .models import Meeting, MeetingSlot, Profile, Report, Tag
 
 
 class TagSerializer(serializers.ModelSerializer):
@@ -72,3 +73,102 @@ class RecommendationSerializer(serializers.Serializer):
     profile = ProfileSerializer()
     score = serializers.FloatField()
     reasons = serializers.ListField(child=serializers.CharField())
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class MeetingSerializer(serializers.Serializer):
+    """A meeting as one of its participants sees it (``with`` is the other one)."""
+
+    id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=Meeting.State.choices)
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    message = serializers.CharField()
+    location = serializers.CharField()
+    requester = PersonSerializer()
+    invitee = PersonSerializer()
+    with_ = PersonSerializer(help_text="The other participant.")
+    awaiting_me = serializers.BooleanField(help_text="Pending, and it is yours to answer.")
+    updated_at = serializers.DateTimeField()
+
+    def get_fields(self):
+        # "with" is a Python keyword, so the field is declared as with_ and renamed here.
+        fields = super().get_fields()
+        fields["with"] = fields.pop("with_")
+        return fields
+
+    def to_representation(self, instance):
+        return meeting_data(instance, self.context["request"].user)
+
+
+class MeetingWithWarningsSerializer(MeetingSerializer):
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class MeetingRequestSerializer(serializers.Serializer):
+    invitee = serializers.IntegerField(help_text="The user id of the person to meet.")
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    message = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    location = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        default="",
+        help_text="A table (e.g. “Tisch 4”) or a link to a virtual room.",
+    )
+
+
+class RescheduleSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class SlotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MeetingSlot
+        fields = ["id", "start", "end"]
+
+
+class FreeSlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    user = serializers.IntegerField(help_text="The user id of the person reported.")
+    reason = serializers.CharField(max_length=2000)
+    conversation = serializers.IntegerField(required=False, allow_null=True, default=None)
+    block = serializers.BooleanField(required=False, default=False)
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    reporter = serializers.SerializerMethodField()
+    reported = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "reporter",
+            "reported",
+            "conversation",
+            "reason",
+            "state",
+            "created_at",
+            "resolved_at",
+        ]
+
+    def _person(self, user):
+        return {"id": user.pk, "name": display_name(user)}
+
+    def get_reporter(self, report) -> dict:
+        return self._person(report.reporter)
+
+    def get_reported(self, report) -> dict:
+        return self._person(report.reported)

@@ -214,6 +214,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "state"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingStateEnum": "matchmaking.models.Meeting.State",
+        "ReportStateEnum": "matchmaking.models.Report.State",
+        "SessionStateEnum": "congress.models.Session.State",
+    },
 }
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.

@@ -1,0 +1,59 @@
+"""Extension points other apps plug into without congress importing them.
+
+- **Contact barriers** (``contact_barrier``): a function ``(event, user, other) -> str | None``
+  that returns a refusal message when ``user`` may not contact ``other`` (matchmaking registers
+  its blocks). 1:1 conversations ask :func:`contact_refusal` before every message.
+- **Agenda sources** (``agenda_source``): a function ``(user, event) -> list[AgendaItem]`` whose
+  items join the user's sessions in the personal ``agenda.ics`` and on the agenda page
+  (matchmaking registers accepted meetings).
+
+Apps register in their ``AppConfig.ready``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+_contact_barriers = []
+_agenda_sources = []
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """Something in a personal agenda that is not a programme session."""
+
+    uid: str
+    start: datetime
+    end: datetime
+    title: str
+    updated_at: datetime
+    location: str = ""
+    description: str = ""
+    url: str = ""
+    categories: list = field(default_factory=list)
+
+
+def contact_barrier(function):
+    if function not in _contact_barriers:
+        _contact_barriers.append(function)
+    return function
+
+
+def contact_refusal(event, user, other):
+    """The first barrier's refusal message for ``user`` contacting ``other``, else None."""
+    for barrier in _contact_barriers:
+        message = barrier(event, user, other)
+        if message:
+            return message
+    return None
+
+
+def agenda_source(function):
+    if function not in _agenda_sources:
+        _agenda_sources.append(function)
+    return function
+
+
+def agenda_items(user, event):
+    """Every registered source's items for ``user`` at ``event``, by start time."""
+    items = [item for source in _agenda_sources for item in source(user, event)]
+    return sorted(items, key=lambda item: (item.start, item.uid))
