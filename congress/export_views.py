@@ -29,7 +29,7 @@ from django.views.decorators.http import require_safe
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from . import exports, selectors
+from . import exports, hooks, selectors
 from .models import Event, Registration
 
 BUILDERS = {
