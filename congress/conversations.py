@@ -144,17 +144,27 @@ def _read_field(conversation, user):
 
 
 def _set_read(conversation, user, seq):
+    """Move ``user``'s read mark up to ``seq``; True if it moved (it never moves backwards)."""
     field = _read_field(conversation, user)
     # Never move backwards (an older read receipt may arrive late).
-    Conversation.objects.filter(pk=conversation.pk, **{f"{field}__lt": seq}).update(**{field: seq})
+    moved = Conversation.objects.filter(pk=conversation.pk, **{f"{field}__lt": seq}).update(
+        **{field: seq}
+    )
     if getattr(conversation, field) < seq:
         setattr(conversation, field, seq)
+    return bool(moved)
 
 
 def mark_read(*, user, conversation, seq):
-    """Record that ``user`` has read everything up to ``seq``; returns the unread count."""
+    """Record that ``user`` has read everything up to ``seq`` (at most the newest message) and push a
+    ``chat.read`` receipt to the conversation when the mark moved; returns the unread count."""
     require(user, "congress.take_part_in_conversation", conversation)
-    _set_read(conversation, user, seq)
+    last = conversation.messages.order_by("-seq").values_list("seq", flat=True).first() or 0
+    seq = min(seq, last)
+    if _set_read(conversation, user, seq):
+        # A read receipt for the other participant (not stored: the snapshot carries the mark).
+        receipt = {"user": user.pk, "seq": seq}
+        transaction.on_commit(lambda: bus.publish(conversation.topic, "chat.read", receipt))
     return unread_count(user, conversation)
 
 
@@ -208,4 +218,7 @@ def snapshot(user, conversation):
         "chat": [conversation_message_data(message) for message in reversed(messages)],
         "unread": unread_count(user, conversation),
         "read_seq": getattr(conversation, _read_field(conversation, user)),
+        "other_read_seq": getattr(
+            conversation, _read_field(conversation, conversation.other(user))
+        ),
     }

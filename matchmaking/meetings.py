@@ -58,7 +58,7 @@ def meetings_for(user, event, *, states=None):
     meetings = Meeting.objects.filter(Q(requester=user) | Q(invitee=user), event=event)
     if states:
         meetings = meetings.filter(state__in=states)
-    return meetings.select_related("requester", "invitee").order_by("start", "pk")
+    return meetings.select_related("event", "requester", "invitee").order_by("start", "pk")
 
 
 def _local_time(event, moment, fmt="H:i"):

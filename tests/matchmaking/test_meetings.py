@@ -532,3 +532,31 @@ def test_bad_reports_are_400_and_store_nothing(event, people):
         ).json()
     )
     assert Report.objects.count() == 0
+
+
+# --- query counts -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_list_query_counts_do_not_grow(event, people, slots, count, django_assert_max_num_queries):
+    anna = people["anna"]
+    others = [people["ben"], people["carla"], person(event, "emil")]
+    for index in range(count):
+        ask(event, anna, others[index], slots[index].start, slots[index].end)
+        client(others[index]).post(
+            f"/api/v1/events/{event.slug}/reports/", {"user": anna.pk, "reason": "Test"}
+        )
+    organizer = person(event, "orga", role=Registration.Role.ORGANIZER)
+    anna_client, organizer_client = client(anna), client(organizer)
+
+    # Token, event, registration checks, then one query per list (two for free slots).
+    with django_assert_max_num_queries(7):
+        assert len(anna_client.get(url(event)).json()) == count
+    with django_assert_max_num_queries(7):
+        assert len(anna_client.get(f"/api/v1/events/{event.slug}/meeting-slots/").json()) == 4
+    with django_assert_max_num_queries(9):
+        assert anna_client.get(url(event, "slots/"), {"with": people["dora"].pk}).status_code == 400
+    with django_assert_max_num_queries(8):
+        assert anna_client.get(url(event, "slots/")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert len(organizer_client.get(f"/api/v1/events/{event.slug}/reports/").json()) == count

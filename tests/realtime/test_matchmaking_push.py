@@ -77,7 +77,10 @@ async def test_a_new_message_notifies_the_recipient_with_unread_counts(connect, 
         assert (notice["data"]["unread"], notice["data"]["unread_total"]) == (number, number)
 
     await ben_socket.request("subscribe", {"topic": topic})
-    await ben_socket.request("chat.read", {"topic": topic, "seq": reply["data"]["seq"]})
+    await ben_socket.request("chat.read", {"topic": topic, "seq": reply["data"]["seq"] + 1000})
+    receipt = await anna_socket.push("chat.read")
+    # The mark stops at the newest message, so later messages still count as unread.
+    assert receipt["data"] == {"user": ben.pk, "seq": reply["data"]["seq"]}
     await anna_socket.request("chat.send", {"topic": topic, "text": "Noch da?", "client_id": "c3"})
     notice = await ben_socket.push("conversation.message")
     assert (notice["data"]["unread"], notice["data"]["unread_total"]) == (1, 1)
