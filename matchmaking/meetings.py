@@ -349,6 +349,8 @@ def accept_meeting(meeting, *, user):
     with transaction.atomic():
         _relock(meeting)
         _answerable(meeting, user)
+        if meeting.start <= timezone.now():
+            raise ConflictError(_("This meeting's time has passed."), code="past")
         meeting.state = Meeting.State.ACCEPTED
         meeting.awaiting = None
         meeting.save(update_fields=["state", "awaiting", "updated_at"])

@@ -81,14 +81,13 @@ def test_the_database_refuses_overlapping_active_holds(world):
         event=event, requester=carla, invitee=ben, start=slot.start, end=slot.end
     )
 
-    with pytest.raises(IntegrityError, match="meeting_hold_no_overlap"):
-        with transaction.atomic():
-            MeetingHold.objects.create(
-                meeting=other,
-                user=ben,
-                start=slot.start + timedelta(minutes=15),
-                end=slot.end + timedelta(minutes=15),
-            )
+    with pytest.raises(IntegrityError, match="meeting_hold_no_overlap"), transaction.atomic():
+        MeetingHold.objects.create(
+            meeting=other,
+            user=ben,
+            start=slot.start + timedelta(minutes=15),
+            end=slot.end + timedelta(minutes=15),
+        )
 
     # Back to back, or inactive, is fine.
     MeetingHold.objects.create(

@@ -560,3 +560,17 @@ def test_list_query_counts_do_not_grow(event, people, slots, count, django_asser
         assert anna_client.get(url(event, "slots/")).status_code == 200
     with django_assert_max_num_queries(8):
         assert len(organizer_client.get(f"/api/v1/events/{event.slug}/reports/").json()) == count
+
+
+def test_a_request_whose_time_has_passed_can_no_longer_be_accepted(event, people, slots):
+    meeting_id = ask(event, people["anna"], people["ben"], slots[0].start, slots[0].end).json()[
+        "id"
+    ]
+    Meeting.objects.filter(pk=meeting_id).update(
+        start=timezone.now() - timedelta(minutes=5), end=timezone.now() + timedelta(minutes=25)
+    )
+
+    response = client(people["ben"]).post(url(event, f"{meeting_id}/accept/"))
+
+    assert response.status_code == 409
+    assert Meeting.objects.get().state == "pending"

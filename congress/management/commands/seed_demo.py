@@ -38,6 +38,7 @@ from PIL import Image, ImageDraw, ImageFont
 from congress.models import Event, Favourite, Registration, Room, Session, Speaker, Track
 from congress.services import ProgrammeError, check_session
 from expo.models import Category, ContactPerson, Exhibitor, ExhibitorStaff, ExpoSettings, Product
+from matchmaking.demo import redate_matchmaking, seed_matchmaking
 
 SLUG = "digitale-staedte"
 TIMEZONE = "Europe/Berlin"
@@ -1263,7 +1264,8 @@ def _sync_links(through, owner_field, target_field, owner_ids, wanted_pairs):
 def redate_event(event, today):
     """Move the event to start ``today``, every session by the same number of days.
 
-    Returns whether anything moved. Retags the exports (``programme_version``) when it did.
+    Matchmaking slots and meetings move along. Returns whether anything moved. Retags the
+    exports (``programme_version``) when it did.
     """
     days = (today - event.start_date).days
     if days == 0:
@@ -1275,6 +1277,7 @@ def redate_event(event, today):
         session.end = _moved_by_days(session.end, days, tz)
     with transaction.atomic():
         Session.objects.bulk_update(sessions, ["start", "end"], batch_size=500)
+        redate_matchmaking(event, lambda moment: _moved_by_days(moment, days, tz))
         Event.objects.filter(pk=event.pk).update(
             start_date=today,
             end_date=event.end_date + timedelta(days=days),
@@ -1318,7 +1321,8 @@ class Command(BaseCommand):
         tracks = self.seed_tracks(event)
         self.seed_programme(event, rooms, tracks, rng)
         exhibitors = self.seed_expo(event)
-        self.seed_people(event, exhibitors, rng)
+        people = self.seed_people(event, exhibitors, rng)
+        self.seed_matchmaking(event, people)
         self.check_programme(event)
         Event.objects.filter(pk=event.pk).update(programme_version=F("programme_version") + 1)
 
@@ -1583,7 +1587,37 @@ class Command(BaseCommand):
 
         attendee_count = sum(1 for *_person, role in people if role == Registration.Role.ATTENDEE)
         self.stdout.write(f"{attendee_count} Teilnehmende")
-        self.stdout.write("Demo-Zugänge")
+        return people
+
+    def seed_matchmaking(self, event, people):
+        """Profiles for every attendee, speaker account and ``aussteller``, meetings and chats.
+
+        Its own random generator, so changes to the other steps leave the matchmaking alone.
+        """
+        speakers = {speaker.last_name: speaker for speaker in SPEAKERS}
+        staff = next(account for account in DEMO_ACCOUNTS if account[0] == "aussteller")
+        seed_matchmaking(
+            event,
+            random.Random(f"{SEED}:matchmaking"),
+            self.stdout,
+            people=[
+                (username, first)
+                for username, first, _last, role in people
+                if role == Registration.Role.ATTENDEE
+            ],
+            speakers=[
+                (
+                    _speaker_username(index),
+                    speakers[name].first_name,
+                    speakers[name].organisation,
+                    speakers[name].position,
+                    speakers[name].track,
+                )
+                for index, name in enumerate(SPEAKERS_WITH_ACCOUNTS)
+            ],
+            exhibitors=[(name, categories) for name, _tier, categories, *_rest in EXHIBITORS],
+            provider_accounts=[(staff[0], staff[1], EXHIBITOR_OF_DEMO_ACCOUNT)],
+        )
 
     def seed_users(self, people, *, accounts):
         """Create missing users; hashing the password once keeps 650 users to a bulk insert.
@@ -1637,6 +1671,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{session.title}: {error.message}") from error
 
     def write_accounts(self):
+        self.stdout.write("Demo-Zugänge")
         rows = [(username, role) for username, _first, _last, _role, role in DEMO_ACCOUNTS]
         first, last = _speaker_username(0), _speaker_username(len(SPEAKERS_WITH_ACCOUNTS) - 1)
         rows.append((f"{first} … {last}", "Sprecher*innen"))
