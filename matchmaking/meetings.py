@@ -293,8 +293,9 @@ def request_meeting(event, *, user, invitee_id, start, end, message="", location
     try:
         with transaction.atomic():
             _lock_users(user, invitee)
+            # Requests whose time has passed can no longer be accepted, so they do not count.
             pending = Meeting.objects.filter(
-                event=event, requester=user, state=Meeting.State.PENDING
+                event=event, requester=user, state=Meeting.State.PENDING, start__gt=timezone.now()
             ).count()
             if pending >= MAX_PENDING:
                 raise MatchmakingError(
