@@ -63,6 +63,11 @@ def profile_for(event, user_id, *, viewer):
     return profile
 
 
+def blocked_by(event, user):
+    """The users ``user`` has blocked at the event, with their user rows."""
+    return Block.objects.filter(event=event, blocker=user).select_related("blocked").order_by("pk")
+
+
 def blocked_pairs_for(event):
     return list(Block.objects.filter(event=event).values_list("blocker_id", "blocked_id"))
 

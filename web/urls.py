@@ -23,4 +23,22 @@ urlpatterns = [
     path("events/<slug:slug>/expo/<int:pk>/lead/", views.booth_lead, name="booth-lead"),
     path("events/<slug:slug>/expo/<int:pk>/edit/", views.booth_edit, name="booth-edit"),
     path("events/<slug:slug>/expo/<int:pk>/leads/", views.booth_leads, name="booth-leads"),
+    path("events/<slug:slug>/networking/", views.networking, name="networking"),
+    path("events/<slug:slug>/networking/<int:user_id>/", views.person, name="person"),
+    path(
+        "events/<slug:slug>/networking/<int:user_id>/message/",
+        views.start_conversation,
+        name="start-conversation",
+    ),
+    path("events/<slug:slug>/networking/<int:user_id>/block/", views.block, name="block"),
+    path("events/<slug:slug>/networking/<int:user_id>/unblock/", views.unblock, name="unblock"),
+    path("events/<slug:slug>/networking/<int:user_id>/report/", views.report, name="report"),
+    path("events/<slug:slug>/meetings/", views.meetings, name="meetings"),
+    path(
+        "events/<slug:slug>/meetings/<int:pk>/<slug:action>/",
+        views.meeting_action,
+        name="meeting-action",
+    ),
+    path("events/<slug:slug>/messages/", views.messages_list, name="messages"),
+    path("events/<slug:slug>/messages/<int:pk>/", views.conversation, name="conversation"),
 ]

@@ -448,8 +448,8 @@ def test_agenda_query_count_is_constant(client, attendee, event, count, django_a
         Favourite.objects.create(user=attendee, session=session)
     client.force_login(attendee)
 
-    # session, user, event, agenda sessions, their speakers, registration
-    with django_assert_num_queries(6):
+    # session, user, event, agenda sessions, their speakers, registration, accepted meetings
+    with django_assert_num_queries(7):
         response = client.get(agenda_url(event))
 
     assert response.status_code == 200

@@ -1,0 +1,152 @@
+// The live 1:1 chat page (web/conversation.html) over the shared socket client in socket.js
+// (docs/realtime.md, topic `conversation:<id>`): history from the snapshot, `chat.send` with a
+// client_id (sent once even after a reconnect), `chat.read` while the page is visible. Every label
+// is rendered by the server; the script only shows, hides and fills.
+"use strict";
+
+(() => {
+  const root = document.querySelector("[data-conversation-live]");
+  if (!root || !("WebSocket" in window) || !window.treffpunktSocket) {
+    return;
+  }
+  const { LiveSocket } = window.treffpunktSocket;
+  const topic = root.dataset.topic;
+
+  const elements = {
+    connecting: root.querySelector("[data-conversation-connecting]"),
+    empty: root.querySelector("[data-conversation-empty]"),
+    list: root.querySelector('[data-slot="messages"]'),
+    error: root.querySelector("[data-conversation-error]"),
+    form: root.querySelector("[data-conversation-form]"),
+    text: root.querySelector("[data-conversation-form] textarea"),
+    template: root.querySelector('template[data-template="message"]'),
+  };
+  const shown = new Map();
+  let readSeq = 0;
+
+  function slot(element, name) {
+    return element.querySelector(`[data-slot="${name}"]`);
+  }
+
+  function showError(error) {
+    elements.error.textContent = error ? error.message : "";
+    elements.error.hidden = !error;
+  }
+
+  function clientId() {
+    if (window.crypto && crypto.randomUUID) {
+      return crypto.randomUUID();
+    }
+    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  }
+
+  function addMessage(message) {
+    if (shown.has(message.id)) {
+      return;
+    }
+    const item = elements.template.content.firstElementChild.cloneNode(true);
+    slot(item, "name").textContent = message.user.name;
+    slot(item, "text").textContent = message.text;
+    const time = slot(item, "time");
+    const created = new Date(message.created_at);
+    if (!Number.isNaN(created.getTime())) {
+      time.dateTime = message.created_at;
+      time.textContent = created.toLocaleTimeString(document.documentElement.lang || undefined, {
+        hour: "2-digit",
+        minute: "2-digit",
+      });
+    }
+    shown.set(message.id, item);
+    elements.list.append(item);
+    elements.list.scrollTop = elements.list.scrollHeight;
+    elements.empty.hidden = true;
+  }
+
+  // Mark everything up to the newest seen seq as read, while somebody can actually see it.
+  function markRead() {
+    const entry = live.topics.get(topic);
+    const seq = entry ? entry.seq : null;
+    if (document.visibilityState !== "visible" || typeof seq !== "number" || seq <= readSeq) {
+      return;
+    }
+    readSeq = seq;
+    live.request("chat.read", { topic, seq }).catch(() => {
+      readSeq = 0;
+    });
+  }
+
+  elements.form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = elements.text.value.trim();
+    if (!text) {
+      return;
+    }
+    elements.text.value = "";
+    showError(null);
+    try {
+      const reply = await live.send("chat.send", { topic, text, client_id: clientId() });
+      if (reply && reply.message && typeof reply.message === "object") {
+        addMessage(reply.message);
+      }
+    } catch (error) {
+      elements.text.value = text;
+      showError(error);
+    }
+  });
+
+  elements.text.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      elements.form.requestSubmit();
+    }
+  });
+
+  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  const live = new LiveSocket(`${scheme}//${window.location.host}/ws/`, {
+    onStatus(status) {
+      root.dataset.connection = status;
+    },
+    onHello() {},
+    onUnclaimedPush() {},
+    onClosedForGood(status) {
+      root.dataset.connection = status;
+      elements.form.hidden = true;
+    },
+  });
+
+  live.subscribe(topic, {
+    onSnapshot(snapshot) {
+      elements.connecting.hidden = true;
+      for (const message of snapshot.chat || []) {
+        addMessage(message);
+      }
+      elements.empty.hidden = shown.size > 0;
+      elements.form.hidden = false;
+      markRead();
+    },
+    onPush(push) {
+      if (push.type === "chat.message") {
+        addMessage(push.data);
+        markRead();
+      }
+    },
+    onError(error) {
+      elements.connecting.hidden = true;
+      showError(error);
+    },
+  });
+
+  document.addEventListener("visibilitychange", markRead);
+  window.addEventListener("online", () => live.reconnectNow());
+  window.addEventListener("pagehide", () => live.stop());
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) {
+      live.resume();
+    }
+  });
+
+  // For the browser tests and for debugging in the console.
+  window.treffpunktConversation = { client: live };
+
+  live.connect();
+})();
