@@ -117,6 +117,9 @@ def test_anna_logs_in_stars_a_session_and_finds_it_in_her_programme(page, live_s
         "Programme",
         "My programme",
         "Expo",
+        "Contacts",
+        "My meetings",
+        "Messages",
         "API docs",
     ]
     assert page.get_by_role("button", name="Log out").is_visible()
