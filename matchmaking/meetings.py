@@ -107,23 +107,34 @@ def free_slots(event, *, user, other, now=None):
 
     Each item: ``{"start", "end", "warnings"}``; warnings name sessions of ``user``'s agenda.
     """
+    return free_slots_for_each(event, user=user, others=[other], now=now)[other.pk]
+
+
+def free_slots_for_each(event, *, user, others, now=None):
+    """``{other id: free slots}`` as :func:`free_slots` gives them, in three queries for all."""
     now = now or timezone.now()
     slots = list(MeetingSlot.objects.filter(event=event, start__gte=now).order_by("start", "end"))
     if not slots:
-        return []
-    holds = list(
-        MeetingHold.objects.filter(
-            user_id__in={user.pk, other.pk}, active=True, end__gt=slots[0].start
-        ).values_list("start", "end")
-    )
+        return {other.pk: [] for other in others}
+    busy = {}
+    for user_id, start, end in MeetingHold.objects.filter(
+        user_id__in={user.pk, *(other.pk for other in others)},
+        active=True,
+        end__gt=slots[0].start,
+    ).values_list("user_id", "start", "end"):
+        busy.setdefault(user_id, []).append((start, end))
     sessions = list(
         Favourite.objects.filter(user=user, session__event=event, session__end__gt=slots[0].start)
         .exclude(session__state="cancelled")
         .values_list("session__title", "session__start", "session__end")
     )
-    free = []
+
+    def overlaps(spans, slot):
+        return any(start < slot.end and end > slot.start for start, end in spans)
+
+    mine = []
     for slot in slots:
-        if any(start < slot.end and end > slot.start for start, end in holds):
+        if overlaps(busy.get(user.pk, ()), slot):
             continue
         warnings = [
             _("The time overlaps “%(title)s” (%(span)s) in your agenda.")
@@ -131,8 +142,15 @@ def free_slots(event, *, user, other, now=None):
             for title, start, end in sessions
             if start < slot.end and end > slot.start
         ]
-        free.append({"start": slot.start, "end": slot.end, "warnings": warnings})
-    return free
+        mine.append((slot, warnings))
+    return {
+        other.pk: [
+            {"start": slot.start, "end": slot.end, "warnings": warnings}
+            for slot, warnings in mine
+            if not overlaps(busy.get(other.pk, ()), slot)
+        ]
+        for other in others
+    }
 
 
 # --- checks -------------------------------------------------------------------------------------

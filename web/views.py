@@ -1034,7 +1034,14 @@ def meetings(request, slug):
     user = request.user
     now = timezone.now()
     groups = {"awaiting": [], "sent": [], "accepted": [], "other": []}
-    for meeting in meeting_services.meetings_for(user, event):
+    mine = list(meeting_services.meetings_for(user, event))
+    partners = {
+        meeting.invitee if user.pk == meeting.requester_id else meeting.requester
+        for meeting in mine
+        if meeting.state == Meeting.State.ACCEPTED and meeting.end > now
+    }
+    free = meeting_services.free_slots_for_each(event, user=user, others=partners)
+    for meeting in mine:
         partner = meeting.invitee if user.pk == meeting.requester_id else meeting.requester
         row = MeetingRow(
             meeting=meeting,
@@ -1047,7 +1054,7 @@ def meetings(request, slug):
         elif meeting.state == Meeting.State.PENDING:
             groups["awaiting" if meeting.awaiting_id == user.pk else "sent"].append(row)
         else:
-            slots = meeting_services.free_slots(event, user=user, other=partner)
+            slots = free[partner.pk]
             row.reschedule_form = RescheduleForm(
                 prefix=f"meeting-{meeting.pk}", auto_id=f"id_meeting-{meeting.pk}_%s"
             )

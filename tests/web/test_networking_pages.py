@@ -425,3 +425,26 @@ def test_agenda_with_meetings_query_count_is_constant(
         response = client.get(url(event, "agenda/"))
 
     assert sum(len(entries) for _day, entries in response.context["days"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_meetings_page_query_count_is_constant(
+    client, event, anna, count, django_assert_num_queries
+):
+    for index in range(count):
+        other = person(event, f"other{index}")
+        slot = MeetingSlot.objects.create(
+            event=event, start=tomorrow(event, 9 + index), end=tomorrow(event, 9 + index, 30)
+        )
+        meeting, _warnings = meetings.request_meeting(
+            event, user=anna, invitee_id=other.pk, start=slot.start, end=slot.end
+        )
+        meetings.accept_meeting(meeting, user=other)
+    client.force_login(anna)
+
+    # session, user, event, registration and ban (access rule), meetings, then for the free times
+    # to move each meeting to: slots, holds, agenda sessions; conversations (the nav badge)
+    with django_assert_num_queries(10):
+        response = client.get(url(event, "meetings/"))
+
+    assert len(response.context["accepted"]) == count
