@@ -215,7 +215,10 @@ def snapshot(user, conversation):
             "origin": conversation.origin,
         },
         "with": user_data(conversation.other(user)),
-        "chat": [conversation_message_data(message) for message in reversed(messages)],
+        "chat": [
+            {**conversation_message_data(message), "seq": message.seq}
+            for message in reversed(messages)
+        ],
         "unread": unread_count(user, conversation),
         "read_seq": getattr(conversation, _read_field(conversation, user)),
         "other_read_seq": getattr(

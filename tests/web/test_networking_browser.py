@@ -147,6 +147,10 @@ def test_meeting_request_acceptance_and_chat_between_two_attendees(browser, serv
     ben_texts = ben_chat.locator(".chat-message__text")
     expect(ben_texts).to_have_text(["Hallo Ben!"], timeout=TIMEOUT)
     expect(ben_chat.get_by_label("Nachricht")).to_be_visible()
+    # Ben has read it: Anna's page shows the receipt live.
+    expect(anna_chat.locator("[data-conversation-read]")).to_have_text(
+        "Ben hat Ihre Nachrichten gelesen.", timeout=TIMEOUT
+    )
     anna_chat.get_by_label("Nachricht").fill("Bis morgen um 10!")
     anna_chat.get_by_label("Nachricht").press("Enter")
     expect(ben_texts).to_have_text(["Hallo Ben!", "Bis morgen um 10!"], timeout=TIMEOUT)

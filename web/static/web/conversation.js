@@ -1,6 +1,7 @@
 // The live 1:1 chat page (web/conversation.html) over the shared socket client in socket.js
 // (docs/realtime.md, topic `conversation:<id>`): history from the snapshot, `chat.send` with a
-// client_id (sent once even after a reconnect), `chat.read` while the page is visible. Every label
+// client_id (sent once even after a reconnect), `chat.read` while the page is visible, and the other
+// side's read receipts (`chat.read` pushes, `other_read_seq` in the snapshot). Every label
 // is rendered by the server; the script only shows, hides and fills.
 "use strict";
 
@@ -20,9 +21,25 @@
     form: root.querySelector("[data-conversation-form]"),
     text: root.querySelector("[data-conversation-form] textarea"),
     template: root.querySelector('template[data-template="message"]'),
+    read: root.querySelector("[data-conversation-read]"),
   };
+  const me = Number(root.dataset.me);
   const shown = new Map();
   let readSeq = 0;
+  // Read receipts: the seq of my newest message, and how far the other side has read.
+  let myLastSeq = 0;
+  let otherReadSeq = 0;
+
+  function showReceipt() {
+    elements.read.hidden = !(myLastSeq > 0 && otherReadSeq >= myLastSeq);
+  }
+
+  function noteSeq(message, seq) {
+    if (typeof seq === "number" && message.user.id === me && seq > myLastSeq) {
+      myLastSeq = seq;
+      showReceipt();
+    }
+  }
 
   function slot(element, name) {
     return element.querySelector(`[data-slot="${name}"]`);
@@ -87,6 +104,7 @@
       const reply = await live.send("chat.send", { topic, text, client_id: clientId() });
       if (reply && reply.message && typeof reply.message === "object") {
         addMessage(reply.message);
+        noteSeq(reply.message, reply.seq);
       }
     } catch (error) {
       elements.text.value = text;
@@ -119,7 +137,10 @@
       elements.connecting.hidden = true;
       for (const message of snapshot.chat || []) {
         addMessage(message);
+        noteSeq(message, message.seq);
       }
+      otherReadSeq = Math.max(otherReadSeq, snapshot.other_read_seq || 0);
+      showReceipt();
       elements.empty.hidden = shown.size > 0;
       elements.form.hidden = false;
       markRead();
@@ -127,7 +148,11 @@
     onPush(push) {
       if (push.type === "chat.message") {
         addMessage(push.data);
+        noteSeq(push.data, push.seq);
         markRead();
+      } else if (push.type === "chat.read" && push.data.user !== me) {
+        otherReadSeq = Math.max(otherReadSeq, push.data.seq);
+        showReceipt();
       }
     },
     onError(error) {
