@@ -1,13 +1,15 @@
 """Two real daphne processes on one Redis (and PostgreSQL when DATABASE_URL names it).
 
 What a user notices: a chat message sent to one server process reaches a subscriber on another, and
-a subscriber that was away resumes with ``since`` and gets every missed message once, in order.
+a subscriber that was away resumes with ``since`` and gets every missed message once, in order; a
+meeting requested over REST on one process is announced on the other.
 """
 
 import asyncio
 import json
 import os
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -40,7 +42,15 @@ for name in ("anna", "ben"):
     user = get_user_model().objects.create_user(name, password="treffpunkt", first_name=name.title())
     Registration.objects.create(event=event, user=user)
     tokens[name] = Token.objects.create(user=user).key
-print(json.dumps({"session": session.pk, "tokens": tokens}))
+from matchmaking.models import MeetingSlot, Profile
+users = {}
+for name in ("anna", "ben"):
+    users[name] = get_user_model().objects.get(username=name)
+    Profile.objects.create(event=event, user=users[name], is_visible=True)
+start = event.starts_at + timedelta(days=2, hours=10)
+slot = MeetingSlot.objects.create(event=event, start=start, end=start + timedelta(minutes=30))
+print(json.dumps({"session": session.pk, "tokens": tokens, "event": event.slug,
+                  "ben": users["ben"].pk, "slot": [slot.start.isoformat(), slot.end.isoformat()]}))
 """
 
 
@@ -208,6 +218,50 @@ def test_viewer_count_is_the_same_in_both_processes(cluster):
                     continue
                 seen[peer.name] = push["data"]["viewers"]
         assert seen == {"anna": 2, "ben": 2}
+        await anna.socket.close()
+        await ben.socket.close()
+
+    run(scenario())
+
+
+def post(cluster, process, path, token, body=None):
+    """A REST POST to one of the processes; returns (status, JSON body)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{cluster['ports'][process]}/api/v1/events/{cluster['event']}/{path}",
+        data=json.dumps(body or {}).encode(),
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, json.loads(response.read())
+
+
+def test_meeting_request_on_one_process_reaches_the_invitee_on_the_other(cluster):
+    tokens = cluster["tokens"]
+    start, end = cluster["slot"]
+
+    async def scenario():
+        anna = await Peer.open(cluster, "anna", 0)
+        ben = await Peer.open(cluster, "ben", 1)
+
+        status, meeting = await asyncio.to_thread(
+            post,
+            cluster,
+            0,
+            "meetings/",
+            tokens["anna"],
+            {"invitee": cluster["ben"], "start": start, "end": end, "message": "Kaffee?"},
+        )
+        assert status == 201
+        requested = await ben.next_push("meeting.requested")
+        assert (requested["data"]["id"], requested["data"]["awaiting_me"]) == (meeting["id"], True)
+
+        status, _body = await asyncio.to_thread(
+            post, cluster, 1, f"meetings/{meeting['id']}/accept/", tokens["ben"]
+        )
+        assert status == 200
+        accepted = await anna.next_push("meeting.accepted")
+        assert accepted["data"]["state"] == "accepted"
         await anna.socket.close()
         await ben.socket.close()
 
