@@ -78,7 +78,9 @@ def test_attendee_requests_a_conversation_and_chats_with_the_booth_team(browser,
 
     staff = open_as(browser, server, "aussteller")
     staff_box = live_box(staff)
-    expect(staff_box.get_by_text("Personen vom Standteam online")).to_be_visible(timeout=TIMEOUT)
+    expect(staff_box.locator("[data-booth-online]")).to_have_text(
+        "1 Person vom Standteam online", use_inner_text=True, timeout=TIMEOUT
+    )
     expect(staff_box.get_by_role("heading", name="Gesprächsanfragen")).to_be_visible()
     expect(staff_box.get_by_role("button", name="Gespräch anfragen")).to_be_hidden()
 
@@ -88,7 +90,9 @@ def test_attendee_requests_a_conversation_and_chats_with_the_booth_team(browser,
     expect(anna_box.locator('[data-booth-online] [data-slot="count"]')).to_have_text(
         "1", timeout=TIMEOUT
     )
-    expect(anna_box.get_by_text("Personen vom Standteam online")).to_be_visible()
+    expect(anna_box.locator("[data-booth-online]")).to_have_text(
+        "1 Person vom Standteam online", use_inner_text=True
+    )
     expect(anna_box.get_by_role("heading", name="Gesprächsanfragen")).to_be_hidden()
 
     anna_box.get_by_label("Worum geht es? (optional)").fill(

@@ -18,6 +18,8 @@
     connecting: root.querySelector("[data-booth-connecting]"),
     online: root.querySelector("[data-booth-online]"),
     onlineCount: root.querySelector('[data-booth-online] [data-slot="count"]'),
+    onlineOne: root.querySelector('[data-booth-online] [data-slot="one"]'),
+    onlineMany: root.querySelector('[data-booth-online] [data-slot="many"]'),
     contactForm: root.querySelector("[data-booth-contact]"),
     contactSent: root.querySelector("[data-booth-contact-sent]"),
     error: root.querySelector("[data-booth-error]"),
@@ -54,6 +56,8 @@
 
   function showOnline(count) {
     elements.onlineCount.textContent = String(count);
+    elements.onlineOne.hidden = count !== 1;
+    elements.onlineMany.hidden = count === 1;
     elements.online.hidden = false;
   }
 
