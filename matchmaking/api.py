@@ -28,6 +28,7 @@ from .serializers import (
     ReportSerializer,
     RescheduleSerializer,
     SlotSerializer,
+    SlotSeriesSerializer,
     TagSerializer,
 )
 
@@ -297,6 +298,26 @@ class SlotListView(MatchmakingMixin, generics.ListCreateAPIView):
             self.event, user=request.user, **serializer.validated_data
         )
         return Response(SlotSerializer(slot).data, status=status.HTTP_201_CREATED)
+
+
+class SlotSeriesView(MatchmakingMixin, APIView):
+    """Organizers POST ``{"day", "from", "to", "minutes"}`` to add a day's slots at once; slots
+    that exist already are kept. 201 with the new slots."""
+
+    @extend_schema(request=SlotSeriesSerializer, responses={201: SlotSerializer(many=True)})
+    def post(self, request, event_slug):
+        serializer = SlotSeriesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        created = meetings_service.create_slot_series(
+            self.event,
+            user=request.user,
+            day=data["day"],
+            first=data["from"],
+            last=data["to"],
+            minutes=data["minutes"],
+        )
+        return Response(SlotSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class SlotDetailView(MatchmakingMixin, APIView):

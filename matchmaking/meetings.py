@@ -14,6 +14,8 @@ Every change goes through here. The rules:
 Each change pushes ``meeting.<what>`` to the other participant's ``user:<id>`` after commit.
 """
 
+from datetime import datetime, timedelta
+
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -32,6 +34,7 @@ from .services import bump_version
 MAX_PENDING = 10
 MAX_MESSAGE = 1000
 MAX_REASON = 2000
+MAX_SERIES = 100
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -458,6 +461,43 @@ def create_slot(event, *, user, start, end):
     if MeetingSlot.objects.filter(event=event, start=start, end=end).exists():
         raise MatchmakingError(_("This slot exists already."), field="start")
     return MeetingSlot.objects.create(event=event, start=start, end=end)
+
+
+def create_slot_series(event, *, user, day, first, last, minutes):
+    """Slots of ``minutes`` each on ``day`` from ``first`` until ``last`` (local times of the event).
+
+    Slots that exist already are kept; returns the new ones. Raises MatchmakingError for a day
+    outside the event, an empty range, a length outside 5–240 minutes or more than 100 slots.
+    """
+    require(user, "matchmaking.manage_slots", event)
+    if day not in event.days:
+        raise MatchmakingError(_("Choose one of the event's days."), field="day")
+    if not 5 <= minutes <= 240:
+        raise MatchmakingError(_("Between 5 and 240 minutes."), field="minutes")
+    start = datetime.combine(day, first, tzinfo=event.tz)
+    end = datetime.combine(day, last, tzinfo=event.tz)
+    if end <= start:
+        raise MatchmakingError(_("The end must be after the start."), field="to")
+    step = timedelta(minutes=minutes)
+    count = int((end - start) / step)
+    if count < 1:
+        raise MatchmakingError(_("The range is shorter than one slot."), field="to")
+    if count > MAX_SERIES:
+        raise MatchmakingError(
+            _("At most %(count)d slots at once.") % {"count": MAX_SERIES}, field="minutes"
+        )
+    wanted = [(start + step * index, start + step * (index + 1)) for index in range(count)]
+    with transaction.atomic():
+        existing = set(
+            MeetingSlot.objects.filter(event=event, start__gte=start, end__lte=end).values_list(
+                "start", "end"
+            )
+        )
+        return MeetingSlot.objects.bulk_create(
+            MeetingSlot(event=event, start=slot_start, end=slot_end)
+            for slot_start, slot_end in wanted
+            if (slot_start, slot_end) not in existing
+        )
 
 
 def delete_slot(slot, *, user):

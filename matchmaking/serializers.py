@@ -134,6 +134,21 @@ class SlotSerializer(serializers.ModelSerializer):
         fields = ["id", "start", "end"]
 
 
+class SlotSeriesSerializer(serializers.Serializer):
+    """Slots of ``minutes`` each on ``day`` from ``from`` until ``to``, in the event's time zone."""
+
+    day = serializers.DateField()
+    from_ = serializers.TimeField(help_text="Local start of the first slot, e.g. 09:00.")
+    to = serializers.TimeField(help_text="Local end of the last slot, e.g. 17:30.")
+    minutes = serializers.IntegerField(min_value=5, max_value=240, default=30)
+
+    def get_fields(self):
+        # "from" is a Python keyword, so the field is declared as from_ and renamed here.
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
 class FreeSlotSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()

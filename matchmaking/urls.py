@@ -30,6 +30,7 @@ urlpatterns = [
         name="meeting-reschedule",
     ),
     path(f"{EVENT}meeting-slots/", api.SlotListView.as_view(), name="meeting-slot-list"),
+    path(f"{EVENT}meeting-slots/series/", api.SlotSeriesView.as_view(), name="meeting-slot-series"),
     path(
         f"{EVENT}meeting-slots/<int:pk>/", api.SlotDetailView.as_view(), name="meeting-slot-detail"
     ),

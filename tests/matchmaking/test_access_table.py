@@ -91,6 +91,7 @@ ROUTES = {
     "free slots": lambda w: f"{base(w)}meetings/slots/?with={w.users['invitee'].pk}",
     "slots": lambda w: f"{base(w)}meeting-slots/",
     "slot": lambda w: f"{base(w)}meeting-slots/{w.slots[2].pk}/",
+    "slot series": lambda w: f"{base(w)}meeting-slots/series/",
     "reports": lambda w: f"{base(w)}reports/",
     "resolve": lambda w: f"{base(w)}reports/{w.report.pk}/resolve/",
 }
@@ -103,6 +104,12 @@ PAYLOADS = {
         "end": (w.slots[2].end + timedelta(hours=2)).isoformat(),
     },
     ("POST", "reports"): lambda w: {"user": w.users["invitee"].pk, "reason": "Unfreundlich"},
+    ("POST", "slot series"): lambda w: {
+        "day": w.event.end_date.isoformat(),
+        "from": "09:00",
+        "to": "10:00",
+        "minutes": 30,
+    },
 }
 
 # Columns follow ROLES: anonymous, outsider, banned, third, organizer, requester, invitee.
@@ -118,6 +125,7 @@ TABLE = {
     ("GET", "slots"): (401, 403, 403, 200, 200, 200, 200),
     ("POST", "slots"): (401, 403, 403, 403, 201, 403, 403),
     ("DELETE", "slot"): (401, 403, 403, 403, 204, 403, 403),
+    ("POST", "slot series"): (401, 403, 403, 403, 201, 403, 403),
     ("GET", "reports"): (401, 403, 403, 403, 200, 403, 403),
     ("POST", "reports"): (401, 403, 403, 201, 201, 201, 400),  # reporting oneself: 400
     ("POST", "resolve"): (401, 403, 403, 403, 200, 403, 403),

@@ -574,3 +574,48 @@ def test_a_request_whose_time_has_passed_can_no_longer_be_accepted(event, people
 
     assert response.status_code == 409
     assert Meeting.objects.get().state == "pending"
+
+
+def test_organizers_add_a_days_slots_at_once(event, people, slots):
+    organizer = person(event, "orga", role=Registration.Role.ORGANIZER)
+    series_url = f"/api/v1/events/{event.slug}/meeting-slots/series/"
+    day = (event.starts_at + timedelta(days=1)).date().isoformat()
+    body = {"day": day, "from": "09:00", "to": "11:00", "minutes": 30}
+
+    created = client(organizer).post(series_url, body, format="json")
+    again = client(organizer).post(series_url, body, format="json")
+
+    # 09:00–11:00 in 30 minutes: 09:00 and 09:30 are new, 10:00 and 10:30 existed (the fixture).
+    assert created.status_code == 201, created.json()
+    starts = [
+        timezone.localtime(timezone.datetime.fromisoformat(slot["start"]), event.tz)
+        for slot in created.json()
+    ]
+    assert [start.strftime("%H:%M") for start in starts] == ["09:00", "09:30"]
+    assert again.status_code == 201
+    assert again.json() == []
+    assert MeetingSlot.objects.filter(event=event).count() == len(slots) + 2
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"day": "2020-01-01"}, "day"),
+        ({"to": "08:00"}, "to"),
+        ({"minutes": 3}, "minutes"),
+        ({"from": "00:00", "to": "23:55", "minutes": 5}, "minutes"),
+        ({"from": "9 Uhr"}, "from"),
+    ],
+)
+def test_a_bad_slot_series_is_400_and_adds_nothing(event, people, slots, change, field):
+    organizer = person(event, "orga", role=Registration.Role.ORGANIZER)
+    day = (event.starts_at + timedelta(days=1)).date().isoformat()
+    body = {"day": day, "from": "09:00", "to": "11:00", "minutes": 30, **change}
+
+    response = client(organizer).post(
+        f"/api/v1/events/{event.slug}/meeting-slots/series/", body, format="json"
+    )
+
+    assert response.status_code == 400
+    assert field in response.json()
+    assert MeetingSlot.objects.count() == len(slots)
