@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -908,10 +909,21 @@ def _language_names(codes):
 def start_conversation(request, slug, user_id):
     """ "Write a message" from networking: open (or reuse) the 1:1 conversation, go to the chat."""
     event = _networking_event(request, slug)
-    profile = _visible_profile_or_404(event, user_id, request.user)
+    profile = matchmaking_selectors.profile_for(event, user_id, viewer=request.user)
+    if profile is not None:
+        other = profile.user
+    else:
+        # A meeting partner stays reachable after hiding their profile.
+        partners = meeting_services.meetings_for(
+            request.user, event, states=Meeting.ACTIVE_STATES
+        ).filter(Q(requester_id=user_id) | Q(invitee_id=user_id))
+        meeting = partners.first()
+        if meeting is None:
+            raise Http404
+        other = meeting.invitee if meeting.invitee_id == user_id else meeting.requester
     try:
         conversation, _created = conversations.open_conversation(
-            user=request.user, other=profile.user, event=event, origin="match"
+            user=request.user, other=other, event=event, origin="match"
         )
     except NotFound as error:
         raise Http404 from error

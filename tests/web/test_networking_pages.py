@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from congress import conversations
-from congress.models import Registration
+from congress.models import Conversation, Registration
 from matchmaking import meetings
 from matchmaking.models import Block, Meeting, MeetingSlot, Profile, Report
 from tests.factories import EventFactory, RegistrationFactory, UserFactory
@@ -448,3 +448,24 @@ def test_meetings_page_query_count_is_constant(
         response = client.get(url(event, "meetings/"))
 
     assert len(response.context["accepted"]) == count
+
+
+def test_a_meeting_partner_stays_reachable_after_hiding_their_profile(
+    client, event, anna, ben, slot
+):
+    meeting, _warnings = meetings.request_meeting(
+        event, user=anna, invitee_id=ben.pk, start=slot.start, end=slot.end
+    )
+    Profile.objects.filter(user=ben).update(is_visible=False)
+    client.force_login(anna)
+
+    page = client.get(url(event, "meetings/")).content.decode()
+    response = client.post(url(event, f"networking/{ben.pk}/message/"))
+
+    assert f"networking/{ben.pk}/message/" in page
+    assert response.status_code == 302
+    conversation = Conversation.objects.get()
+    assert response["Location"].endswith(f"/messages/{conversation.pk}/")
+    # Without a meeting, a hidden profile stays out of reach.
+    meetings.cancel_meeting(meeting, user=anna)
+    assert client.post(url(event, f"networking/{ben.pk}/message/")).status_code == 404
