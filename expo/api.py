@@ -288,7 +288,9 @@ class ExhibitorViewSet(
 
     @action(detail=True, methods=["delete"], url_path="leads/mine")
     def my_lead(self, request, *args, **kwargs):
-        exhibitor = self.booth()
+        # Withdrawing consent must always work, also while the booth is back in review and hidden,
+        # so the booth is looked up without the visibility rule: one can only delete one's own lead.
+        exhibitor = get_object_or_404(Exhibitor.objects.filter(event=self.event), pk=kwargs["pk"])
         if not services.withdraw_lead(exhibitor, user=request.user):
             return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(status=status.HTTP_204_NO_CONTENT)

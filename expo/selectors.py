@@ -55,6 +55,17 @@ def booth_detail_for(user, event):
     return exhibitors_for(user, event).prefetch_related("products", "downloads", "contacts")
 
 
+def leads_of(user, event):
+    """The leads ``user`` left at the event's booths (to review and withdraw), by booth name."""
+    if not user.is_authenticated:
+        return Lead.objects.none()
+    return (
+        Lead.objects.filter(user=user, exhibitor__event=event)
+        .select_related("exhibitor")
+        .order_by("exhibitor__name")
+    )
+
+
 def leads_for(exhibitor):
     """The booth's leads with each attendee's name, email and, if they speak, organisation."""
     leads = list(Lead.objects.filter(exhibitor=exhibitor).select_related("user"))

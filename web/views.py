@@ -318,6 +318,7 @@ def expo(request, slug):
             "query": query,
             "filtered": bool(category or query),
             "has_booths": bool(booths),
+            "my_leads": list(expo_selectors.leads_of(request.user, event)),
         },
     )
 
@@ -433,15 +434,19 @@ def booth(request, slug, pk):
 def booth_lead(request, slug, pk):
     """Leave (``action=leave``, consent required) or withdraw (``action=withdraw``) a lead."""
     event = _event_or_404(request, slug)
-    exhibitor = _booth_or_404(request, event, pk)
     if request.POST.get("action") == "withdraw":
+        # Always possible, also while the booth is hidden (back in review): one's own lead only.
+        exhibitor = get_object_or_404(Exhibitor.objects.filter(event=event), pk=pk)
         if expo_services.withdraw_lead(exhibitor, user=request.user):
             messages.success(
                 request,
                 _("Your consent was withdrawn; %(name)s no longer sees your contact.")
                 % {"name": exhibitor.name},
             )
-        return redirect("web:booth", slug=event.slug, pk=exhibitor.pk)
+        if allowed(request.user, "expo.view_exhibitor", exhibitor):
+            return redirect("web:booth", slug=event.slug, pk=exhibitor.pk)
+        return redirect("web:expo", slug=event.slug)
+    exhibitor = _booth_or_404(request, event, pk)
     _require(request.user, "expo.leave_lead", exhibitor)
     form = LeadForm(request.POST)
     if form.is_valid():

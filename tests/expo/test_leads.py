@@ -155,3 +155,15 @@ def test_consent_is_required_by_the_database(booth, attendee):
         Lead.objects.create(
             exhibitor=booth, user=attendee, consent=False, consented_at=timezone.now()
         )
+
+
+def test_consent_can_be_withdrawn_while_the_booth_is_back_in_review(booth, attendee, as_user):
+    as_user(attendee).post(leads_url(booth), {"consent": True}, format="json")
+    booth.status = booth.Status.SUBMITTED
+    booth.save(update_fields=["status"])
+    assert as_user(attendee).get(leads_url(booth).replace("leads/", "")).status_code == 404
+
+    response = as_user(attendee).delete(leads_url(booth) + "mine/")
+
+    assert response.status_code == 204
+    assert not Lead.objects.exists()

@@ -1,6 +1,7 @@
 """The expo pages of the web client: hall, booth, lead form, editor and lead list."""
 
 import pytest
+from django.utils import timezone
 
 from expo.models import BoothVisit, ExpoSettings, Lead
 from expo.models import Exhibitor as Booth
@@ -262,8 +263,8 @@ def test_hall_query_count_is_constant_for_attendee(
         ExhibitorFactory(event=event).categories.set([category])
     client.force_login(attendee)
 
-    # session, user, event, organizer role, booths with can_edit, their categories
-    with django_assert_num_queries(6):
+    # session, user, event, organizer role, booths with can_edit, their categories, own leads
+    with django_assert_num_queries(7):
         response = client.get(hall_url(event))
 
     assert response.status_code == 200
@@ -313,3 +314,20 @@ def test_editor_uploads_a_logo_that_the_hall_shows(client, aussteller, booth):
     assert booth.logo
     html = client.get(hall_url(booth.event)).content.decode()
     assert f'<img class="exhibitor__logo" src="{booth.logo.url}"' in html
+
+
+def test_consent_can_be_withdrawn_while_the_booth_is_hidden(client, attendee, event):
+    booth = ExhibitorFactory(event=event, name="Datenwerk GmbH")
+    Lead.objects.create(exhibitor=booth, user=attendee, consent=True, consented_at=timezone.now())
+    Booth.objects.filter(pk=booth.pk).update(status=Booth.Status.SUBMITTED)
+    client.force_login(attendee)
+
+    hall = client.get(hall_url(event)).content.decode()
+    assert client.get(f"/events/{event.slug}/expo/{booth.pk}/").status_code == 404
+    response = client.post(f"/events/{event.slug}/expo/{booth.pk}/lead/", {"action": "withdraw"})
+
+    assert "Datenwerk GmbH" in hall
+    assert f"/expo/{booth.pk}/lead/" in hall
+    assert response.status_code == 302
+    assert response["Location"] == hall_url(event)
+    assert not Lead.objects.exists()
