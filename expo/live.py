@@ -26,6 +26,7 @@ from .models import ContactRequest, Exhibitor
 from .permissions import is_booth_staff
 
 STAFF_ONLINE_TTL = 60
+OPEN_REQUESTS = 50
 
 
 def _presence_key(exhibitor_id):
@@ -66,14 +67,21 @@ def open_booth_topic(ctx, key):
     exhibitor = _load_booth(ctx.user, int(key))
     staff = is_booth_staff(ctx.user, exhibitor)
     online = set_staff_online(exhibitor.pk, ctx.user.pk) if staff else staff_online(exhibitor.pk)
-    return Subscription(
-        snapshot={
-            "booth": {"id": exhibitor.pk, "name": exhibitor.name, "slug": exhibitor.slug},
-            "staff": staff,
-            "staff_online": online,
-            "may_contact": allowed(ctx.user, "expo.contact_booth", exhibitor),
-        }
-    )
+    snapshot = {
+        "booth": {"id": exhibitor.pk, "name": exhibitor.name, "slug": exhibitor.slug},
+        "staff": staff,
+        "staff_online": online,
+        "may_contact": allowed(ctx.user, "expo.contact_booth", exhibitor),
+    }
+    if staff:
+        # Requests made while nobody of the team was online wait here for the next one who is.
+        waiting = (
+            ContactRequest.objects.filter(exhibitor=exhibitor, status=ContactRequest.Status.OPEN)
+            .select_related("user")
+            .order_by("-created_at", "-pk")[:OPEN_REQUESTS]
+        )
+        snapshot["requests"] = [contact_request_data(request) for request in reversed(waiting)]
+    return Subscription(snapshot=snapshot)
 
 
 class StaffOnlineSchema(serializers.Serializer):

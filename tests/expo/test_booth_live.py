@@ -121,3 +121,29 @@ def test_stats_count_contact_requests(booths, as_user):
     )
     assert response.status_code == 200, response.content
     assert response.json()["contact_requests"] == 2
+
+
+async def test_requests_made_while_nobody_was_online_wait_in_the_staff_snapshot(
+    connect,  # noqa: F811
+    booths,
+):
+    attendee = await connect(booths["attendee"])
+    sent = await attendee.request(
+        "booth.contact", {"booth": booths["booth"].pk, "message": "Rufen Sie mich an?"}
+    )
+    assert sent["data"]["staff_online"] == 0
+    topic = f"booth:{booths['booth'].pk}"
+
+    staff = await connect(booths["staff"])
+    snapshot = (await staff.request("subscribe", {"topic": topic}))["data"]["snapshot"]
+    visitor = (await attendee.request("subscribe", {"topic": topic}))["data"]["snapshot"]
+
+    assert [(item["id"], item["message"]) for item in snapshot["requests"]] == [
+        (sent["data"]["request"], "Rufen Sie mich an?")
+    ]
+    assert "requests" not in visitor
+    accepted = await staff.request("booth.accept", {"request": sent["data"]["request"]})
+    assert accepted["ok"] is True
+    admin = await connect(booths["admin"])
+    later = (await admin.request("subscribe", {"topic": topic}))["data"]["snapshot"]
+    assert later["requests"] == []

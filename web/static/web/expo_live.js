@@ -67,6 +67,9 @@
     state.staff = Boolean(snapshot.staff);
     elements.requests.hidden = !state.staff;
     elements.contactForm.hidden = !snapshot.may_contact || !elements.contactSent.hidden;
+    for (const request of snapshot.requests || []) {
+      addRequest(request);
+    }
     if (state.staff && state.staffTimer === null) {
       state.staffTimer = setInterval(() => markOnline(true), STAFF_ONLINE_INTERVAL);
     }
