@@ -20,6 +20,7 @@ from datetime import datetime, time, timedelta
 from django.contrib.auth import get_user_model
 
 from congress.conversations import conversation_message_data
+from congress.management.sync import sync_rows
 from congress.models import Conversation, ConversationMessage
 from treffpunkt.models import TopicCounter, TopicEvent
 from treffpunkt.realtime.events import next_seq
@@ -814,28 +815,6 @@ def plan_conversations(rng, profiles, meetings):
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _sync(queryset, key, rows):
-    """Create or update ``rows`` (dicts holding ``key``) in ``queryset``; return key → object."""
-    existing = {getattr(obj, key): obj for obj in queryset}
-    to_create, to_update, changed_fields = [], [], set()
-    for row in rows:
-        obj = existing.get(row[key])
-        if obj is None:
-            to_create.append(queryset.model(**row))
-            continue
-        changes = {name: value for name, value in row.items() if getattr(obj, name) != value}
-        if changes:
-            for name, value in changes.items():
-                setattr(obj, name, value)
-            to_update.append(obj)
-            changed_fields.update(changes)
-    queryset.model.objects.bulk_create(to_create, batch_size=500)
-    if to_update:
-        queryset.model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=500)
-    wanted = [row[key] for row in rows]
-    return {getattr(obj, key): obj for obj in queryset.filter(**{f"{key}__in": wanted})}
-
-
 def _sync_holds(event):
     """Make the holds of the event's meetings mirror them: one per participant, same time,
     active while pending or accepted. Replaced wholesale, so no moved hold ever meets an old one
@@ -1014,13 +993,13 @@ def seed_matchmaking(event, rng, stdout, *, people, speakers, exhibitors, provid
 
     tag_rows = [{"event_id": event.pk, "slug": slug, "name": name} for slug, name, _t in TAGS]
     Tag.objects.filter(event=event).exclude(slug__in=TAG_NAMES).delete()
-    _sync(Tag.objects.filter(event=event), "slug", tag_rows)
+    sync_rows(Tag.objects.filter(event=event), "slug", tag_rows)
 
     profile_rows = [
         {"event_id": event.pk, "user_id": users[username].pk, **fields}
         for username, fields in sorted(profiles.items())
     ]
-    _sync(Profile.objects.filter(event=event), "user_id", profile_rows)
+    sync_rows(Profile.objects.filter(event=event), "user_id", profile_rows)
 
     times = slot_times(event)
     slots = sync_slots(event, times)
@@ -1046,7 +1025,7 @@ def seed_matchmaking(event, rng, stdout, *, people, speakers, exhibitors, provid
         )
     guids = [row["guid"] for row in meeting_rows]
     Meeting.objects.filter(event=event).exclude(guid__in=guids).delete()
-    _sync(Meeting.objects.filter(event=event), "guid", meeting_rows)
+    sync_rows(Meeting.objects.filter(event=event), "guid", meeting_rows)
     _sync_holds(event)
 
     conversations = plan_conversations(rng, profiles, planned)

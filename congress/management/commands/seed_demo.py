@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
+from congress.management.sync import sync_rows
 from congress.models import Event, Favourite, Registration, Room, Session, Speaker, Track
 from congress.services import ProgrammeError, check_session
 from expo.models import Category, ContactPerson, Exhibitor, ExhibitorStaff, ExpoSettings, Product
@@ -1217,32 +1218,6 @@ def plan_speakers(programme, speakers, rng):
     return plan
 
 
-def _sync(queryset, key, rows):
-    """Create or update ``rows`` (dicts holding ``key``) in ``queryset``; return key → object.
-
-    Only changed objects are written, so a re-run over an unchanged demo touches nothing.
-    """
-    existing = {getattr(obj, key): obj for obj in queryset}
-    to_create, to_update, changed_fields = [], [], set()
-    for row in rows:
-        obj = existing.get(row[key])
-        if obj is None:
-            to_create.append(queryset.model(**row))
-            continue
-        changes = {name: value for name, value in row.items() if getattr(obj, name) != value}
-        if changes:
-            for name, value in changes.items():
-                setattr(obj, name, value)
-            to_update.append(obj)
-            changed_fields.update(changes)
-    queryset.model.objects.bulk_create(to_create)
-    if to_update:
-        queryset.model.objects.bulk_update(to_update, sorted(changed_fields))
-    wanted = [row[key] for row in rows]
-    # Fetched again so every object has its primary key, whatever the backend returns on insert.
-    return {getattr(obj, key): obj for obj in queryset.filter(**{f"{key}__in": wanted})}
-
-
 def _sync_links(through, owner_field, target_field, owner_ids, wanted_pairs):
     """Make the many-to-many rows of ``owner_ids`` exactly ``wanted_pairs``."""
     existing = {
@@ -1353,14 +1328,14 @@ class Command(BaseCommand):
             room=None
         ).delete()
         Room.objects.filter(event=event).exclude(name__in=names).delete()
-        by_name = _sync(Room.objects.filter(event=event), "name", rows)
+        by_name = sync_rows(Room.objects.filter(event=event), "name", rows)
         self.stdout.write(f"{len(by_name)} Räume ({len(by_name) - 1} Bühnen und die Werkstatt)")
         return {key: by_name[name] for key, name, *_rest in ROOMS}
 
     def seed_tracks(self, event):
         rows = [{"event_id": event.pk, "name": name, "color": color} for _k, name, color in TRACKS]
         Track.objects.filter(event=event).exclude(name__in=[row["name"] for row in rows]).delete()
-        by_name = _sync(Track.objects.filter(event=event), "name", rows)
+        by_name = sync_rows(Track.objects.filter(event=event), "name", rows)
         self.stdout.write(f"{len(by_name)} Themen-Tracks")
         return {key: by_name[name] for key, name, _color in TRACKS}
 
@@ -1378,7 +1353,7 @@ class Command(BaseCommand):
         ]
         guids = [row["guid"] for row in speaker_rows]
         Speaker.objects.filter(event=event).exclude(guid__in=guids).delete()
-        by_guid = _sync(Speaker.objects.filter(event=event), "guid", speaker_rows)
+        by_guid = sync_rows(Speaker.objects.filter(event=event), "guid", speaker_rows)
         speakers = [by_guid[guid] for guid in guids]
         self.stdout.write(f"{len(speakers)} Sprecher*innen")
 
@@ -1405,7 +1380,7 @@ class Command(BaseCommand):
             )
         guids = [row["guid"] for row in session_rows]
         Session.objects.filter(event=event).exclude(guid__in=guids).delete()
-        by_guid = _sync(Session.objects.filter(event=event), "guid", session_rows)
+        by_guid = sync_rows(Session.objects.filter(event=event), "guid", session_rows)
         sessions = [by_guid[guid] for guid in guids]
 
         plan = plan_speakers(PROGRAMME, SPEAKERS, rng)
@@ -1429,7 +1404,7 @@ class Command(BaseCommand):
         ]
         slugs = [row["slug"] for row in category_rows]
         Category.objects.filter(event=event).exclude(slug__in=slugs).delete()
-        categories = _sync(Category.objects.filter(event=event), "slug", category_rows)
+        categories = sync_rows(Category.objects.filter(event=event), "slug", category_rows)
 
         exhibitor_rows = [
             {
@@ -1446,7 +1421,7 @@ class Command(BaseCommand):
         ]
         slugs = [row["slug"] for row in exhibitor_rows]
         Exhibitor.objects.filter(event=event).exclude(slug__in=slugs).delete()
-        exhibitors = _sync(Exhibitor.objects.filter(event=event), "slug", exhibitor_rows)
+        exhibitors = sync_rows(Exhibitor.objects.filter(event=event), "slug", exhibitor_rows)
         _sync_links(
             Exhibitor.categories.through,
             "exhibitor_id",
