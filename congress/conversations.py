@@ -14,7 +14,7 @@ from treffpunkt.realtime import bus
 from treffpunkt.realtime.events import emit
 
 from .hooks import contact_refusal
-from .live_services import LiveError, _check_rate, _clean_text, _display_name
+from .live_services import LiveError, _check_rate, _clean_text, display_name
 from .models import Conversation, ConversationMessage
 from .permissions import is_banned, is_registered
 
@@ -25,7 +25,7 @@ def conversation_message_data(message):
     return {
         "id": message.pk,
         "conversation": message.conversation_id,
-        "user": {"id": message.sender_id, "name": _display_name(message.sender)},
+        "user": {"id": message.sender_id, "name": display_name(message.sender)},
         "text": message.text,
         "client_id": message.client_id,
         "created_at": message.created_at.isoformat(),
@@ -33,7 +33,7 @@ def conversation_message_data(message):
 
 
 def user_data(user):
-    return {"id": user.pk, "name": _display_name(user)}
+    return {"id": user.pk, "name": display_name(user)}
 
 
 def open_conversation(*, user, other, event, origin=None, checked=False):
@@ -124,15 +124,15 @@ def send_conversation_message(*, user, conversation, text, client_id):
 
 def _notify_recipient(conversation, message, recipient):
     """After commit: ``conversation.message`` on the recipient's ``user:<id>``, with unread counts."""
-    total = sum(item.unread for item in conversations_for(recipient, conversation.event))
+    unread = {item.pk: item.unread for item in conversations_for(recipient, conversation.event)}
     payload = {
         "conversation": conversation.pk,
         "topic": conversation.topic,
         "event": conversation.event.slug,
         "from": user_data(message.sender),
         "text": message.text[:140],
-        "unread": unread_count(recipient, conversation),
-        "unread_total": total,
+        "unread": unread[conversation.pk],
+        "unread_total": sum(unread.values()),
     }
     transaction.on_commit(
         lambda: bus.publish(f"user:{recipient.pk}", "conversation.message", payload)
@@ -193,6 +193,11 @@ def conversations_for(user, event):
         .annotate(unread=unread)
         .order_by("-created_at", "-pk")
     )
+
+
+def unread_total(user, event):
+    """The other participants' unread messages in all of ``user``'s conversations at ``event``."""
+    return sum(conversation.unread for conversation in conversations_for(user, event))
 
 
 def conversation_data(conversation, user, *, unread=None):

@@ -56,7 +56,7 @@ def chat_is_open(session, now=None):
     return session.start - CHAT_OPENS_BEFORE <= now <= session.end + CHAT_CLOSES_AFTER
 
 
-def _display_name(user):
+def display_name(user):
     return user.get_full_name() or user.get_username()
 
 
@@ -64,7 +64,7 @@ def chat_message_data(message):
     return {
         "id": message.pk,
         "session": message.session_id,
-        "user": {"id": message.user_id, "name": _display_name(message.user)},
+        "user": {"id": message.user_id, "name": display_name(message.user)},
         "text": message.text,
         "client_id": message.client_id,
         "created_at": message.created_at.isoformat(),
@@ -75,7 +75,7 @@ def question_data(question):
     return {
         "id": question.pk,
         "session": question.session_id,
-        "user": {"id": question.user_id, "name": _display_name(question.user)},
+        "user": {"id": question.user_id, "name": display_name(question.user)},
         "text": question.text,
         "state": question.state,
         "votes": question.votes,

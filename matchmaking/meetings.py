@@ -22,7 +22,9 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from congress.models import Favourite, Registration
+from congress.conversations import user_data
+from congress.live_services import display_name
+from congress.models import Favourite, Registration, Session
 from treffpunkt.access import allowed, require
 from treffpunkt.errors import AccessDenied, ConflictError, NotFound
 from treffpunkt.realtime import bus
@@ -38,10 +40,6 @@ MAX_SERIES = 100
 
 
 # --- reading ------------------------------------------------------------------------------------
-
-
-def display_name(user):
-    return user.get_full_name() or user.get_username()
 
 
 def load_meeting(user, meeting_id, *, event=None):
@@ -68,7 +66,8 @@ def _local_time(event, moment, fmt="H:i"):
     return formats.date_format(timezone.localtime(moment, event.tz), fmt)
 
 
-def _span(event, start, end):
+def span_label(event, start, end):
+    """``Mi 25.11., 10:00–10:30`` in the event's time zone (the request's language)."""
     return _("%(day)s, %(start)s–%(end)s") % {
         "day": _local_time(event, start, "D d.m."),
         "start": _local_time(event, start),
@@ -76,30 +75,36 @@ def _span(event, start, end):
     }
 
 
+def _clash_warning(event, title, start, end):
+    return _("The time overlaps “%(title)s” (%(span)s) in your agenda.") % {
+        "title": title,
+        "span": span_label(event, start, end),
+    }
+
+
+def _agenda_sessions(user, event, *, ending_after):
+    """(title, start, end) of the sessions in ``user``'s agenda that end after ``ending_after``."""
+    return list(
+        Favourite.objects.filter(user=user, session__event=event, session__end__gt=ending_after)
+        .exclude(session__state=Session.State.CANCELLED)
+        .order_by("session__start")
+        .values_list("session__title", "session__start", "session__end")
+    )
+
+
 def agenda_clashes(user, event, start, end):
     """Warnings for sessions in ``user``'s agenda that overlap ``start``–``end``."""
-    favourites = (
-        Favourite.objects.filter(
-            user=user, session__event=event, session__start__lt=end, session__end__gt=start
-        )
-        .exclude(session__state="cancelled")
-        .select_related("session")
-        .order_by("session__start")
-    )
     return [
-        _("The time overlaps “%(title)s” (%(span)s) in your agenda.")
-        % {
-            "title": favourite.session.title,
-            "span": _span(event, favourite.session.start, favourite.session.end),
-        }
-        for favourite in favourites
+        _clash_warning(event, title, session_start, session_end)
+        for title, session_start, session_end in _agenda_sessions(user, event, ending_after=start)
+        if session_start < end
     ]
 
 
 def _busy(user_ids, start, end, *, exclude_meeting=None):
     holds = MeetingHold.objects.filter(
         user_id__in=user_ids, active=True, start__lt=end, end__gt=start
-    ).select_related("meeting")
+    )
     if exclude_meeting is not None:
         holds = holds.exclude(meeting=exclude_meeting)
     return list(holds)
@@ -126,11 +131,7 @@ def free_slots_for_each(event, *, user, others, now=None):
         end__gt=slots[0].start,
     ).values_list("user_id", "start", "end"):
         busy.setdefault(user_id, []).append((start, end))
-    sessions = list(
-        Favourite.objects.filter(user=user, session__event=event, session__end__gt=slots[0].start)
-        .exclude(session__state="cancelled")
-        .values_list("session__title", "session__start", "session__end")
-    )
+    sessions = _agenda_sessions(user, event, ending_after=slots[0].start)
 
     def overlaps(spans, slot):
         return any(start < slot.end and end > slot.start for start, end in spans)
@@ -140,8 +141,7 @@ def free_slots_for_each(event, *, user, others, now=None):
         if overlaps(busy.get(user.pk, ()), slot):
             continue
         warnings = [
-            _("The time overlaps “%(title)s” (%(span)s) in your agenda.")
-            % {"title": title, "span": _span(event, start, end)}
+            _clash_warning(event, title, start, end)
             for title, start, end in sessions
             if start < slot.end and end > slot.start
         ]
@@ -231,7 +231,7 @@ def _lock_users(*users):
 
 def _check_free(meeting_event, user, other, start, end, *, exclude_meeting=None):
     for hold in _busy([user.pk, other.pk], start, end, exclude_meeting=exclude_meeting):
-        span = _span(meeting_event, hold.start, hold.end)
+        span = span_label(meeting_event, hold.start, hold.end)
         if hold.user_id == user.pk:
             raise ConflictError(
                 _("You already have a meeting at this time (%(span)s).") % {"span": span},
@@ -275,9 +275,9 @@ def meeting_data(meeting, viewer):
         "end": timezone.localtime(meeting.end, meeting.event.tz).isoformat(),
         "message": meeting.message,
         "location": meeting.location,
-        "requester": {"id": meeting.requester_id, "name": display_name(meeting.requester)},
-        "invitee": {"id": meeting.invitee_id, "name": display_name(meeting.invitee)},
-        "with": {"id": other.pk, "name": display_name(other)},
+        "requester": user_data(meeting.requester),
+        "invitee": user_data(meeting.invitee),
+        "with": user_data(other),
         "awaiting_me": meeting.state == Meeting.State.PENDING and meeting.awaiting_id == viewer.pk,
         "updated_at": meeting.updated_at.isoformat(),
     }
@@ -287,7 +287,7 @@ def _notify(meeting, *, actor, what):
     """After commit: ``meeting.<what>`` to the other participant, with the meeting as they see it."""
     recipient = meeting.invitee if actor.pk == meeting.requester_id else meeting.requester
     payload = {
-        "by": {"id": actor.pk, "name": display_name(actor)},
+        "by": user_data(actor),
         **meeting_data(meeting, recipient),
     }
     bump_version(meeting.event)
@@ -546,7 +546,7 @@ def report_user(event, *, user, reported_id, reason, conversation=None, block=Fa
         payload = {
             "id": report.pk,
             "event": event.slug,
-            "reported": {"id": reported.pk, "name": display_name(reported)},
+            "reported": user_data(reported),
         }
         transaction.on_commit(
             lambda: [

@@ -62,6 +62,20 @@ class Profile(models.Model):
     bio = models.CharField(_("short biography"), max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What the owner edits (REST PATCH profiles/me/ and the web profile editor).
+    EDITABLE_FIELDS = (
+        "is_visible",
+        "organisation",
+        "organisation_type",
+        "position",
+        "region",
+        "interests",
+        "offers",
+        "seeks",
+        "languages",
+        "bio",
+    )
+
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")

@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
-from .meetings import display_name, meeting_data
+from congress.conversations import user_data
+
+from .meetings import meeting_data
 from .models import Meeting, MeetingSlot, Profile, Report, Tag
 
 
@@ -51,18 +53,7 @@ class ProfileUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Profile
-        fields = [
-            "is_visible",
-            "organisation",
-            "organisation_type",
-            "position",
-            "region",
-            "interests",
-            "offers",
-            "seeks",
-            "languages",
-            "bio",
-        ]
+        fields = list(Profile.EDITABLE_FIELDS)
 
 
 class BlockSerializer(serializers.Serializer):
@@ -179,11 +170,8 @@ class ReportSerializer(serializers.ModelSerializer):
             "resolved_at",
         ]
 
-    def _person(self, user):
-        return {"id": user.pk, "name": display_name(user)}
-
     def get_reporter(self, report) -> dict:
-        return self._person(report.reporter)
+        return user_data(report.reporter)
 
     def get_reported(self, report) -> dict:
-        return self._person(report.reported)
+        return user_data(report.reported)

@@ -15,10 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -585,13 +586,13 @@ def _networking_event(request, slug):
     return event
 
 
-def _unread_total(user, event):
-    return sum(conversation.unread for conversation in conversations.conversations_for(user, event))
-
-
 def _networking_context(request, event, **context):
     """What every networking page needs: the event and the nav badge's unread count."""
-    return {"event": event, "unread_total": _unread_total(request.user, event), **context}
+    return {
+        "event": event,
+        "unread_total": conversations.unread_total(request.user, event),
+        **context,
+    }
 
 
 class ProfileForm(_Form):
@@ -642,24 +643,6 @@ class ProfileForm(_Form):
         ]
 
 
-def _profile_initial(profile):
-    return {
-        name: getattr(profile, name)
-        for name in (
-            "is_visible",
-            "organisation",
-            "organisation_type",
-            "position",
-            "region",
-            "interests",
-            "offers",
-            "seeks",
-            "languages",
-            "bio",
-        )
-    }
-
-
 def _profile_page(request, profiles):
     paginator = Paginator(profiles, PROFILES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
@@ -703,7 +686,9 @@ def networking(request, slug):
         profile.refresh_from_db()
     elif request.method == "GET":
         form = ProfileForm(
-            initial=_profile_initial(profile), tags=tags, languages=profile.languages
+            initial=model_to_dict(profile, fields=Profile.EDITABLE_FIELDS),
+            tags=tags,
+            languages=profile.languages,
         )
     else:
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -758,13 +743,7 @@ def _slot_value(slot):
 def _slot_choices(event, slots):
     choices = []
     for slot in slots:
-        start = timezone.localtime(slot["start"], event.tz)
-        end = timezone.localtime(slot["end"], event.tz)
-        label = _("%(day)s, %(start)s–%(end)s") % {
-            "day": formats.date_format(start, "D d.m."),
-            "start": formats.time_format(start, "H:i"),
-            "end": formats.time_format(end, "H:i"),
-        }
+        label = meeting_services.span_label(event, slot["start"], slot["end"])
         if slot["warnings"]:
             label = _("%(slot)s (overlaps your programme)") % {"slot": label}
         choices.append((_slot_value(slot), label))
