@@ -10,7 +10,7 @@
   if (!root || !("WebSocket" in window) || !window.treffpunktSocket) {
     return;
   }
-  const { LiveSocket } = window.treffpunktSocket;
+  const { LiveSocket, gatewayUrl, newClientId } = window.treffpunktSocket;
   const topic = root.dataset.topic;
 
   const elements = {
@@ -50,12 +50,6 @@
     elements.error.hidden = !error;
   }
 
-  function clientId() {
-    if (window.crypto && crypto.randomUUID) {
-      return crypto.randomUUID();
-    }
-    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-  }
 
   function addMessage(message) {
     if (shown.has(message.id)) {
@@ -101,7 +95,7 @@
     elements.text.value = "";
     showError(null);
     try {
-      const reply = await live.send("chat.send", { topic, text, client_id: clientId() });
+      const reply = await live.send("chat.send", { topic, text, client_id: newClientId() });
       if (reply && reply.message && typeof reply.message === "object") {
         addMessage(reply.message);
         noteSeq(reply.message, reply.seq);
@@ -119,8 +113,7 @@
     }
   });
 
-  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-  const live = new LiveSocket(`${scheme}//${window.location.host}/ws/`, {
+  const live = new LiveSocket(gatewayUrl(), {
     onStatus(status) {
       root.dataset.connection = status;
     },

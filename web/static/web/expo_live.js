@@ -8,7 +8,7 @@
   if (!root || !("WebSocket" in window) || !window.treffpunktSocket) {
     return;
   }
-  const { LiveSocket } = window.treffpunktSocket;
+  const { LiveSocket, gatewayUrl, newClientId } = window.treffpunktSocket;
 
   const STAFF_ONLINE_INTERVAL = 25_000;
   const boothId = Number(root.dataset.booth);
@@ -45,12 +45,6 @@
     elements.error.hidden = !error;
   }
 
-  function clientId() {
-    if (window.crypto && crypto.randomUUID) {
-      return crypto.randomUUID();
-    }
-    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-  }
 
   // -- the booth ----------------------------------------------------------------------------
 
@@ -167,7 +161,7 @@
       input.value = "";
       showError(null);
       try {
-        const reply = await live.send("chat.send", { topic, text, client_id: clientId() });
+        const reply = await live.send("chat.send", { topic, text, client_id: newClientId() });
         if (reply && reply.message && typeof reply.message === "object") {
           addMessage(chat, reply.message);
         }
@@ -206,8 +200,7 @@
 
   // -- start --------------------------------------------------------------------------------
 
-  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-  const live = new LiveSocket(`${scheme}//${window.location.host}/ws/`, {
+  const live = new LiveSocket(gatewayUrl(), {
     onStatus(status) {
       root.dataset.connection = status;
     },

@@ -21,7 +21,7 @@
   const CHAT_KEPT = 200;
   const CHAT_WINDOW = 15 * 60 * 1000;
 
-  const { LiveSocket } = window.treffpunktSocket;
+  const { LiveSocket, gatewayUrl, newClientId } = window.treffpunktSocket;
 
   // -- the page -----------------------------------------------------------------------------
 
@@ -130,13 +130,6 @@
     element.hidden = !error;
   }
 
-  function newClientId() {
-    if (window.crypto && crypto.randomUUID) {
-      return crypto.randomUUID();
-    }
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  }
 
   // -- status line --------------------------------------------------------------------------
 
@@ -881,8 +874,7 @@
 
   // -- start --------------------------------------------------------------------------------
 
-  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-  const live = new LiveSocket(`${scheme}//${window.location.host}/ws/`, {
+  const live = new LiveSocket(gatewayUrl(), {
     onStatus: showConnection,
     onHello(hello) {
       state.userId = hello.user ? hello.user.id : null;

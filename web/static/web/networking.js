@@ -9,7 +9,7 @@
   if (!root || !("WebSocket" in window) || !window.treffpunktSocket) {
     return;
   }
-  const { LiveSocket } = window.treffpunktSocket;
+  const { LiveSocket, gatewayUrl } = window.treffpunktSocket;
   const MAX_NOTICES = 5;
 
   function slot(element, name) {
@@ -81,8 +81,7 @@
     }
   }
 
-  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-  const live = new LiveSocket(`${scheme}//${window.location.host}/ws/`, {
+  const live = new LiveSocket(gatewayUrl(), {
     onStatus(status) {
       root.dataset.connection = status;
     },

@@ -307,5 +307,20 @@
     }
   }
 
-  window.treffpunktSocket = { LiveSocket, RequestError };
+  // A random id for `client_id`, so a message resent after a reconnect is stored once.
+  function newClientId() {
+    if (window.crypto && crypto.randomUUID) {
+      return crypto.randomUUID();
+    }
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
+  // The gateway's address on this page's host.
+  function gatewayUrl() {
+    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    return `${scheme}//${window.location.host}/ws/`;
+  }
+
+  window.treffpunktSocket = { LiveSocket, RequestError, newClientId, gatewayUrl };
 })();
