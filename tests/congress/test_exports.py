@@ -5,7 +5,6 @@ from pathlib import Path
 import icalendar
 import jsonschema
 import pytest
-from django.conf import settings
 from lxml import etree
 
 from congress import exports, selectors, services
@@ -23,7 +22,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SCHEMAS = Path(settings.BASE_DIR).parent / "shared" / "schemas" / "frab"
+SCHEMAS = Path(__file__).resolve().parents[1] / "schemas" / "frab"
 FORMATS = ["xml", "json", "ics"]
 CONTENT_TYPES = {
     "xml": "application/xml; charset=utf-8",
