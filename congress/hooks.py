@@ -6,6 +6,9 @@
 - **Agenda sources** (``agenda_source``): a function ``(user, event) -> list[AgendaItem]`` whose
   items join the user's sessions in the personal ``agenda.ics`` and on the agenda page
   (matchmaking registers accepted meetings).
+- **Event counts** (``event_count``): a name and a function ``() -> (model, filters)`` naming rows
+  with an ``event`` foreign key; the event list annotates each event with their count under that
+  name (the expo registers ``exhibitor_count``, its published booths).
 
 Apps register in their ``AppConfig.ready``.
 """
@@ -15,6 +18,7 @@ from datetime import datetime
 
 _contact_barriers = []
 _agenda_sources = []
+_event_counts = {}
 
 
 @dataclass(frozen=True)
@@ -57,3 +61,18 @@ def agenda_items(user, event):
     """Every registered source's items for ``user`` at ``event``, by start time."""
     items = [item for source in _agenda_sources for item in source(user, event)]
     return sorted(items, key=lambda item: (item.start, item.uid))
+
+
+def event_count(name):
+    """Register ``function() -> (model, filters)`` as the event annotation ``name``."""
+
+    def register(function):
+        _event_counts[name] = function
+        return function
+
+    return register
+
+
+def event_counts():
+    """``{name: (model, filters)}`` of every registered event count."""
+    return {name: function() for name, function in _event_counts.items()}

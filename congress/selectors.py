@@ -2,10 +2,10 @@
 
 from datetime import datetime, time, timedelta
 
-from django.apps import apps
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from . import hooks
 from .models import Event, Registration, Session, Speaker
 from .permissions import is_organizer
 
@@ -26,8 +26,10 @@ def events_for(user):
     queryset = Event.objects.annotate(
         speaker_count=_count_of(Speaker),
         session_count=_count_of(Session, state__in=["scheduled", "live", "ended"]),
-        # Only published booths: drafts and booths under review are not in the expo hall yet.
-        exhibitor_count=_count_of(apps.get_model("expo", "Exhibitor"), status="published"),
+        **{
+            name: _count_of(model, **filters)
+            for name, (model, filters) in hooks.event_counts().items()
+        },
     )
     if user.is_authenticated and user.is_superuser:
         return queryset

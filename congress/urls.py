@@ -3,8 +3,6 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from expo.api import ExhibitorViewSet
-
 from . import api, export_views
 
 events = SimpleRouter(trailing_slash=True)
@@ -17,7 +15,6 @@ nested.register("speakers", api.SpeakerViewSet, basename="speaker")
 nested.register("sessions", api.SessionViewSet, basename="session")
 nested.register("registrations", api.RegistrationViewSet, basename="registration")
 nested.register("agenda", api.AgendaViewSet, basename="agenda")
-nested.register("exhibitors", ExhibitorViewSet, basename="exhibitor")
 
 urlpatterns = [
     path("", include(events.urls)),
@@ -32,11 +29,6 @@ urlpatterns = [
         name="conversations",
     ),
     path("events/<slug:event_slug>/", include(nested.urls)),
-    path(
-        "events/<slug:event_slug>/exhibitors/<int:pk>/leads.csv",
-        ExhibitorViewSet.as_view({"get": "leads_csv"}),
-        name="exhibitor-leads-csv-file",
-    ),
     path(
         "events/<slug:slug>/schedule.xml",
         export_views.schedule,
