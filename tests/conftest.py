@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from congress.models import Registration
 
 from .factories import EventFactory, RegistrationFactory, UserFactory
+from .servers import DatabaseTemplates
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -89,3 +90,11 @@ def _close_connection_pools(django_db_setup, django_db_blocker):
             connection.close()
             if hasattr(connection, "close_pool"):
                 connection.close_pool()
+
+
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory):
+    """Migrated template databases that server processes get copies of (tests/servers.py)."""
+    templates = DatabaseTemplates(tmp_path_factory.mktemp("templates"))
+    yield templates
+    templates.drop()

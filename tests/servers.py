@@ -2,11 +2,14 @@
 
 import contextlib
 import json
+import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,30 +21,86 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def prepare_database(env, setup_script):
-    """Migrate the database named in ``env`` and run ``setup_script`` in ``manage.py shell``.
-
-    The script's last printed line is JSON; it is returned parsed.
-    """
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run(
-        [*manage, "migrate", "--noinput"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    made = subprocess.run(
-        [*manage, "shell", "-c", setup_script],
+def _manage(env, *args, timeout):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
         env=env,
         cwd=ROOT,
         check=True,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
+
+
+def run_setup(env, setup_script):
+    """Run ``setup_script`` in ``manage.py shell`` on the database named in ``env``.
+
+    The script's last printed line is JSON; it is returned parsed.
+    """
+    made = _manage(env, "shell", "-c", setup_script, timeout=60)
     return json.loads(made.stdout.strip().splitlines()[-1])
+
+
+class DatabaseTemplates:
+    """Databases for server processes, each a copy of one migrated template.
+
+    Migrating takes seconds (more on PostgreSQL); copying a migrated SQLite file or creating a
+    PostgreSQL database ``TEMPLATE`` one takes milliseconds. Each template is migrated on first use,
+    once per test session.
+    """
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+        self._sqlite = None
+        self._postgres = {}
+        self._created = []
+
+    def _base_env(self, database_url):
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
+        }
+        env.pop("REDIS_URL", None)
+        return env
+
+    def sqlite_url(self, directory):
+        """A fresh migrated SQLite database in ``directory``."""
+        if self._sqlite is None:
+            template = self.directory / "template.sqlite3"
+            _manage(self._base_env(f"sqlite:///{template}"), "migrate", "--noinput", timeout=180)
+            self._sqlite = template
+        target = Path(directory) / "db.sqlite3"
+        shutil.copyfile(self._sqlite, target)
+        return f"sqlite:///{target}"
+
+    def postgres_url(self, configured):
+        """A fresh migrated database on the PostgreSQL server of ``configured``."""
+        import psycopg
+
+        server = configured.rsplit("/", 1)[0]
+        if server not in self._postgres:
+            template = f"treffpunkt_tpl_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(configured, autocommit=True) as connection:
+                connection.execute(f'CREATE DATABASE "{template}"')
+            self._created.append((configured, template))
+            _manage(self._base_env(f"{server}/{template}"), "migrate", "--noinput", timeout=300)
+            self._postgres[server] = template
+        name = f"treffpunkt_srv_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(configured, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._postgres[server]}"')
+        self._created.append((configured, name))
+        return f"{server}/{name}"
+
+    def drop(self):
+        if not self._created:
+            return
+        import psycopg
+
+        for configured, name in reversed(self._created):
+            with psycopg.connect(configured, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _wait_until_serving(url, process):
@@ -101,18 +160,33 @@ CHROMIUM_ARGS = [
 ]
 
 
-def sqlite_env(directory):
+def sqlite_env(directory, database_url=None):
     """Environment of a one-process server on its own SQLite file (in-memory channel layer)."""
-    import os
-
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{Path(directory) / 'db.sqlite3'}",
+        "DATABASE_URL": database_url or f"sqlite:///{Path(directory) / 'db.sqlite3'}",
         "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
     }
     env.pop("REDIS_URL", None)
     return env
+
+
+@contextlib.contextmanager
+def browser_server(templates, directory, setup_script):
+    """One daphne process on a copy of the migrated SQLite template with ``setup_script``'s data.
+
+    Yields ``(base_url, what the script printed)``. Each browser module gets its own process, so no
+    module sees another's cached state.
+    """
+    if not os.path.exists(CHROMIUM):
+        from tests.conftest import skip_or_fail
+
+        skip_or_fail(f"{CHROMIUM} is not installed")
+    env = sqlite_env(directory, templates.sqlite_url(directory))
+    made = run_setup(env, setup_script)
+    with daphne_processes(env, 1, Path(directory) / "daphne.log") as (url,):
+        yield url, made
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ import pytest
 import websockets
 
 from tests.conftest import skip_or_fail
-from tests.servers import daphne_processes, prepare_database
+from tests.servers import daphne_processes, run_setup
 
 pytestmark = pytest.mark.multiprocess
 
@@ -66,22 +66,17 @@ def redis_url():
 
 
 @pytest.fixture(scope="module")
-def database_url(tmp_path_factory):
+def database_url(database_templates, tmp_path_factory):
+    """A copy of the migrated template: on PostgreSQL when the suite runs there, else SQLite."""
     configured = os.environ.get("DATABASE_URL", "")
     if not configured.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{tmp_path_factory.mktemp('mp') / 'db.sqlite3'}"
-        return
+        return database_templates.sqlite_url(tmp_path_factory.mktemp("mp"))
     import psycopg
 
-    name = f"treffpunkt_mp_{uuid.uuid4().hex[:8]}"
     try:
-        with psycopg.connect(configured, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
+        return database_templates.postgres_url(configured)
     except psycopg.Error as error:
         skip_or_fail(f"PostgreSQL at {configured} refused a test database: {error}")
-    yield configured.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(configured, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +91,7 @@ def cluster(database_url, tmp_path_factory):
         "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
     }
-    people = prepare_database(env, SETUP)
+    people = run_setup(env, SETUP)
     log = tmp_path_factory.mktemp("daphne") / "daphne.log"
     with daphne_processes(env, 2, log) as urls:
         yield {"ports": [int(url.rsplit(":", 1)[1]) for url in urls], **people}

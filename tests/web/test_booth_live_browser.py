@@ -4,18 +4,12 @@ Booth staff online, a contact request, its acceptance and the 1:1 chat it opens;
 tests/web/test_live_browser.py (a migrated temporary SQLite database, daphne in a subprocess).
 """
 
-import os
-
 import pytest
 
-from tests.conftest import skip_or_fail
 from tests.servers import (
-    CHROMIUM,
+    browser_server,
     chromium,
-    daphne_processes,
     logged_in_page,
-    prepare_database,
-    sqlite_env,
 )
 
 pytestmark = pytest.mark.browser
@@ -48,14 +42,10 @@ print(json.dumps({"event": event.slug, "booth": booth.pk}))
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A migrated SQLite database with one published booth, served by daphne on a free port."""
-    if not os.path.exists(CHROMIUM):
-        skip_or_fail(f"{CHROMIUM} is not installed")
+def server(database_templates, tmp_path_factory):
+    """A copy of the migrated SQLite template with one published booth, served by daphne on a free port."""
     directory = tmp_path_factory.mktemp("booth-live")
-    env = sqlite_env(directory)
-    expo = prepare_database(env, SETUP)
-    with daphne_processes(env, 1, directory / "daphne.log") as (url,):
+    with browser_server(database_templates, directory, SETUP) as (url, expo):
         yield {"url": url, "booth_path": f"/events/{expo['event']}/expo/{expo['booth']}/"}
 
 

@@ -1,21 +1,15 @@
 """The live session page in the system Chromium against a real daphne (websockets included).
 
-pytest-django's live server speaks WSGI only, so this test migrates a temporary SQLite database and
+pytest-django's live server speaks WSGI only, so this test copies the migrated SQLite template and
 serves the ASGI application with daphne in a subprocess, as tests/realtime/test_multiprocess.py does.
 """
 
-import os
-
 import pytest
 
-from tests.conftest import skip_or_fail
 from tests.servers import (
-    CHROMIUM,
+    browser_server,
     chromium,
-    daphne_processes,
     logged_in_page,
-    prepare_database,
-    sqlite_env,
 )
 
 pytestmark = pytest.mark.browser
@@ -48,14 +42,10 @@ print(json.dumps({"event": event.slug, "session": session.pk}))
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A migrated SQLite database with the congress, served by daphne on a free port."""
-    if not os.path.exists(CHROMIUM):
-        skip_or_fail(f"{CHROMIUM} is not installed")
+def server(database_templates, tmp_path_factory):
+    """A copy of the migrated SQLite template with the congress, served by daphne on a free port."""
     directory = tmp_path_factory.mktemp("live")
-    env = sqlite_env(directory)
-    congress = prepare_database(env, SETUP)
-    with daphne_processes(env, 1, directory / "daphne.log") as (url,):
+    with browser_server(database_templates, directory, SETUP) as (url, congress):
         yield {
             "url": url,
             "session_path": f"/events/{congress['event']}/sessions/{congress['session']}/",

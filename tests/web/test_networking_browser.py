@@ -5,18 +5,12 @@ Served as in tests/web/test_booth_live_browser.py (a migrated temporary SQLite d
 a subprocess); two browser contexts, one per person.
 """
 
-import os
-
 import pytest
 
-from tests.conftest import skip_or_fail
 from tests.servers import (
-    CHROMIUM,
+    browser_server,
     chromium,
-    daphne_processes,
     logged_in_page,
-    prepare_database,
-    sqlite_env,
 )
 
 pytestmark = pytest.mark.browser
@@ -58,14 +52,10 @@ print(json.dumps({"event": event.slug, "anna": users["anna"].pk, "ben": users["b
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A migrated SQLite database with two matching attendees, served by daphne on a free port."""
-    if not os.path.exists(CHROMIUM):
-        skip_or_fail(f"{CHROMIUM} is not installed")
+def server(database_templates, tmp_path_factory):
+    """A copy of the migrated SQLite template with two matching attendees, served by daphne on a free port."""
     directory = tmp_path_factory.mktemp("networking")
-    env = sqlite_env(directory)
-    made = prepare_database(env, SETUP)
-    with daphne_processes(env, 1, directory / "daphne.log") as (url,):
+    with browser_server(database_templates, directory, SETUP) as (url, made):
         yield {"url": url, **made, "event": f"/events/{made['event']}"}
 
 
