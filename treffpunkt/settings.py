@@ -60,10 +60,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "treffpunkt",
     "congress",
     "expo",
     "matchmaking",
+    "backoffice",
     "web",
 ]
 
@@ -243,6 +246,15 @@ REALTIME = {
     "CHAT_MAX_LENGTH": 1000,
     "CHAT_RATE": (int(os.environ.get("REALTIME_CHAT_RATE", "5")), 5),  # messages per seconds
     "HISTORY": 50,
+}
+
+# Background jobs (webhook deliveries): the database backend, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Webhooks: seconds before each retry; plain http to 127.0.0.1 only while DEBUG (and in tests).
+WEBHOOKS = {
+    "RETRY_DELAYS": [30, 120, 600, 3600, 21600],
+    "ALLOW_LOCAL_HTTP": DEBUG,
 }
 
 LOGGING = {

@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", ObtainToken.as_view(), name="api-token"),
     path("api/v1/", include("matchmaking.urls")),
+    path("api/v1/", include("backoffice.urls")),
     path("api/v1/", include("congress.urls")),
     path("api/v1/", include("expo.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
