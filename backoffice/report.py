@@ -32,9 +32,9 @@ def session_rows(event):
         .select_related("room")
         .annotate(
             unique_viewers=_count(SessionViewer, "session"),
-            chat_messages=_count(ChatMessage, "session", is_deleted=False),
+            chat_count=_count(ChatMessage, "session", is_deleted=False),
             question_count=_count(Question, "session"),
-            poll_votes=_count(PollVote, "poll__session"),
+            vote_count=_count(PollVote, "poll__session"),
             peak=Coalesce(
                 Subquery(
                     SessionPeak.objects.filter(session=OuterRef("pk")).values("peak")[:1],
@@ -54,9 +54,9 @@ def session_rows(event):
             "room": session.room.name if session.room else None,
             "peak_viewers": session.peak,
             "unique_viewers": session.unique_viewers,
-            "chat_messages": session.chat_messages,
+            "chat_messages": session.chat_count,
             "questions": session.question_count,
-            "poll_votes": session.poll_votes,
+            "poll_votes": session.vote_count,
         }
         for session in sessions
     ]
