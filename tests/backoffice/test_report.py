@@ -126,10 +126,33 @@ def test_report_names_nobody(as_user, congress):
     event, organizer, *_rest = congress
 
     body = as_user(organizer).get("/api/v1/events/bericht/report/").content.decode()
-    page = as_user(organizer).get("/events/bericht/report/")
 
     for name in ("person0", "person3", "orga", "example.org"):
         assert name not in body
+
+
+def test_printable_report_page_draws_svg_charts(client, congress):
+    event, organizer, *_rest = congress
+    client.force_login(organizer)
+
+    page = client.get("/events/bericht/report/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count("<svg") == 2 + 2 + 2  # two days, two sessions, two booths
+    assert '<td data-total="unique_viewers">8</td>' in html
+    assert "@media print" in html
+    for name in ("person0", "person3", "example.org"):
+        assert name not in html
+
+
+def test_report_page_is_hidden_from_attendees(client, congress):
+    event, *_rest = congress
+    attendee = UserFactory(username="anna")
+    RegistrationFactory(event=event, user=attendee)
+    client.force_login(attendee)
+
+    assert client.get("/events/bericht/report/").status_code == 404
 
 
 def test_report_csv_tables(as_user, congress):

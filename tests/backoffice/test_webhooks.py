@@ -301,3 +301,24 @@ def test_a_registration_is_announced_without_personal_data(world, receiver, as_u
     data = json.loads(body)["data"]["registration"]
     assert (data["user"], data["role"]) == (newcomer.pk, "attendee")
     assert b"neu@example.org" not in body and b'"neu"' not in body
+
+
+def test_webhook_page_adds_an_endpoint_and_sends_a_test(world, receiver, client):
+    event, organizer = world
+    client.force_login(organizer)
+
+    added = client.post(
+        "/events/kongress/webhooks/",
+        {"url": receiver.url, "events": ["session.created", "release.published"]},
+        follow=True,
+    )
+    webhook = Webhook.objects.get()
+    tested = client.post(f"/events/kongress/webhooks/{webhook.pk}/test/", follow=True)
+    run_worker()
+    page = client.get("/events/kongress/webhooks/").content.decode()
+
+    assert webhook.secret in added.content.decode()
+    assert webhook.secret not in page
+    assert tested.status_code == 200
+    assert [h["X-Treffpunkt-Event"] for h, _body in receiver.requests] == ["webhook.test"]
+    assert "<td>200</td>" in page
