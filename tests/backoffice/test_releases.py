@@ -180,3 +180,17 @@ def test_programme_page_links_to_the_changes_after_a_release(client, programme):
     html = client.get("/events/kongress/").content.decode()
 
     assert "/events/kongress/changes/" in html
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_release_list_queries_do_not_grow_with_releases(
+    client, programme, count, django_assert_num_queries
+):
+    event, organizer, *_rest = programme
+    for n in range(count):
+        releases.publish_release(event, user=organizer, version=f"v{n}")
+
+    with django_assert_num_queries(3):  # event, count, page
+        response = client.get("/api/v1/events/kongress/releases/")
+
+    assert response.json()["count"] == count

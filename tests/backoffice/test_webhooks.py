@@ -322,3 +322,24 @@ def test_webhook_page_adds_an_endpoint_and_sends_a_test(world, receiver, client)
     assert tested.status_code == 200
     assert [h["X-Treffpunkt-Event"] for h, _body in receiver.requests] == ["webhook.test"]
     assert "<td>200</td>" in page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_webhook_and_delivery_lists_do_not_grow_with_rows(
+    world, as_user, count, django_assert_num_queries
+):
+    event, organizer = world
+    client = as_user(organizer)
+    hook = None
+    for n in range(count):
+        hook = register(as_user, organizer, event, f"https://example.org/{n}", ["session.created"])
+    for _n in range(count):
+        client.post(f"/api/v1/events/kongress/webhooks/{hook['id']}/test/")
+
+    with django_assert_num_queries(5):  # token, event, role, count, page
+        listed = client.get("/api/v1/events/kongress/webhooks/")
+    with django_assert_num_queries(7):  # token, event, role, webhook, count, page, attempts
+        log = client.get(f"/api/v1/events/kongress/webhooks/{hook['id']}/deliveries/")
+
+    assert listed.json()["count"] == count
+    assert log.json()["count"] == count
