@@ -222,6 +222,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingStateEnum": "matchmaking.models.Meeting.State",
         "ReportStateEnum": "matchmaking.models.Report.State",
         "SessionStateEnum": "congress.models.Session.State",
+        "DeliveryStatusEnum": "backoffice.models.WebhookDelivery.Status",
+        "ExhibitorStatusEnum": "expo.models.Exhibitor.Status",
     },
 }
 
