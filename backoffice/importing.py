@@ -146,18 +146,16 @@ def _import_rooms(event, programme, *, user, report):
     for room in programme.rooms:
         if room.guid:
             guid_names.setdefault(room.guid, set()).add(room.name)
+    # pretalx has given every room of an event the same guid; such a guid identifies nothing.
+    shared = sorted(guid for guid, names in guid_names.items() if len(names) > 1)
+    for guid in shared:
+        report["warnings"].append(
+            _("Rooms %(names)s share the guid %(guid)s; they are matched by name.")
+            % {"names": ", ".join(sorted(guid_names[guid])), "guid": guid}
+        )
     by_name = {}
     for position, (name, entry) in enumerate(entries.items()):
-        guid = entry.guid if entry else ""
-        if guid and len(guid_names.get(guid, ())) > 1:
-            report["warnings"].append(
-                _("Rooms %(names)s share the guid %(guid)s; they are matched by name.")
-                % {"names": ", ".join(sorted(guid_names[guid])), "guid": guid}
-            )
-            guid_names[guid] = ()  # warn once
-            guid = ""
-        elif guid and not guid_names.get(guid):
-            guid = ""  # a shared guid, already warned about
+        guid = entry.guid if entry is not None and entry.guid not in shared else ""
         keys = [f"guid:{guid}"] if guid else []
         row = matcher.find(keys, name=name)
         fields = {"name": name}
@@ -167,7 +165,8 @@ def _import_rooms(event, programme, *, user, report):
             fields["capacity"] = entry.capacity
         if row is None:
             fields["position"] = position
-            free = matcher.free_guid(guid)
+            # Even a shared guid is kept by the first room that has it, as the file says.
+            free = matcher.free_guid(entry.guid if entry is not None else "")
             if free is not None:
                 fields["guid"] = free
             row = services.save_room(user=user, event=event, **fields)

@@ -21,19 +21,41 @@ def viewer_key(ctx):
     return hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256).hexdigest()
 
 
+# What this process has written already: a resubscribe (a reconnect, a resume) of a known viewer,
+# or a count at or below the peak already stored, costs no write on the subscribe path.
+_recorded = set()
+_peaks = {}
+_MEMORY = 100_000
+
+
 def record_viewer(ctx, session, *, now=None):
     """Called on every subscribe to ``session:<id>`` (``congress.hooks.session_watcher``)."""
     now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            SessionViewer.objects.get_or_create(
-                session=session, viewer=viewer_key(ctx), defaults={"first_seen": now}
-            )
-    except IntegrityError:
-        pass  # the same viewer's second socket subscribed at the same moment
+    key = (session.pk, viewer_key(ctx))
+    if key not in _recorded:
+        try:
+            with transaction.atomic():
+                SessionViewer.objects.get_or_create(
+                    session=session, viewer=key[1], defaults={"first_seen": now}
+                )
+        except IntegrityError:
+            pass  # the same viewer's second socket subscribed at the same moment
+        if len(_recorded) >= _MEMORY:
+            _recorded.clear()
+        _recorded.add(key)
     hub = getattr(ctx, "hub", None)
     current = hub.viewers(f"session:{session.pk}") if hub is not None else 1
-    record_peak(session, current, now=now)
+    if current > _peaks.get(session.pk, 0):
+        record_peak(session, current, now=now)
+        if len(_peaks) >= _MEMORY:
+            _peaks.clear()
+        _peaks[session.pk] = current
+
+
+def forget_recorded():
+    """Drop this process's memory of what it wrote (tests start from an empty database)."""
+    _recorded.clear()
+    _peaks.clear()
 
 
 def record_peak(session, current, *, now=None):

@@ -66,3 +66,10 @@ def file_server():
     yield serve
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_viewer_memory():
+    from backoffice.viewers import forget_recorded
+
+    forget_recorded()

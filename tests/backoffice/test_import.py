@@ -94,10 +94,17 @@ def test_democon_round_trip_is_valid_and_keeps_every_talk(
         )
     xml_guids = {element.get("guid") for element in etree.fromstring(xml).iter("event")}
     assert xml_guids == set(expected)
-    assert {room["name"] for room in json.loads(body)["schedule"]["conference"]["rooms"]} == {
+    rooms = json.loads(body)["schedule"]["conference"]["rooms"]
+    # Both rooms carry one guid in the file; the first keeps it, the second needs its own.
+    assert [(room["name"], room["guid"]) for room in rooms][0] == (
         "Gray Room",
-        "Tan Room",
-    }
+        "b379c473-93b9-4eae-9a09-d482e86cede3",
+    )
+    assert [room["name"] for room in rooms] == ["Gray Room", "Tan Room"]
+    assert report["warnings"] == [
+        "Rooms Gray Room, Tan Room share the guid b379c473-93b9-4eae-9a09-d482e86cede3; "
+        "they are matched by name."
+    ]
 
 
 def test_importing_twice_creates_nothing_new(democon_event):
@@ -302,3 +309,21 @@ def test_import_api_fetches_a_url(as_user, democon_event, file_server):
 
     assert response.status_code == 200, response.content
     assert Session.objects.count() == 35
+
+
+def test_import_schedule_sources_imports_every_source(democon_event, file_server):
+    ScheduleSource.objects.create(
+        event=democon_event, url=file_server("democon.json", DEMOCON.read_bytes())
+    )
+    out = io.StringIO()
+
+    call_command("import_schedule_sources", stdout=out)
+    call_command("import_schedule_sources", stdout=out)
+
+    assert Session.objects.count() == 35
+    assert out.getvalue().splitlines() == [
+        f"democon {ScheduleSource.objects.get().url}: 35 created, 0 updated, 0 cancelled, "
+        "1 conflicts",
+        f"democon {ScheduleSource.objects.get().url}: 0 created, 0 updated, 0 cancelled, "
+        "1 conflicts",
+    ]
