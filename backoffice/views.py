@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from congress import selectors
+from congress import hooks, selectors
 from treffpunkt.access import allowed
 
 from . import releases, report, webhooks
@@ -64,47 +65,64 @@ def report_page(request, slug):
     )
 
 
+def _scope_of(request, event):
+    """``""`` (the event's endpoints) or ``booth:<id>`` from ``?booth=``; 404 unless allowed."""
+    booth = request.GET.get("booth", "")
+    scope = f"booth:{booth}" if booth.isdigit() else ""
+    if not allowed(request.user, "backoffice.manage_webhooks", (event, scope)):
+        raise Http404
+    return scope
+
+
+def _names_for(scope):
+    return [
+        (value, label)
+        for value, label in Webhook.Name.choices
+        if (value == Webhook.Name.LEAD_CREATED) == bool(scope)
+    ]
+
+
+def _back(event, scope):
+    url = reverse("backoffice:webhooks", kwargs={"slug": event.slug})
+    return redirect(f"{url}?booth={scope.partition(':')[2]}" if scope else url)
+
+
 @login_required
 def webhook_list(request, slug):
-    """The event's webhook endpoints: add one (its secret is shown once), send a test delivery."""
+    """Webhook endpoints of the event (organizers) or, with ``?booth=<id>``, of a booth (its
+    staff): add one (its secret is shown once), see the delivery log, send a test delivery."""
     event = _event_or_404(request, slug)
-    if not allowed(request.user, "backoffice.manage_webhooks", (event, "")):
-        raise Http404
+    scope = _scope_of(request, event)
+    names = _names_for(scope)
     if request.method == "POST":
         url = request.POST.get("url", "").strip()
-        names = [
-            name
-            for name in request.POST.getlist("events")
-            if name in Webhook.Name.values and name != Webhook.Name.LEAD_CREATED
-        ]
+        chosen = sorted(set(request.POST.getlist("events")) & {value for value, _label in names})
         try:
             check_url(url)
-            if not names:
+            if not chosen:
                 raise WebhookError(_("Choose at least one event."), field="events")
         except WebhookError as error:
             messages.error(request, error.message)
         else:
             webhook = Webhook.objects.create(
-                event=event, url=url, events=names, created_by=request.user
+                event=event, url=url, events=chosen, scope=scope, created_by=request.user
             )
             messages.warning(
                 request,
                 _("Secret of the new endpoint (shown only now): %(secret)s")
                 % {"secret": webhook.secret},
             )
-        return redirect("backoffice:webhooks", slug=event.slug)
-    endpoints = Webhook.objects.filter(event=event, scope="").prefetch_related("deliveries__log")
+        return _back(event, scope)
+    endpoints = Webhook.objects.filter(event=event, scope=scope).prefetch_related("deliveries__log")
     return render(
         request,
         "backoffice/webhooks.html",
         {
             "event": event,
             "endpoints": endpoints,
-            "names": [
-                (value, label)
-                for value, label in Webhook.Name.choices
-                if value != Webhook.Name.LEAD_CREATED
-            ],
+            "names": names,
+            "booth": scope.partition(":")[2],
+            "scope_label": hooks.scope_label(request.user, event, scope) if scope else "",
         },
     )
 
@@ -113,9 +131,8 @@ def webhook_list(request, slug):
 @require_POST
 def webhook_test(request, slug, pk):
     event = _event_or_404(request, slug)
-    if not allowed(request.user, "backoffice.manage_webhooks", (event, "")):
-        raise Http404
-    webhook = get_object_or_404(Webhook, event=event, scope="", pk=pk)
+    scope = _scope_of(request, event)
+    webhook = get_object_or_404(Webhook, event=event, scope=scope, pk=pk)
     webhooks.send_test(webhook)
     messages.success(request, _("A test delivery is on its way."))
-    return redirect("backoffice:webhooks", slug=event.slug)
+    return _back(event, scope)

@@ -343,3 +343,26 @@ def test_webhook_and_delivery_lists_do_not_grow_with_rows(
 
     assert listed.json()["count"] == count
     assert log.json()["count"] == count
+
+
+def test_booth_staff_add_their_lead_endpoint_on_the_web(world, receiver, client):
+    event, organizer = world
+    booth = ExhibitorFactory(event=event)
+    staff = ExhibitorStaffFactory(exhibitor=booth).user
+    client.force_login(staff)
+
+    leads_page = client.get(f"/events/kongress/expo/{booth.pk}/leads/").content.decode()
+    client.post(
+        f"/events/kongress/webhooks/?booth={booth.pk}",
+        {"url": receiver.url, "events": ["lead.created", "session.created"]},
+    )
+    webhook = Webhook.objects.get()
+    client.post(f"/events/kongress/webhooks/{webhook.pk}/test/?booth={booth.pk}")
+    run_worker()
+
+    assert f"/events/kongress/webhooks/?booth={booth.pk}" in leads_page
+    assert (webhook.scope, webhook.events) == (f"booth:{booth.pk}", ["lead.created"])
+    assert [h["X-Treffpunkt-Event"] for h, _body in receiver.requests] == ["webhook.test"]
+    assert client.get("/events/kongress/webhooks/").status_code == 404
+    client.force_login(organizer)
+    assert client.get(f"/events/kongress/webhooks/?booth={booth.pk}").status_code == 404
