@@ -186,3 +186,18 @@ def test_report_is_for_organizers_only(as_user, congress):
 
     assert as_user(attendee).get("/api/v1/events/bericht/report/").status_code == 403
     assert as_user(attendee).get("/api/v1/events/bericht/report.csv").status_code == 403
+
+
+def test_changes_page_links_organizers_to_report_and_webhooks(client, congress):
+    event, organizer, *_rest = congress
+    attendee = UserFactory(username="anna")
+    RegistrationFactory(event=event, user=attendee)
+
+    client.force_login(organizer)
+    for_organizer = client.get("/events/bericht/changes/").content.decode()
+    client.force_login(attendee)
+    for_attendee = client.get("/events/bericht/changes/").content.decode()
+
+    assert "/events/bericht/report/" in for_organizer
+    assert "/events/bericht/webhooks/" in for_organizer
+    assert "/events/bericht/report/" not in for_attendee
