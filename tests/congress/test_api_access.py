@@ -205,6 +205,11 @@ ROUTES = {
         lambda w: {},
     ),
     "hidden webhooks": (lambda w: events_url(w.hidden) + "webhooks/", lambda w: {}),
+    # Nobody in this world is booth staff (their 2xx: tests/backoffice/test_webhooks.py).
+    "booth webhooks": (
+        lambda w: events_url(w.event) + f"webhooks/?booth={w.exhibitor.pk}",
+        lambda w: {"url": "https://example.org/leads", "events": ["lead.created"]},
+    ),
     "report": (lambda w: events_url(w.event) + "report/", lambda w: {}),
     "report.csv": (lambda w: events_url(w.event) + "report.csv", lambda w: {}),
     "hidden report": (lambda w: events_url(w.hidden) + "report/", lambda w: {}),
@@ -292,6 +297,8 @@ TABLE = {
     ("POST", "webhook test"):         (401,  403,  403,  403,  202,  403,  403),
     ("GET", "webhook deliveries"):    (401,  403,  403,  403,  200,  403,  403),
     ("GET", "hidden webhooks"):       (404,  404,  404,  404,  200,  404,  404),
+    ("GET", "booth webhooks"):        (401,  403,  403,  403,  403,  403,  403),
+    ("POST", "booth webhooks"):       (401,  403,  403,  403,  403,  403,  403),
     ("GET", "report"):                (401,  403,  403,  403,  200,  403,  403),
     ("GET", "report.csv"):            (401,  403,  403,  403,  200,  403,  403),
     ("GET", "hidden report"):         (404,  404,  404,  404,  200,  404,  404),
