@@ -85,10 +85,12 @@ def _minutes(hhmm):
 
 
 def speakers():
+    """The planned speakers, in the order of ``congress.toml``."""
     return [PlannedSpeaker(**{"organisation": "", **row}) for row in load("congress")["speakers"]]
 
 
 def programme():
+    """The planned sessions and breaks, in the order of ``congress.toml`` (which the draw follows)."""
     return [
         PlannedSession(**{**row, "day": row["day"] - 1, "speakers": tuple(row.get("speakers", ()))})
         for row in load("congress")["sessions"]
@@ -295,7 +297,7 @@ def seed_programme(event, rooms, tracks, rng, out):
     guids = [row["guid"] for row in speaker_rows]
     Speaker.objects.filter(event=event).exclude(guid__in=guids).delete()
     by_guid = sync_rows(Speaker.objects.filter(event=event), "guid", speaker_rows)
-    speaker_objects = [by_guid[guid] for guid in guids]
+    speaker_objects = [by_guid[key] for key in guids]
     out.write(f"{len(speaker_objects)} Sprecher*innen")
 
     slots = load("congress")["slots"]
@@ -323,7 +325,7 @@ def seed_programme(event, rooms, tracks, rng, out):
     guids = [row["guid"] for row in session_rows]
     Session.objects.filter(event=event).exclude(guid__in=guids).delete()
     by_guid = sync_rows(Session.objects.filter(event=event), "guid", session_rows)
-    sessions = [by_guid[guid] for guid in guids]
+    sessions = [by_guid[key] for key in guids]
 
     plan = plan_speakers(planned_sessions, planned_speakers, rng)
     sync_links(
