@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "congress",
     "expo",
     "matchmaking",
+    "demo",
     "web",
 ]
 
