@@ -65,6 +65,12 @@ def fetch(client, url):
     return b"".join(response.streaming_content).decode()
 
 
+def cache_control(client, url):
+    response = client.get(url)
+    response.close()
+    return response["Cache-Control"]
+
+
 def module_graph(client, entry):
     """Every URL the browser loads for the module ``entry``, following its static imports."""
     seen, todo = set(), [entry]
@@ -130,6 +136,7 @@ def test_after_a_deploy_with_changed_js_the_page_loads_the_new_files_and_old_pag
     changed = sorted(name for name in new_graph if new_graph[name] != old_graph[name])
     # The edited module, and every module that names it, get new names; the rest stay cached.
     assert changed == ["/static/web/lib/socket.js", "/static/web/live.js"]
+    assert "immutable" in cache_control(after, new_graph["/static/web/lib/socket.js"])
     assert "// Release 2." in fetch(after, new_graph["/static/web/lib/socket.js"])
     assert f'from "./lib/{new_graph["/static/web/lib/socket.js"].rsplit("/", 1)[1]}";' in fetch(
         after, new_entry
