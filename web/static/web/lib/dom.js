@@ -8,7 +8,8 @@ export function slot(element, name) {
 
 // A fresh copy of the first element of `<template data-template="<name>">` inside `root`.
 export function fromTemplate(root, name) {
-  return root.querySelector(`template[data-template="${name}"]`).content.firstElementChild.cloneNode(true);
+  const template = root.querySelector(`template[data-template="${name}"]`);
+  return template.content.firstElementChild.cloneNode(true);
 }
 
 // What to say about a refused request: for `invalid`, the first field message, else the message
