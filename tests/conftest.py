@@ -25,6 +25,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_names(settings):
+    """Pages render without `collectstatic` first: plain static names, as with DEBUG on.
+
+    The hashed names of production (web/storage.py) are tested in tests/web/test_static_files.py.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test starts with an empty cache (Redis in production runs of the suite)."""
     from django.core.cache import cache

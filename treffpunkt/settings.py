@@ -183,7 +183,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names, module imports included (web/storage.py); they need `collectstatic`. With
+    # DEBUG on, pages name the plain files, which WhiteNoise serves from the apps' directories.
+    "staticfiles": {"BACKEND": "web.storage.HashedStaticFilesStorage"},
 }
 
 LOGIN_URL = "web:login"
