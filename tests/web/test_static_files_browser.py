@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from tests.conftest import skip_or_fail
-from tests.servers import CHROMIUM, ROOT, chromium, daphne_processes, prepare_database, sqlite_env
+from tests.servers import CHROMIUM, ROOT, chromium, daphne_processes, run_setup, sqlite_env
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ print(json.dumps({"event": event.slug, "session": session.pk}))
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(database_templates, tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         skip_or_fail(f"{CHROMIUM} is not installed")
     directory = tmp_path_factory.mktemp("release")
@@ -50,7 +50,7 @@ def server(tmp_path_factory):
         f"STATIC_ROOT = {str(directory / 'static')!r}\n"
     )
     env = {
-        **sqlite_env(directory),
+        **sqlite_env(directory, database_templates.sqlite_url(directory)),
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -58,7 +58,7 @@ def server(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "release_settings",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(directory), os.environ.get("PYTHONPATH")])),
     }
-    congress = prepare_database(env, SETUP)
+    congress = run_setup(env, SETUP)
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
         env=env,
