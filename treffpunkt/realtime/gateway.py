@@ -418,7 +418,7 @@ class Connection:
         if subscription.counts_presence:
             self.hub.presence_topics[topic] = True
             subscription.snapshot["viewers"] = max(
-                await presence.store().total(topic), self.hub.viewers(topic)
+                await presence.store().viewers(topic), self.hub.viewers(topic)
             )
         await self.reply_ok(
             request_id,
