@@ -26,11 +26,12 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test starts with an empty cache and presence (Redis in production runs of the suite)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from treffpunkt.realtime import presence
 
-    cache.clear()
+    caches["default"].clear()
+    caches["local"].clear()
     store = presence.store()
     if isinstance(store, presence.LocalPresence):
         store.clear()  # with Redis, clearing the cache above emptied the whole database
