@@ -19,7 +19,6 @@ every operation has a sync form and an ``a``-prefixed async form.
 import asyncio
 import threading
 import time
-import weakref
 
 from django.conf import settings
 
@@ -80,6 +79,9 @@ class PresenceStore:
     async def atotal(self, group):
         return await self.amark(group, "", weight=0, ttl=0)
 
+    async def aclose(self):
+        """Let go of this event loop's connections (before the loop closes)."""
+
     # Session viewers, as the hub and the gateway count them.
     async def report(self, topic, process, count):
         await self.amark(f"viewers:{topic}", process, weight=count, ttl=TTL)
@@ -126,7 +128,7 @@ class RedisPresence(PresenceStore):
         self._url = url
         self._redis = redis.asyncio
         self._sync_script = redis.Redis.from_url(url).register_script(_MARK)
-        self._async_scripts = weakref.WeakKeyDictionary()
+        self._async_scripts = {}
 
     def _async_script(self):
         # A redis.asyncio client belongs to the event loop it was made on.
@@ -136,6 +138,11 @@ class RedisPresence(PresenceStore):
             client = self._redis.from_url(self._url)
             script = self._async_scripts[loop] = client.register_script(_MARK)
         return script
+
+    async def aclose(self):
+        script = self._async_scripts.pop(asyncio.get_running_loop(), None)
+        if script is not None:
+            await script.registered_client.aclose()
 
     def _keys(self, group):
         prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "treffpunkt")
