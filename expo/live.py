@@ -1,16 +1,14 @@
 """Realtime of the expo: topic ``booth:<id>`` and contact requests (``booth.contact``/``accept``).
 
 Staff presence: a socket of the booth's staff that subscribes to ``booth:<id>`` marks its user
-online in the shared cache for ``STAFF_ONLINE_TTL`` seconds; the client keeps it fresh with
-``booth.staff_online {booth, online: true}`` (every 25 s with its ping) and clears it with
-``online: false`` when it leaves the booth. The snapshot's ``staff_online`` counts the unexpired
-marks, so a crashed client drops out after at most the TTL. See docs/realtime.md.
+online in the presence store (``treffpunkt.realtime.presence``, shared by every process) for
+``STAFF_ONLINE_TTL`` seconds; the client keeps it fresh with ``booth.staff_online {booth, online:
+true}`` (every 25 s with its ping) and clears it with ``online: false`` when it leaves the booth.
+The snapshot's ``staff_online`` counts the unexpired marks, so a crashed client drops out after at
+most the TTL. See docs/realtime.md.
 """
 
-import time
-
 from channels.db import database_sync_to_async
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -19,7 +17,7 @@ from congress.conversations import open_conversation, user_data
 from congress.live_services import _check_rate
 from treffpunkt.access import allowed, require
 from treffpunkt.errors import NotFound
-from treffpunkt.realtime import bus
+from treffpunkt.realtime import bus, presence
 from treffpunkt.realtime.registry import RealtimeError, Subscription, handler, topic_kind
 
 from .models import ContactRequest, Exhibitor
@@ -29,28 +27,23 @@ STAFF_ONLINE_TTL = 60
 OPEN_REQUESTS = 50
 
 
-def _presence_key(exhibitor_id):
-    return f"expo:booth:{exhibitor_id}:staff_online"
+def _staff_group(exhibitor_id):
+    return f"staff:booth:{exhibitor_id}"
 
 
 def set_staff_online(exhibitor_id, user_id, online=True):
-    """Mark (or unmark) a staff member online; returns the number of staff online now."""
-    key = _presence_key(exhibitor_id)
-    now = time.time()
-    marks = {user: until for user, until in (cache.get(key) or {}).items() if until > now}
+    """Mark (or unmark) a staff member online; returns the number of staff online now.
+
+    Sync: the booth topic kind calls it on the database thread.
+    """
+    store = presence.store()
     if online:
-        marks[user_id] = now + STAFF_ONLINE_TTL
-    else:
-        marks.pop(user_id, None)
-    cache.set(key, marks, STAFF_ONLINE_TTL)
-    return len(marks)
+        return store.mark(_staff_group(exhibitor_id), user_id, ttl=STAFF_ONLINE_TTL)
+    return store.unmark(_staff_group(exhibitor_id), user_id)
 
 
 def staff_online(exhibitor_id):
-    now = time.time()
-    return sum(
-        1 for until in (cache.get(_presence_key(exhibitor_id)) or {}).values() if until > now
-    )
+    return presence.store().total(_staff_group(exhibitor_id))
 
 
 def _load_booth(user, exhibitor_id):

@@ -5,11 +5,12 @@ from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import AnonRateThrottle
+
+from .ratelimit import RateLimitThrottle
 
 
-class LoginRateThrottle(AnonRateThrottle):
-    scope = "login"
+class LoginRateThrottle(RateLimitThrottle):
+    limit = "login"
 
 
 class ObtainToken(ObtainAuthToken):
