@@ -19,9 +19,9 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 
-from congress.conversations import conversation_message_data
 from congress.management.sync import sync_rows
-from congress.models import Conversation, ConversationMessage
+from conversations.models import Conversation, ConversationMessage
+from conversations.selectors import conversation_message_data
 from treffpunkt.models import TopicCounter, TopicEvent
 from treffpunkt.realtime.events import next_seq
 

@@ -26,8 +26,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from congress import conversations, hooks, selectors, services
+from congress import hooks, selectors, services
 from congress.models import Registration, Room
+from conversations import selectors as conversations
+from conversations import services as conversation_services
 from expo import selectors as expo_selectors
 from expo import services as expo_services
 from expo.errors import ExpoError
@@ -906,7 +908,7 @@ def start_conversation(request, slug, user_id):
             raise Http404
         other = meeting.invitee if meeting.invitee_id == user_id else meeting.requester
     try:
-        conversation, _created = conversations.open_conversation(
+        conversation, _created = conversation_services.open_conversation(
             user=request.user, other=other, event=event, origin="match"
         )
     except NotFound as error:

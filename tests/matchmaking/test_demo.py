@@ -11,7 +11,8 @@ from django.test import override_settings
 from django.utils import translation
 
 from congress.management.commands.seed_demo import SLUG, demo_usernames, redate_event
-from congress.models import Conversation, ConversationMessage, Event, Session
+from congress.models import Event, Session
+from conversations.models import Conversation, ConversationMessage
 from matchmaking.demo import TAGS
 from matchmaking.models import Meeting, MeetingHold, MeetingSlot, Profile, Tag
 from matchmaking.selectors import recommendations_for
