@@ -3,10 +3,10 @@
 A handler is written like a view: the registry validates ``data`` against the schema, loads the
 object, checks the access rule on it and only then calls the function.
 
-    @handler("question.upvote", schema=QuestionSchema, load=load_question, rule="congress.take_part")
-    def upvote(ctx, data, question):    # a plain function runs on the database thread
-        ...                              # validated data and the checked object in, reply data out
-        return {"question": question_data(question)}
+    @handler("booth.contact", schema=ContactSchema, load=load_booth, rule="expo.contact_booth")
+    def contact_booth(ctx, data, exhibitor):  # a plain function runs on the database thread
+        ...                       # validated data and the checked object in, reply data out
+        return {"request": request.pk}
 
     @handler("reaction.send", schema=ReactionSchema, load=topic_session, subscribed=True)
     async def react(ctx, data, session):  # an async function runs on the event loop (the hub)
