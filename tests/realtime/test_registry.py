@@ -31,6 +31,8 @@ def load_number(ctx, data):
     return data["number"]
 
 
+# The database thread closes stale connections around every call, so the tests may use it.
+@pytest.mark.django_db(transaction=True)
 async def test_sync_handler_gets_the_loaded_object_after_the_rule(scratch_registry):
     calls = []
 
@@ -48,6 +50,7 @@ async def test_sync_handler_gets_the_loaded_object_after_the_rule(scratch_regist
     assert calls == [4]
 
 
+@pytest.mark.django_db(transaction=True)
 async def test_async_handler_and_subscription_check(scratch_registry):
     @handler("test.echo", load=load_number, subscribed=True)
     async def echo(ctx, data, number):
