@@ -60,6 +60,11 @@ def display_name(user):
     return user.get_full_name() or user.get_username()
 
 
+def user_data(user):
+    """A person as pushes and replies show them: ``{"id", "name"}``."""
+    return {"id": user.pk, "name": display_name(user)}
+
+
 def chat_message_data(message):
     return {
         "id": message.pk,

@@ -28,9 +28,8 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 
-# The 1:1 conversations live in congress for now; this module is their only demo user.
-from congress.conversations import conversation_message_data
-from congress.models import Conversation, ConversationMessage
+from conversations.models import Conversation, ConversationMessage
+from conversations.selectors import conversation_message_data
 from matchmaking.models import Meeting, MeetingHold, MeetingSlot, Profile, Tag
 from matchmaking.services import bump_version
 from treffpunkt.models import TopicCounter, TopicEvent

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "channels",
     "treffpunkt",
     "congress",
+    "conversations",
     "expo",
     "matchmaking",
     "demo",

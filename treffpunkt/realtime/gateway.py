@@ -364,7 +364,7 @@ class Connection:
             del self.topics[topic]
             await self.hub.leave(topic, self)
             return {"topic": topic}
-        handler = registry.get_handler(type_)
+        handler = registry.get_handler(type_, data)
         if handler is None:
             raise RealtimeError(
                 "unknown_type", _("Unknown message type %(type)s.") % {"type": type_}
