@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts and onboarding")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the access rules)
