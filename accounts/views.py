@@ -56,7 +56,7 @@ def invitation(request, token):
             form = AcceptInvitationForm(user, request.POST)
         if has_password or form.is_valid():
             try:
-                services.accept_invitation(
+                invitation = services.accept_invitation(
                     invitation,
                     password=None if has_password else form.cleaned_data["new_password1"],
                 )
@@ -70,7 +70,8 @@ def invitation(request, token):
             if has_password and request.user != user:
                 messages.info(request, _("Please log in to continue."))
                 return redirect(f"{reverse('web:login')}?next={_landing_url(invitation)}")
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # The account as saved by the service: its new password hash goes into the session.
+            login(request, invitation.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect(_landing_url(invitation))
     return render(

@@ -24,7 +24,15 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "attendee", "booth_staff", "booth_admin", "other_admin", "organizer", "other_organizer")
+ROLES = (
+    "anonymous",
+    "attendee",
+    "booth_staff",
+    "booth_admin",
+    "other_admin",
+    "organizer",
+    "other_organizer",
+)
 
 
 @pytest.fixture
@@ -92,7 +100,11 @@ ROUTES = {
         lambda w: {"email": "neu@example.org"},
     ),
     "import page": ("web", lambda w: f"/events/{w.event.slug}/import/", lambda w: {}),
-    "invite page": ("web", lambda w: f"/events/{w.event.slug}/expo/{w.booth.pk}/invite/", lambda w: {}),
+    "invite page": (
+        "web",
+        lambda w: f"/events/{w.event.slug}/expo/{w.booth.pk}/invite/",
+        lambda w: {},
+    ),
     "outbox page": ("web", lambda w: "/dev/outbox/", lambda w: {}),
 }
 
