@@ -18,7 +18,7 @@ from treffpunkt.access import require
 from treffpunkt.errors import NotFound
 
 from . import services
-from .models import Invitation
+from .models import Consent, Invitation, RegistrationPolicy, RegistrationRequest
 
 
 def _event(request, slug):
@@ -164,3 +164,84 @@ class TokenView(ObtainAuthToken):
             )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RegistrationPolicy
+        fields = [
+            "mode",
+            "privacy_notice",
+            "privacy_notice_version",
+            "code_of_conduct",
+            "code_of_conduct_version",
+        ]
+
+
+class JoinSerializer(serializers.Serializer):
+    consents = serializers.ListField(
+        child=serializers.ChoiceField(choices=Consent.Document.choices), required=False
+    )
+
+
+class RegistrationRequestSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    email = serializers.CharField(source="user.email", read_only=True)
+
+    class Meta:
+        model = RegistrationRequest
+        fields = ["id", "username", "email", "state", "created_at", "decided_at"]
+
+
+class PolicyView(APIView):
+    """How people join the event and which texts (in which version) they accept."""
+
+    @extend_schema(responses=PolicySerializer)
+    def get(self, request, event_slug):
+        event = _event(request, event_slug)
+        return Response(PolicySerializer(services.policy_for(event)).data)
+
+
+class JoinView(APIView):
+    """Register yourself as the event's policy says: 201 registered, 202 waiting for approval."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=JoinSerializer, responses={201: dict, 202: dict})
+    def post(self, request, event_slug):
+        event = _event(request, event_slug)
+        serializer = JoinSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        state, _obj = services.join_event(
+            user=request.user, event=event, consents=serializer.validated_data.get("consents", [])
+        )
+        code = status.HTTP_201_CREATED if state == "registered" else status.HTTP_202_ACCEPTED
+        return Response({"state": state}, status=code)
+
+
+class RegistrationRequestListView(APIView):
+    """Requests to join an event that needs approval (organizers)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=RegistrationRequestSerializer(many=True))
+    def get(self, request, event_slug):
+        event = _event(request, event_slug)
+        require(request.user, "accounts.manage_invitations", event)
+        requests = RegistrationRequest.objects.filter(event=event).select_related("user")
+        return Response(RegistrationRequestSerializer(requests, many=True).data)
+
+
+class RegistrationRequestDecisionView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    approve = True
+
+    @extend_schema(request=None, responses=RegistrationRequestSerializer)
+    def post(self, request, event_slug, pk):
+        event = _event(request, event_slug)
+        require(request.user, "accounts.manage_invitations", event)
+        registration_request = get_object_or_404(RegistrationRequest, event=event, pk=pk)
+        services.decide_registration_request(
+            registration_request, by=request.user, approve=self.approve
+        )
+        return Response(RegistrationRequestSerializer(registration_request).data)

@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and onboarding")
 
     def ready(self):
+        from congress import hooks
+
         from . import permissions  # noqa: F401  (registers the access rules)
+        from .services import registration_refusal
+
+        hooks.registration_gate(registration_refusal)
