@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench messages migrate seed chromium oidc-provider clean
+.PHONY: run test lint format bench messages migrate seed static chromium oidc-provider clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,16 @@ migrate: $(STAMP)
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# Hashed copies of the static files (web/storage.py), redone when a file under web/static changes.
+# With DEBUG on (the default) pages still name the plain files; the copies serve DEBUG=0 runs.
+STATIC_MANIFEST := staticfiles/staticfiles.json
+$(STATIC_MANIFEST): $(STAMP) $(shell find web/static -type f)
+	$(BIN)/python manage.py collectstatic --noinput -v0
+
+static: $(STATIC_MANIFEST)
+
 # daphne and one task worker (mail, imports); stopping make stops both.
-run: migrate
+run: migrate static
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo "Treffpunkt: http://$(HOST):$(PORT)/  (API: /api/v1/events/, docs: /api/docs/, mail: /dev/outbox/)"
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \

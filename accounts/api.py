@@ -9,13 +9,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from congress.models import Event
 from expo.models import Exhibitor, ExhibitorStaff
 from treffpunkt.access import require
 from treffpunkt.errors import NotFound
+from treffpunkt.ratelimit import RateLimitThrottle
 
 from . import services
 from .models import Consent, Invitation, RegistrationPolicy, RegistrationRequest
@@ -137,8 +137,8 @@ class StaffInviteView(APIView):
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
-class LoginRateThrottle(AnonRateThrottle):
-    scope = "login"
+class LoginRateThrottle(RateLimitThrottle):
+    limit = "login"
 
 
 class TokenView(ObtainAuthToken):

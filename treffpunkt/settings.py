@@ -64,8 +64,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "treffpunkt",
     "congress",
+    "conversations",
     "expo",
     "matchmaking",
+    "demo",
     # Before allauth, so its templates and catalogue (formal German) override allauth's own.
     "accounts",
     "allauth",
@@ -144,7 +146,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache and channel layer: local memory by default, Redis from REDIS_URL.
+# Cache and channel layer: local memory by default, Redis from REDIS_URL. The "local" cache stays
+# in the process whatever REDIS_URL says (per-socket rate limits).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -152,7 +155,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "treffpunkt"),
-        }
+        },
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
     }
     CHANNEL_LAYERS = {
         "default": {
@@ -164,7 +168,10 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+    }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels.layers.InMemoryChannelLayer",
@@ -192,7 +199,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names, module imports included (web/storage.py); they need `collectstatic`. With
+    # DEBUG on, pages name the plain files, which WhiteNoise serves from the apps' directories.
+    "staticfiles": {"BACKEND": "web.storage.HashedStaticFilesStorage"},
 }
 
 AUTHENTICATION_BACKENDS = [
@@ -217,7 +226,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "treffpunkt.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
 }
 
 SPECTACULAR_SETTINGS = {
@@ -312,13 +320,22 @@ if not DEBUG:
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters of real randomness.")
 
-# Realtime gateway limits (per socket and per user).
+# Realtime gateway limits.
 REALTIME = {
     "MAX_FRAME_BYTES": int(os.environ.get("REALTIME_MAX_FRAME_BYTES", "16384")),
     "SEND_QUEUE": int(os.environ.get("REALTIME_SEND_QUEUE", "256")),
     "CHAT_MAX_LENGTH": 1000,
-    "CHAT_RATE": (int(os.environ.get("REALTIME_CHAT_RATE", "5")), 5),  # messages per seconds
     "HISTORY": 50,
+}
+
+# Every rate limit (treffpunkt/ratelimit.py): name → (hits, per seconds[, cache alias]).
+chat_rate = int(os.environ.get("REALTIME_CHAT_RATE", "5"))
+RATE_LIMITS = {
+    "socket": (30, 3, "local"),  # requests on one websocket
+    "chat": (chat_rate, 5),  # per user: session chat and 1:1 conversations together
+    "question": (chat_rate, 5),  # per user
+    "contact": (chat_rate, 5),  # booth contact requests per user
+    "login": (20, 60),  # token requests per client address
 }
 
 LOGGING = {

@@ -1,4 +1,4 @@
-"""Idempotent row syncing for the demo seeds (congress seed_demo, matchmaking.demo)."""
+"""Idempotent row syncing: a re-run over an unchanged demo writes nothing."""
 
 
 def sync_rows(queryset, key, rows):
@@ -25,3 +25,21 @@ def sync_rows(queryset, key, rows):
     wanted = [row[key] for row in rows]
     # Fetched again so every object has its primary key, whatever the backend returns on insert.
     return {getattr(obj, key): obj for obj in queryset.filter(**{f"{key}__in": wanted})}
+
+
+def sync_links(through, owner_field, target_field, owner_ids, wanted_pairs):
+    """Make the many-to-many rows of ``owner_ids`` exactly ``wanted_pairs``."""
+    existing = {
+        (owner, target): pk
+        for pk, owner, target in through.objects.filter(
+            **{f"{owner_field}__in": owner_ids}
+        ).values_list("pk", owner_field, target_field)
+    }
+    stale = [pk for pair, pk in existing.items() if pair not in wanted_pairs]
+    through.objects.filter(pk__in=stale).delete()
+    through.objects.bulk_create(
+        [
+            through(**{owner_field: owner, target_field: target})
+            for owner, target in sorted(wanted_pairs - existing.keys())
+        ]
+    )

@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.test import override_settings
 from django.utils import translation
 
-from congress.management.commands.seed_demo import SLUG, demo_usernames, redate_event
-from congress.models import Conversation, ConversationMessage, Event, Session
-from matchmaking.demo import TAGS
+from congress.models import Event, Session
+from conversations.models import Conversation, ConversationMessage
+from demo.congress import SLUG, demo_usernames, redate_event
+from demo.content import load
 from matchmaking.models import Meeting, MeetingHold, MeetingSlot, Profile, Tag
 from matchmaking.selectors import recommendations_for
 from treffpunkt.models import TopicEvent
@@ -112,7 +113,7 @@ def test_demo_profiles_cover_attendees_and_about_60_percent_are_visible(demo):
 def test_demo_visible_profiles_use_the_vocabulary(demo):
     vocabulary = set(Tag.objects.filter(event=demo).values_list("slug", flat=True))
     assert 40 <= len(vocabulary) <= 60
-    assert vocabulary == {slug for slug, _name, _theme in TAGS}
+    assert vocabulary == {tag["slug"] for tag in load("matchmaking")["tags"]}
     assert all(slug.isascii() for slug in vocabulary)
     types = set()
     for profile in Profile.objects.filter(event=demo, is_visible=True):
@@ -261,3 +262,11 @@ def test_demo_full_seed_after_an_old_demo_moves_meetings_to_today(demo):
     assert after["slots"] == before["slots"]
     assert after["meetings"] == before["meetings"]
     assert after["holds"] == before["holds"]
+
+
+def test_demo_anna_and_ben_are_each_others_top_recommendation(demo):
+    anna, ben = profile_of(demo, "anna"), profile_of(demo, "ben")
+
+    tops = [recommendations_for(profile)[0][0] for profile in (anna, ben)]
+
+    assert [top.pk for top in tops] == [ben.pk, anna.pk]

@@ -11,9 +11,9 @@ from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
-from congress.management.commands.seed_demo import SLUG, demo_usernames, redate_event
 from congress.models import Event, Favourite, Registration, Room, Session, Speaker, Track
 from congress.services import check_session
+from demo.congress import SLUG, demo_usernames, redate_event
 from expo.models import Category, ContactPerson, Exhibitor, ExhibitorStaff, ExpoSettings, Product
 from expo.uploads import check_logo
 
