@@ -11,6 +11,7 @@ urlpatterns = [
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("me/", views.my_account, name="me"),
     path("me/token/", views.api_token, name="api-token"),
+    path("events/<slug:slug>/join/", views.join, name="join"),
     path("events/<slug:slug>/import/", views.import_registrations, name="import"),
     path("events/<slug:slug>/expo/<int:pk>/invite/", views.invite_staff, name="invite-staff"),
     path("dev/outbox/", views.outbox, name="outbox"),

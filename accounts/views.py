@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
-from congress.models import Event
+from congress.models import Event, Registration
 from expo.models import Exhibitor, ExhibitorStaff
 from treffpunkt.access import allowed
 from treffpunkt.errors import AccessDenied
@@ -108,11 +108,17 @@ def my_account(request):
         form = LanguageForm(initial={"language": preferences.language})
     from allauth.mfa.utils import is_mfa_enabled
 
+    registrations = Registration.objects.filter(user=request.user).select_related("event")
+    booths = ExhibitorStaff.objects.filter(
+        user=request.user, role=ExhibitorStaff.Role.ADMIN
+    ).select_related("exhibitor__event")
     return render(
         request,
         "accounts/me.html",
         {
             "form": form,
+            "registrations": registrations,
+            "booths": booths,
             "mfa_enabled": is_mfa_enabled(request.user),
             "has_token": Token.objects.filter(user=request.user).exists(),
         },
@@ -243,4 +249,39 @@ def outbox_mail(request, pk):
     _debug_only()
     return render(
         request, "accounts/outbox_mail.html", {"mail": get_object_or_404(StoredMail, pk=pk)}
+    )
+
+
+@login_required
+def join(request, slug):
+    """Register for an event: the event's texts to accept, then registered or waiting for approval."""
+    event = get_object_or_404(Event, slug=slug)
+    if not allowed(request.user, "congress.register", event):
+        raise Http404
+    policy = services.policy_for(event)
+    required = services.required_consents(policy)
+    if request.method == "POST":
+        try:
+            state, _obj = services.join_event(
+                user=request.user, event=event, consents=request.POST.getlist("consents")
+            )
+        except AccessDenied as error:
+            raise PermissionDenied(error.message) from error
+        except services.OnboardingError as error:
+            messages.error(request, error.message)
+        else:
+            if state == "pending":
+                messages.info(request, _("Your registration waits for the organizers' approval."))
+            else:
+                messages.success(request, _("You are registered."))
+                return redirect("web:programme", slug=event.slug)
+    return render(
+        request,
+        "accounts/join.html",
+        {
+            "event": event,
+            "policy": policy,
+            "required": required,
+            "registered": Registration.objects.filter(event=event, user=request.user).exists(),
+        },
     )
