@@ -9,6 +9,14 @@ from .mail import html_from_text, language_for
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def login(self, request, user):
+        super().login(request, user)
+        from .middleware import SESSION_KEY, events_requiring_mfa
+
+        slugs = events_requiring_mfa(user)
+        if slugs:
+            request.session[SESSION_KEY] = slugs
+
     def send_mail(self, template_prefix, email, context):
         user = context.get("user")
         if user is None:

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.OrganizerMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "treffpunkt.middleware.RunMiddlewareInOneThread",
 ]

@@ -67,3 +67,25 @@ def test_admin_import_shows_the_row_report(event):
     assert 'data-count="created">1<' in text
     assert 'data-count="rejected">1<' in text
     assert not Registration.objects.filter(event=event, user__email="neu@example.org").exists()
+
+
+def test_an_event_can_require_two_factor_login_of_its_organizers(event, organizer):
+    RegistrationPolicy.objects.create(event=event, organizers_need_mfa=True)
+    client = Client()
+    assert client.post("/login/", {"login": "orga", "password": "treffpunkt"}).status_code == 302
+    page = client.get(f"/events/{event.slug}/")
+    assert page.status_code == 302
+    assert page["Location"].startswith("/accounts/2fa/totp/activate/")
+    assert client.get(f"/api/v1/events/{event.slug}/registrations/").status_code == 403
+
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=organizer, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    assert client.get(f"/events/{event.slug}/").status_code == 200
+
+
+def test_attendees_are_not_asked_for_two_factor_login(event, attendee):
+    RegistrationPolicy.objects.create(event=event, organizers_need_mfa=True)
+    client = Client()
+    client.post("/login/", {"login": "anna", "password": "treffpunkt"})
+    assert client.get(f"/events/{event.slug}/").status_code == 200
