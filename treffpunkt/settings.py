@@ -60,12 +60,21 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "treffpunkt",
     "congress",
     "conversations",
     "expo",
     "matchmaking",
     "demo",
+    # Before allauth, so its templates and catalogue (formal German) override allauth's own.
+    "accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "web",
 ]
 
@@ -78,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.OrganizerMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "treffpunkt.middleware.RunMiddlewareInOneThread",
 ]
@@ -194,6 +205,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "web.storage.HashedStaticFilesStorage"},
 }
 
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
@@ -229,6 +245,67 @@ SPECTACULAR_SETTINGS = {
         "SessionStateEnum": "congress.models.Session.State",
     },
 }
+
+# Accounts (django-allauth): docs/accounts.md.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "web:home"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Treffpunkt] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
+# The address links in mail sent by the worker point to (no request to take it from there).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 86400)))
+# Invitation links: single-use, valid this many days (resending issues a new one).
+INVITATION_EXPIRE_DAYS = int(os.environ.get("INVITATION_EXPIRE_DAYS", "14"))
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Treffpunkt"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+SOCIALACCOUNT_PROVIDERS = {}
+if OIDC_ISSUER:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": os.environ.get("OIDC_PROVIDER_ID", "landeskonto"),
+                "name": os.environ.get("OIDC_NAME", "Landeskonto"),
+                "client_id": required("OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                "settings": {"server_url": OIDC_ISSUER},
+            }
+        ],
+    }
+
+# Mail: SMTP from the environment; without EMAIL_HOST it is stored and shown at /dev/outbox/.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+else:
+    EMAIL_BACKEND = "accounts.mail.OutboxBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Treffpunkt <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background jobs: Django's task framework (django-tasks backport) on the database; one
+# `manage.py db_worker` process runs them (make run, the compose `worker` service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
 if not DEBUG:

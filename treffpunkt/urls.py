@@ -4,24 +4,11 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
-
-from .ratelimit import RateLimitThrottle
-
-
-class LoginRateThrottle(RateLimitThrottle):
-    limit = "login"
-
-
-class ObtainToken(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}; send it as `Authorization: Token …`."""
-
-    throttle_classes = [LoginRateThrottle]
-
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/auth/token/", ObtainToken.as_view(), name="api-token"),
+    # Before congress: "registrations/import/" would match the registration detail route.
+    path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("matchmaking.urls")),
     path("api/v1/", include("congress.urls")),
     path("api/v1/", include("expo.urls")),
@@ -31,5 +18,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("accounts/", include("allauth.urls")),
+    # Before web: allauth's log-in serves /login/ (`web:login` keeps pointing there).
+    path("", include("accounts.urls")),
     path("", include("web.urls")),
 ]
