@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench messages migrate seed chromium clean
+.PHONY: run test lint format bench messages migrate seed static chromium oidc-provider clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,10 +22,21 @@ migrate: $(STAMP)
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-run: migrate
+# Hashed copies of the static files (web/storage.py), redone when a file under web/static changes.
+# With DEBUG on (the default) pages still name the plain files; the copies serve DEBUG=0 runs.
+STATIC_MANIFEST := staticfiles/staticfiles.json
+$(STATIC_MANIFEST): $(STAMP) $(shell find web/static -type f)
+	$(BIN)/python manage.py collectstatic --noinput -v0
+
+static: $(STATIC_MANIFEST)
+
+# daphne and one task worker (mail, imports); stopping make stops both.
+run: migrate static
 	$(BIN)/python manage.py seed_demo --if-empty
-	@echo "Treffpunkt: http://$(HOST):$(PORT)/  (API: /api/v1/events/, docs: /api/docs/)"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) treffpunkt.asgi:application
+	@echo "Treffpunkt: http://$(HOST):$(PORT)/  (API: /api/v1/events/, docs: /api/docs/, mail: /dev/outbox/)"
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/daphne -b $(HOST) -p $(PORT) treffpunkt.asgi:application
 
 # Browser tests drive the system Chromium; install it when missing and allowed (root).
 chromium:
@@ -33,7 +44,12 @@ chromium:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 		|| echo "Chromium is not installed; browser tests will be skipped (failed under CI=true)."; }
 
-test: $(STAMP) chromium
+# The OpenID Connect provider the SSO tests start (tests/oidc) needs its npm packages.
+oidc-provider:
+	@if command -v npm >/dev/null; then cd tests/oidc && npm ci --no-audit --no-fund --silent; \
+	else echo "node/npm are not installed; the SSO tests will be skipped (failed under CI=true)."; fi
+
+test: $(STAMP) chromium oidc-provider
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

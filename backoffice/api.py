@@ -19,10 +19,10 @@ from .formats import FormatError, parse, parse_json
 from .models import Release, Webhook, WebhookDelivery
 from .serializers import (
     DeliverySerializer,
-    ImportSerializer,
     NewWebhookSerializer,
     ReleaseCreateSerializer,
     ReleaseSerializer,
+    ScheduleImportSerializer,
     WebhookSerializer,
 )
 
@@ -33,9 +33,9 @@ class ScheduleImportView(EventScopedMixin, APIView):
     write_permission = "backoffice.import_programme"
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(request=ImportSerializer, responses={200: None})
+    @extend_schema(request=ScheduleImportSerializer, responses={200: None})
     def post(self, request, event_slug):
-        parsed = ImportSerializer(data=request.data)
+        parsed = ScheduleImportSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         data = parsed.validated_data
         if data.get("file") is not None:

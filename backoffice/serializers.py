@@ -8,7 +8,7 @@ from .webhooks import WebhookError, check_url
 SCOPED_NAMES = {"lead.created"}
 
 
-class ImportSerializer(serializers.Serializer):
+class ScheduleImportSerializer(serializers.Serializer):
     """One of: ``file`` (multipart upload), ``url`` (fetched by the server), ``schedule`` (the
     schedule.json document inline, for scripts)."""
 

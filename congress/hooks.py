@@ -6,6 +6,10 @@
 - **Agenda sources** (``agenda_source``): a function ``(user, event) -> list[AgendaItem]`` whose
   items join the user's sessions in the personal ``agenda.ics`` and on the agenda page
   (matchmaking registers accepted meetings).
+- **Registration gates** (``registration_gate``): a function ``(user, event) -> str | None`` that
+  returns a refusal message when ``user`` may not register *themselves* (accounts registers the
+  event's registration policy: invitation only, approval, consents). Organizers registering
+  someone are not gated.
 - **Event counts** (``event_count``): a name and a function ``() -> (model, filters)`` naming rows
   with an ``event`` foreign key; the event list annotates each event with their count under that
   name (the expo registers ``exhibitor_count``, its published booths).
@@ -19,6 +23,7 @@ from datetime import datetime
 _contact_barriers = []
 _agenda_sources = []
 _event_counts = {}
+_registration_gates = []
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,21 @@ def event_count(name):
 def event_counts():
     """``{name: (model, filters)}`` of every registered event count."""
     return {name: function() for name, function in _event_counts.items()}
+
+
+def registration_gate(function):
+    if function not in _registration_gates:
+        _registration_gates.append(function)
+    return function
+
+
+def registration_refusal(user, event):
+    """The first gate's refusal message for ``user`` registering at ``event``, else None."""
+    for gate in _registration_gates:
+        message = gate(user, event)
+        if message:
+            return message
+    return None
 
 
 # -- Back office (issue 16): announcements, viewers and report sections ---------------------------

@@ -355,6 +355,7 @@ def register(*, user, event, role=Registration.Role.ATTENDEE, by=None):
         require(user, "congress.register", event)
         if role != Registration.Role.ATTENDEE:
             require(user, "congress.view_registrations", event)
+        _check_registration_gates(user, event)
     else:
         require(by, "congress.view_registrations", event)
     with transaction.atomic():
@@ -368,6 +369,14 @@ def register(*, user, event, role=Registration.Role.ATTENDEE, by=None):
         registration.save(update_fields=["role"])
     forget_roles(user)
     return registration
+
+
+def _check_registration_gates(user, event):
+    if Registration.objects.filter(event=event, user=user).exists():
+        return
+    refusal = hooks.registration_refusal(user, event)
+    if refusal:
+        raise ProgrammeError(refusal, code="registration_refused")
 
 
 def registration_announcement(registration):
@@ -397,6 +406,7 @@ def unregister(*, user, event):
 
 def add_favourite(*, user, session):
     require(user, "congress.keep_agenda", session.event)
+    _check_registration_gates(user, session.event)
     with transaction.atomic():
         Registration.objects.get_or_create(event=session.event, user=user)
         favourite, _created = Favourite.objects.get_or_create(user=user, session=session)

@@ -25,11 +25,29 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(settings):
-    """Each test starts with an empty cache (Redis in production runs of the suite)."""
-    from django.core.cache import cache
+def _plain_static_names(settings):
+    """Pages render without `collectstatic` first: plain static names, as with DEBUG on.
 
-    cache.clear()
+    The hashed names of production (web/storage.py) are tested in tests/web/test_static_files.py.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test starts with an empty cache and presence (Redis in production runs of the suite)."""
+    from django.core.cache import caches
+
+    from treffpunkt.realtime import presence
+
+    caches["default"].clear()
+    caches["local"].clear()
+    store = presence.store()
+    if isinstance(store, presence.LocalPresence):
+        store.clear()  # with Redis, clearing the cache above emptied the whole database
     yield
 
 

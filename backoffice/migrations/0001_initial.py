@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('congress', '0005_session_description_release'),
+        ('congress', '0006_session_description_release'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

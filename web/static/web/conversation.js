@@ -1,16 +1,18 @@
-// The live 1:1 chat page (web/conversation.html) over the shared socket client in socket.js
+// The live 1:1 chat page (web/conversation.html) over the shared socket client in lib/socket.js
 // (docs/realtime.md, topic `conversation:<id>`): history from the snapshot, `chat.send` with a
 // client_id (sent once even after a reconnect), `chat.read` while the page is visible, and the other
 // side's read receipts (`chat.read` pushes, `other_read_seq` in the snapshot). Every label
 // is rendered by the server; the script only shows, hides and fills.
-"use strict";
 
-(() => {
-  const root = document.querySelector("[data-conversation-live]");
-  if (!root || !("WebSocket" in window) || !window.treffpunktSocket) {
-    return;
-  }
-  const { LiveSocket, gatewayUrl, newClientId } = window.treffpunktSocket;
+import { fromTemplate, showError as showErrorIn, slot } from "./lib/dom.js";
+import { LiveSocket, followPage, gatewayUrl, newClientId } from "./lib/socket.js";
+
+const root = document.querySelector("[data-conversation-live]");
+if (root && "WebSocket" in window) {
+  start(root);
+}
+
+function start(root) {
   const topic = root.dataset.topic;
 
   const elements = {
@@ -20,10 +22,10 @@
     error: root.querySelector("[data-conversation-error]"),
     form: root.querySelector("[data-conversation-form]"),
     text: root.querySelector("[data-conversation-form] textarea"),
-    template: root.querySelector('template[data-template="message"]'),
     read: root.querySelector("[data-conversation-read]"),
   };
   const me = Number(root.dataset.me);
+  const showError = (error) => showErrorIn(elements.error, error);
   const shown = new Map();
   let readSeq = 0;
   // Read receipts: the seq of my newest message, and how far the other side has read.
@@ -41,21 +43,11 @@
     }
   }
 
-  function slot(element, name) {
-    return element.querySelector(`[data-slot="${name}"]`);
-  }
-
-  function showError(error) {
-    elements.error.textContent = error ? error.message : "";
-    elements.error.hidden = !error;
-  }
-
-
   function addMessage(message) {
     if (shown.has(message.id)) {
       return;
     }
-    const item = elements.template.content.firstElementChild.cloneNode(true);
+    const item = fromTemplate(root, "message");
     slot(item, "name").textContent = message.user.name;
     slot(item, "text").textContent = message.text;
     const time = slot(item, "time");
@@ -155,16 +147,10 @@
   });
 
   document.addEventListener("visibilitychange", markRead);
-  window.addEventListener("online", () => live.reconnectNow());
-  window.addEventListener("pagehide", () => live.stop());
-  window.addEventListener("pageshow", (event) => {
-    if (event.persisted) {
-      live.resume();
-    }
-  });
+  followPage(live);
 
   // For the browser tests and for debugging in the console.
   window.treffpunktConversation = { client: live };
 
   live.connect();
-})();
+}

@@ -1,15 +1,16 @@
 // The live box of the booth page (web/booth.html): staff online, contact requests and the 1:1
-// conversations they open, over the shared socket client in socket.js (docs/realtime.md, topics
+// conversations they open, over the shared socket client in lib/socket.js (docs/realtime.md, topics
 // `booth:<id>`, `conversation:<id>` and `user:<id>`). Every label is rendered by the server.
-"use strict";
 
-(() => {
-  const root = document.querySelector("[data-booth-live]");
-  if (!root || !("WebSocket" in window) || !window.treffpunktSocket) {
-    return;
-  }
-  const { LiveSocket, gatewayUrl, newClientId } = window.treffpunktSocket;
+import { fromTemplate, showError as showErrorIn, slot } from "./lib/dom.js";
+import { LiveSocket, followPage, gatewayUrl, newClientId } from "./lib/socket.js";
 
+const root = document.querySelector("[data-booth-live]");
+if (root && "WebSocket" in window) {
+  start(root);
+}
+
+function start(root) {
   const STAFF_ONLINE_INTERVAL = 25_000;
   const boothId = Number(root.dataset.booth);
   const boothTopic = `booth:${boothId}`;
@@ -28,23 +29,9 @@
     requestsEmpty: root.querySelector('[data-booth-requests] [data-slot="empty"]'),
     chats: root.querySelector("[data-booth-chats]"),
   };
-  const templates = {
-    request: root.querySelector('template[data-template="request"]'),
-    chat: root.querySelector('template[data-template="chat"]'),
-    message: root.querySelector('template[data-template="message"]'),
-  };
 
   const state = { staff: false, staffTimer: null, requests: new Map(), chats: new Map() };
-
-  function slot(element, name) {
-    return element.querySelector(`[data-slot="${name}"]`);
-  }
-
-  function showError(error) {
-    elements.error.textContent = error ? error.message : "";
-    elements.error.hidden = !error;
-  }
-
+  const showError = (error) => showErrorIn(elements.error, error);
 
   // -- the booth ----------------------------------------------------------------------------
 
@@ -103,7 +90,7 @@
     if (state.requests.has(request.id)) {
       return;
     }
-    const item = templates.request.content.firstElementChild.cloneNode(true);
+    const item = fromTemplate(root, "request");
     slot(item, "name").textContent = request.user.name;
     slot(item, "message").textContent = request.message || "";
     const button = item.querySelector('[data-action="accept"]');
@@ -131,7 +118,7 @@
     if (chat.messages.has(message.id)) {
       return;
     }
-    const item = templates.message.content.firstElementChild.cloneNode(true);
+    const item = fromTemplate(root, "message");
     slot(item, "name").textContent = message.user.name;
     slot(item, "text").textContent = message.text;
     chat.messages.set(message.id, item);
@@ -142,7 +129,7 @@
     if (state.chats.has(topic)) {
       return;
     }
-    const element = templates.chat.content.firstElementChild.cloneNode(true);
+    const element = fromTemplate(root, "chat");
     const inputId = `booth-chat-${topic.replace(":", "-")}`;
     slot(element, "with").textContent = other ? other.name : "";
     slot(element, "label").htmlFor = inputId;
@@ -226,21 +213,16 @@
     },
   });
 
-  window.addEventListener("online", () => live.reconnectNow());
-  window.addEventListener("pagehide", () => {
-    if (state.staff && live.ready) {
-      markOnline(false);
-    }
-    live.stop();
-  });
-  window.addEventListener("pageshow", (event) => {
-    if (event.persisted) {
-      live.resume();
-    }
+  followPage(live, {
+    beforeStop() {
+      if (state.staff && live.ready) {
+        markOnline(false);
+      }
+    },
   });
 
   // For the browser tests and for debugging in the console.
   window.treffpunktBooth = { client: live };
 
   live.connect();
-})();
+}

@@ -1,30 +1,25 @@
 // The live part of the session page: one websocket to the realtime gateway (docs/realtime.md) for
-// chat, questions, polls, reactions, the viewer count and the session's state.
+// chat, questions, polls, reactions (live/*.js), the viewer count and the session's state.
 //
-// Every label is rendered by the server in web/_live.html; this script only fills in data and
-// switches between the prepared texts. Without it, the page shows the stream and says so.
-"use strict";
+// Every label is rendered by the server in web/_live.html; the modules only fill in data and
+// switch between the prepared texts. Without them, the page shows the stream and says so.
 
-(() => {
-  const root = document.querySelector("[data-live]");
-  if (!root || !("WebSocket" in window)) {
-    return;
-  }
+import { showError } from "./lib/dom.js";
+import { interpolate, ngettext } from "./lib/i18n.js";
+import { LiveSocket, followPage, gatewayUrl, newClientId } from "./lib/socket.js";
+import { createChat } from "./live/chat.js";
+import { createPolls } from "./live/polls.js";
+import { createQuestions } from "./live/questions.js";
+import { createReactions } from "./live/reactions.js";
 
-  const gettext = window.gettext || ((text) => text);
-  const ngettext =
-    window.ngettext || ((singular, plural, count) => (count === 1 ? singular : plural));
-  const interpolate =
-    window.interpolate ||
-    ((format, values) => format.replace(/%\((\w+)\)s/g, (_match, name) => String(values[name])));
+const CHAT_WINDOW = 15 * 60 * 1000;
 
-  const CHAT_KEPT = 200;
-  const CHAT_WINDOW = 15 * 60 * 1000;
+const root = document.querySelector("[data-live]");
+if (root && "WebSocket" in window) {
+  start(root);
+}
 
-  const { LiveSocket, gatewayUrl, newClientId } = window.treffpunktSocket;
-
-  // -- the page -----------------------------------------------------------------------------
-
+function start(root) {
   const sessionId = Number(root.dataset.session);
   const topic = root.dataset.topic;
   const eventTopic = root.dataset.eventTopic;
@@ -71,65 +66,43 @@
     muted: false,
     banned: false,
     closedForGood: null,
-    reactions: [],
-    questions: new Map(),
-    voted: new Set(),
-    polls: new Map(),
-    votedPolls: new Set(),
   };
-  const chatItems = new Map();
-  const questionItems = new Map();
-  const pollItems = new Map();
   let unmuteTimer = null;
 
   // 24-hour times in the event's time zone, as the server renders them.
-  const timeFormat = new Intl.DateTimeFormat(language, {
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone,
-  });
-  const dayFormat = new Intl.DateTimeFormat(language, {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone,
-  });
-  const percentFormat = new Intl.NumberFormat(language, { style: "percent", maximumFractionDigits: 0 });
+  const formats = {
+    time: new Intl.DateTimeFormat(language, {
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZone,
+    }),
+    day: new Intl.DateTimeFormat(language, {
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZone,
+    }),
+    percent: new Intl.NumberFormat(language, { style: "percent", maximumFractionDigits: 0 }),
+  };
 
-  function fromTemplate(name) {
-    return find(`template[data-template="${name}"]`).content.firstElementChild.cloneNode(true);
-  }
-
-  function slot(element, name) {
-    return element.querySelector(`[data-slot="${name}"]`);
-  }
-
-  function votesText(count) {
-    return interpolate(ngettext("%(count)s vote", "%(count)s votes", count), { count }, true);
-  }
-
-  function errorText(error) {
-    if (error.code === "invalid" && error.fields) {
-      const first = Object.values(error.fields)[0];
-      if (first && first.length) {
-        return first[0];
-      }
-    }
-    return error.message;
-  }
-
-  function showError(element, error) {
-    if (!element) {
-      return;
-    }
-    element.textContent = error ? errorText(error) : "";
-    element.hidden = !error;
-  }
-
+  // What the chat, questions, polls and reactions modules share with this page.
+  const page = {
+    root,
+    topic,
+    elements,
+    state,
+    formats,
+    writeBlocker,
+    request: (type, data) => live.request(type, data),
+  };
+  const chat = createChat(page);
+  const questions = createQuestions(page);
+  const polls = createPolls(page);
+  const reactions = createReactions(page);
 
   // -- status line --------------------------------------------------------------------------
 
@@ -155,7 +128,6 @@
     elements.viewers.textContent = interpolate(
       ngettext("%(count)s viewer", "%(count)s viewers", count),
       { count },
-      true,
     );
     elements.viewers.hidden = false;
   }
@@ -262,429 +234,17 @@
   function updateForms() {
     const write = writeBlocker();
     showHint("write", write);
-    const chat = chatBlocker();
-    setFormBlocked(elements.chatForm, write !== null || chat !== null);
-    showHint("chat", write === null ? chat : null);
-    const ask = askBlocker();
-    setFormBlocked(elements.askForm, write !== null || ask !== null);
-    showHint("ask", write === null && ask !== chat ? ask : null);
-    const blocked = write !== null;
-    for (const button of elements.reactions.querySelectorAll("button")) {
-      button.disabled = blocked;
-    }
+    const chatBlocked = chatBlocker();
+    setFormBlocked(elements.chatForm, write !== null || chatBlocked !== null);
+    showHint("chat", write === null ? chatBlocked : null);
+    const askBlocked = askBlocker();
+    setFormBlocked(elements.askForm, write !== null || askBlocked !== null);
+    showHint("ask", write === null && askBlocked !== chatBlocked ? askBlocked : null);
+    reactions.setBlocked(write !== null);
     elements.pollCreate.hidden = !state.moderator || state.closedForGood !== null;
-    for (const item of chatItems.values()) {
-      updateChatItem(item);
-    }
-    renderQuestions();
-    renderPolls();
-  }
-
-  // -- chat ---------------------------------------------------------------------------------
-
-  function isNearBottom(list) {
-    return list.scrollHeight - list.scrollTop - list.clientHeight < 48;
-  }
-
-  function updateChatItem(item) {
-    const own = state.userId !== null && Number(item.dataset.user) === state.userId;
-    slot(item, "delete").hidden = !(own || state.moderator) || state.closedForGood !== null;
-  }
-
-  function addChatMessage(message) {
-    if (chatItems.has(message.id)) {
-      return;
-    }
-    const item = fromTemplate("chat-message");
-    item.dataset.id = message.id;
-    item.dataset.user = message.user.id;
-    slot(item, "author").textContent = message.user.name;
-    const time = slot(item, "time");
-    time.dateTime = message.created_at;
-    time.textContent = timeFormat.format(new Date(message.created_at));
-    slot(item, "text").textContent = message.text;
-    const remove = item.querySelector('[data-action="delete-message"]');
-    remove.dataset.slot = "delete";
-    remove.addEventListener("click", () => deleteChatMessage(message.id, remove));
-    updateChatItem(item);
-
-    const list = elements.chatList;
-    const stick = isNearBottom(list);
-    // Pushes arrive in order; only a reply to one's own send can overtake its push.
-    let before = null;
-    for (let other = list.lastElementChild; other; other = other.previousElementSibling) {
-      if (Number(other.dataset.id) < message.id) {
-        break;
-      }
-      before = other;
-    }
-    list.insertBefore(item, before);
-    chatItems.set(message.id, item);
-    while (chatItems.size > CHAT_KEPT) {
-      removeChatMessage(Number(list.firstElementChild.dataset.id));
-    }
-    elements.chatEmpty.hidden = true;
-    if (stick) {
-      list.scrollTop = list.scrollHeight;
-    }
-  }
-
-  function removeChatMessage(id) {
-    const item = chatItems.get(id);
-    if (item) {
-      item.remove();
-      chatItems.delete(id);
-    }
-    elements.chatEmpty.hidden = chatItems.size > 0;
-  }
-
-  function rebuildChat(messages) {
-    const list = elements.chatList;
-    // The history is not news: keep the live region quiet while it is filled.
-    list.setAttribute("aria-live", "off");
-    list.replaceChildren();
-    chatItems.clear();
-    for (const message of messages) {
-      addChatMessage(message);
-    }
-    elements.chatEmpty.hidden = chatItems.size > 0;
-    list.scrollTop = list.scrollHeight;
-    setTimeout(() => list.setAttribute("aria-live", "polite"), 500);
-  }
-
-  async function deleteChatMessage(id, button) {
-    const error = elements.chatForm.querySelector("[data-form-error]");
-    button.disabled = true;
-    try {
-      await live.request("chat.delete", { message: id });
-      removeChatMessage(id);
-      showError(error, null);
-    } catch (failure) {
-      showError(error, failure);
-      button.disabled = false;
-    }
-  }
-
-  // -- questions ----------------------------------------------------------------------------
-
-  function upsertQuestion(question) {
-    if (question.state === "hidden" && !state.moderator) {
-      state.questions.delete(question.id);
-    } else {
-      state.questions.set(question.id, question);
-    }
-    renderQuestions();
-  }
-
-  function questionItem(question) {
-    let item = questionItems.get(question.id);
-    if (item) {
-      return item;
-    }
-    item = fromTemplate("question");
-    item.dataset.id = question.id;
-    const id = question.id;
-    item.querySelector('[data-action="upvote"]').addEventListener("click", (event) =>
-      upvote(id, event.currentTarget),
-    );
-    item.querySelector('[data-action="answer"]').addEventListener("click", (event) =>
-      moderateQuestion("question.answer", id, event.currentTarget),
-    );
-    item.querySelector('[data-action="hide"]').addEventListener("click", (event) =>
-      moderateQuestion("question.hide", id, event.currentTarget),
-    );
-    questionItems.set(question.id, item);
-    return item;
-  }
-
-  function fillQuestion(item, question) {
-    const voted = state.voted.has(question.id);
-    item.classList.toggle("question--answered", question.state === "answered");
-    item.classList.toggle("question--hidden", question.state === "hidden");
-    slot(item, "text").textContent = question.text;
-    slot(item, "author").textContent = question.user.name;
-    slot(item, "votes").textContent = votesText(question.votes);
-    slot(item, "answered").hidden = question.state !== "answered";
-    slot(item, "hidden").hidden = question.state !== "hidden";
-    const upvoteButton = item.querySelector('[data-action="upvote"]');
-    slot(upvoteButton, "upvote").hidden = voted;
-    slot(upvoteButton, "upvoted").hidden = !voted;
-    upvoteButton.disabled = voted || question.state === "hidden" || writeBlocker() !== null;
-    const moderating = state.moderator && state.closedForGood === null;
-    item.querySelector('[data-action="answer"]').hidden = !moderating || question.state === "answered";
-    item.querySelector('[data-action="hide"]').hidden = !moderating || question.state === "hidden";
-  }
-
-  function renderQuestions() {
-    const sorted = Array.from(state.questions.values()).sort(
-      (a, b) => b.votes - a.votes || a.created_at.localeCompare(b.created_at) || a.id - b.id,
-    );
-    const list = elements.questionList;
-    sorted.forEach((question, index) => {
-      const item = questionItem(question);
-      fillQuestion(item, question);
-      if (list.children[index] !== item) {
-        list.insertBefore(item, list.children[index] || null);
-      }
-    });
-    for (const [id, item] of questionItems) {
-      if (!state.questions.has(id)) {
-        item.remove();
-        questionItems.delete(id);
-      }
-    }
-    elements.questionEmpty.hidden = sorted.length > 0;
-  }
-
-  async function upvote(id, button) {
-    const item = questionItems.get(id);
-    button.disabled = true;
-    try {
-      const reply = await live.request("question.upvote", { question: id });
-      state.voted.add(id);
-      showError(slot(item, "error"), null);
-      upsertQuestion(reply.question);
-    } catch (error) {
-      if (error.code === "already_voted") {
-        state.voted.add(id);
-        renderQuestions();
-        return;
-      }
-      showError(slot(item, "error"), error);
-      renderQuestions();
-    }
-  }
-
-  async function moderateQuestion(type, id, button) {
-    const item = questionItems.get(id);
-    button.disabled = true;
-    try {
-      const reply = await live.request(type, { question: id });
-      showError(slot(item, "error"), null);
-      upsertQuestion(reply.question);
-    } catch (error) {
-      showError(slot(item, "error"), error);
-    } finally {
-      button.disabled = false;
-    }
-  }
-
-  // -- polls --------------------------------------------------------------------------------
-
-  function rememberPollVote(id) {
-    state.votedPolls.add(id);
-  }
-
-  function upsertPoll(poll) {
-    if (poll.state === "draft" && !state.moderator) {
-      state.polls.delete(poll.id);
-    } else {
-      state.polls.set(poll.id, poll);
-    }
-    renderPolls();
-  }
-
-  function pollItem(poll) {
-    let item = pollItems.get(poll.id);
-    if (item) {
-      return item;
-    }
-    item = fromTemplate("poll");
-    item.dataset.id = poll.id;
-    const id = poll.id;
-    slot(item, "vote-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      votePoll(id, event.currentTarget);
-    });
-    item.querySelector('[data-action="poll-open"]').addEventListener("click", (event) =>
-      changePoll("poll.open", id, event.currentTarget),
-    );
-    item.querySelector('[data-action="poll-close"]').addEventListener("click", (event) =>
-      changePoll("poll.close", id, event.currentTarget),
-    );
-    pollItems.set(poll.id, item);
-    return item;
-  }
-
-  function fillPollOptions(item, poll) {
-    const container = slot(item, "options");
-    const ids = poll.options.map((option) => String(option.id)).join(",");
-    if (container.dataset.options === ids) {
-      return;
-    }
-    container.dataset.options = ids;
-    container.replaceChildren(
-      ...poll.options.map((option) => {
-        const label = document.createElement("label");
-        label.className = "poll__option";
-        const input = document.createElement("input");
-        input.type = "radio";
-        input.name = `poll-${poll.id}`;
-        input.value = option.id;
-        input.required = true;
-        label.append(input, " ", option.text);
-        return label;
-      }),
-    );
-  }
-
-  function fillPollResults(item, poll) {
-    const results = slot(item, "results");
-    results.replaceChildren(
-      ...poll.options.map((option) => {
-        const share = poll.total ? option.votes / poll.total : 0;
-        const row = document.createElement("li");
-        row.className = "poll-result";
-        const label = document.createElement("span");
-        label.className = "poll-result__label";
-        label.textContent = option.text;
-        const count = document.createElement("span");
-        count.className = "poll-result__count";
-        count.textContent = `${votesText(option.votes)} · ${percentFormat.format(share)}`;
-        const bar = document.createElement("span");
-        bar.className = "poll-result__bar";
-        bar.setAttribute("aria-hidden", "true");
-        const fill = document.createElement("span");
-        fill.className = "poll-result__fill";
-        fill.style.width = `${Math.round(share * 100)}%`;
-        bar.append(fill);
-        row.append(label, count, bar);
-        return row;
-      }),
-    );
-  }
-
-  function fillPoll(item, poll) {
-    slot(item, "question").textContent = poll.question;
-    slot(item, "legend").textContent = poll.question;
-    for (const badge of item.querySelectorAll("[data-poll-state]")) {
-      badge.hidden = badge.dataset.pollState !== poll.state;
-    }
-    slot(item, "total").textContent = poll.state === "draft" ? "" : votesText(poll.total);
-    const mayVote =
-      poll.state === "open" && writeBlocker() === null && !state.votedPolls.has(poll.id);
-    const form = slot(item, "vote-form");
-    form.hidden = !mayVote;
-    if (mayVote) {
-      fillPollOptions(item, poll);
-    }
-    const results = slot(item, "results");
-    results.hidden = mayVote && !state.moderator;
-    if (!results.hidden) {
-      fillPollResults(item, poll);
-    }
-    const moderating = state.moderator && state.closedForGood === null;
-    item.querySelector('[data-action="poll-open"]').hidden = !moderating || poll.state !== "draft";
-    item.querySelector('[data-action="poll-close"]').hidden = !moderating || poll.state !== "open";
-    item.classList.toggle("poll--draft", poll.state === "draft");
-    item.classList.toggle("poll--closed", poll.state === "closed");
-  }
-
-  // Open polls first, then drafts, then closed ones; newest first within each.
-  const POLL_ORDER = { open: 0, draft: 1, closed: 2 };
-
-  function renderPolls() {
-    const sorted = Array.from(state.polls.values()).sort(
-      (a, b) => POLL_ORDER[a.state] - POLL_ORDER[b.state] || b.id - a.id,
-    );
-    const list = elements.pollList;
-    sorted.forEach((poll, index) => {
-      const item = pollItem(poll);
-      fillPoll(item, poll);
-      if (list.children[index] !== item) {
-        list.insertBefore(item, list.children[index] || null);
-      }
-    });
-    for (const [id, item] of pollItems) {
-      if (!state.polls.has(id)) {
-        item.remove();
-        pollItems.delete(id);
-      }
-    }
-    elements.pollEmpty.hidden = sorted.length > 0;
-  }
-
-  async function votePoll(id, form) {
-    const item = pollItems.get(id);
-    const choice = form.querySelector("input:checked");
-    if (!choice) {
-      form.querySelector("input").focus();
-      return;
-    }
-    const button = form.querySelector('button[type="submit"]');
-    button.disabled = true;
-    try {
-      await live.request("poll.vote", { poll: id, option: Number(choice.value) });
-      rememberPollVote(id);
-      showError(slot(item, "error"), null);
-    } catch (error) {
-      if (error.code === "already_voted") {
-        rememberPollVote(id);
-      }
-      showError(slot(item, "error"), error);
-    } finally {
-      button.disabled = false;
-      renderPolls();
-    }
-  }
-
-  async function changePoll(type, id, button) {
-    const item = pollItems.get(id);
-    button.disabled = true;
-    try {
-      const reply = await live.request(type, { poll: id });
-      showError(slot(item, "error"), null);
-      upsertPoll(reply.poll);
-    } catch (error) {
-      showError(slot(item, "error"), error);
-    } finally {
-      button.disabled = false;
-    }
-  }
-
-  // -- reactions ----------------------------------------------------------------------------
-
-  function renderReactions(reactions) {
-    if (reactions.join() === state.reactions.join()) {
-      return;
-    }
-    state.reactions = reactions;
-    elements.reactions.replaceChildren(
-      ...reactions.map((emoji) => {
-        const button = document.createElement("button");
-        button.type = "button";
-        button.className = "reaction";
-        button.textContent = emoji;
-        button.addEventListener("click", () => react(emoji));
-        return button;
-      }),
-    );
-  }
-
-  let reactionErrorTimer = null;
-
-  async function react(emoji) {
-    try {
-      await live.request("reaction.send", { topic, emoji });
-    } catch (error) {
-      showError(elements.reactionError, error);
-      clearTimeout(reactionErrorTimer);
-      reactionErrorTimer = setTimeout(() => showError(elements.reactionError, null), 4000);
-    }
-  }
-
-  function showBurst(counts) {
-    for (const [emoji, count] of Object.entries(counts)) {
-      if (elements.bursts.childElementCount >= 12) {
-        elements.bursts.firstElementChild.remove();
-      }
-      const burst = document.createElement("span");
-      burst.className = "reaction-burst";
-      burst.textContent = count > 1 ? `${emoji} ×${count}` : emoji;
-      burst.style.left = `${5 + Math.random() * 75}%`;
-      elements.bursts.append(burst);
-      setTimeout(() => burst.remove(), 2600);
-    }
+    chat.refresh();
+    questions.render();
+    polls.render();
   }
 
   // -- snapshot and pushes ------------------------------------------------------------------
@@ -698,21 +258,12 @@
     showViewers(snapshot.viewers);
     showStream(snapshot.session.stream_url);
     if (!resumed) {
-      rebuildChat(snapshot.chat);
+      chat.rebuild(snapshot.chat);
     }
-    // Questions and polls carry counts that are pushed without seq: take them whole.
-    state.questions = new Map();
-    state.voted = new Set();
-    for (const question of snapshot.questions) {
-      if (question.voted) {
-        state.voted.add(question.id);
-      }
-      state.questions.set(question.id, question);
-    }
-    state.polls = new Map(snapshot.polls.map((poll) => [poll.id, poll]));
-    state.votedPolls = new Set(snapshot.polls.filter((poll) => poll.voted).map((poll) => poll.id));
+    questions.reset(snapshot.questions);
+    polls.reset(snapshot.polls);
     state.muted = Boolean(snapshot.muted);
-    renderReactions(snapshot.reactions);
+    reactions.render(snapshot.reactions);
     elements.panels.hidden = false;
     elements.nojs.hidden = true;
     updateForms();
@@ -722,22 +273,22 @@
     const data = push.data;
     switch (push.type) {
       case "chat.message":
-        addChatMessage(data);
+        chat.add(data);
         break;
       case "chat.deleted":
-        removeChatMessage(data.id);
+        chat.remove(data.id);
         break;
       case "question.new":
       case "question.updated":
-        upsertQuestion(data);
+        questions.upsert(data);
         break;
       case "poll.opened":
       case "poll.closed":
       case "poll.results":
-        upsertPoll(data);
+        polls.upsert(data);
         break;
       case "reaction.burst":
-        showBurst(data.counts);
+        reactions.burst(data.counts);
         break;
       case "presence":
         showViewers(data.viewers);
@@ -774,7 +325,7 @@
     if (data.action === "moved") {
       const start = new Date(data.session.start);
       const end = new Date(data.session.end);
-      showNotice("moved", { when: `${dayFormat.format(start)}–${timeFormat.format(end)}` });
+      showNotice("moved", { when: `${formats.day.format(start)}–${formats.time.format(end)}` });
     } else if (data.action === "cancelled" || data.action === "deleted") {
       showNotice(data.action);
     } else if (data.action === "changed") {
@@ -844,33 +395,9 @@
     });
   }
 
-  handleTextForm(elements.chatForm, "chat.send", (reply) => addChatMessage(reply.message));
-  handleTextForm(elements.askForm, "question.ask", (reply) => upsertQuestion(reply.question));
-
-  elements.pollCreateForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const form = elements.pollCreateForm;
-    const error = form.querySelector("[data-form-error]");
-    const options = form.elements.options.value
-      .split("\n")
-      .map((line) => line.trim())
-      .filter(Boolean);
-    setFormBusy(form, true);
-    try {
-      const reply = await live.request("poll.create", {
-        topic,
-        question: form.elements.question.value.trim(),
-        options,
-      });
-      upsertPoll(reply.poll);
-      form.reset();
-      showError(error, null);
-    } catch (failure) {
-      showError(error, failure);
-    } finally {
-      setFormBusy(form, false);
-    }
-  });
+  handleTextForm(elements.chatForm, "chat.send", (reply) => chat.add(reply.message));
+  handleTextForm(elements.askForm, "question.ask", (reply) => questions.upsert(reply.question));
+  polls.handleCreateForm(elements.pollCreateForm, setFormBusy);
 
   // -- start --------------------------------------------------------------------------------
 
@@ -907,13 +434,7 @@
     onError() {},
   });
 
-  window.addEventListener("online", () => live.reconnectNow());
-  window.addEventListener("pagehide", () => live.stop());
-  window.addEventListener("pageshow", (event) => {
-    if (event.persisted) {
-      live.resume();
-    }
-  });
+  followPage(live);
   // The chat opens and closes by the clock, which sends no push.
   setInterval(() => {
     if (state.session && state.closedForGood === null) {
@@ -934,4 +455,4 @@
   };
 
   live.connect();
-})();
+}

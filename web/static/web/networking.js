@@ -2,20 +2,18 @@
 // `user:<id>` topic (joined at connect, docs/realtime.md) for `meeting.*` pushes and shows a notice
 // with a reload link, and keeps the unread badge of the navigation up to date on
 // `conversation.message`. Every label is rendered by the server; the script only fills it in.
-"use strict";
 
-(() => {
-  const root = document.querySelector("[data-networking-live]");
-  if (!root || !("WebSocket" in window) || !window.treffpunktSocket) {
-    return;
-  }
-  const { LiveSocket, gatewayUrl } = window.treffpunktSocket;
-  const MAX_NOTICES = 5;
+import { slot } from "./lib/dom.js";
+import { LiveSocket, followPage, gatewayUrl } from "./lib/socket.js";
 
-  function slot(element, name) {
-    return element.querySelector(`[data-slot="${name}"]`);
-  }
+const MAX_NOTICES = 5;
 
+const root = document.querySelector("[data-networking-live]");
+if (root && "WebSocket" in window) {
+  start(root);
+}
+
+function start(root) {
   function timeOf(iso) {
     const start = new Date(iso);
     if (Number.isNaN(start.getTime())) {
@@ -96,16 +94,10 @@
     },
   });
 
-  window.addEventListener("online", () => live.reconnectNow());
-  window.addEventListener("pagehide", () => live.stop());
-  window.addEventListener("pageshow", (event) => {
-    if (event.persisted) {
-      live.resume();
-    }
-  });
+  followPage(live);
 
   // For the browser tests and for debugging in the console.
   window.treffpunktNetworking = { client: live };
 
   live.connect();
-})();
+}

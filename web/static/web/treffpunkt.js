@@ -1,5 +1,4 @@
-// Treffpunkt web client. Progressive enhancement only: every page works without this script.
-"use strict";
+// Treffpunkt web client, on every page. Progressive enhancement only: every page works without it.
 
 // Day tabs: without JS the days are anchored sections one below the other; with JS they become
 // an ARIA tab list that shows one day at a time (arrow keys, Home/End, and the URL hash).
@@ -65,7 +64,6 @@ function enhanceSubscribeField(input) {
   input.addEventListener("focus", () => input.select());
 }
 
-document.addEventListener("DOMContentLoaded", () => {
-  document.querySelectorAll("[data-tabs]").forEach(enhanceTabs);
-  document.querySelectorAll(".subscribe__url").forEach(enhanceSubscribeField);
-});
+// A module runs once the document is parsed, so the elements are there.
+document.querySelectorAll("[data-tabs]").forEach(enhanceTabs);
+document.querySelectorAll(".subscribe__url").forEach(enhanceSubscribeField);

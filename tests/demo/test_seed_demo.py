@@ -1,0 +1,310 @@
+from datetime import timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+from PIL import Image
+from rest_framework.test import APIClient
+
+from congress.models import Event, Favourite, Registration, Room, Session, Speaker, Track
+from congress.services import check_session
+from demo.congress import SLUG, demo_usernames, redate_event
+from expo.models import Category, ContactPerson, Exhibitor, ExhibitorStaff, ExpoSettings, Product
+from expo.uploads import check_logo
+
+pytestmark = pytest.mark.django_db
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# The seed runs once per module, outside any function-scoped settings fixture; logging in later
+# must use the hasher the passwords were hashed with.
+HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def media_root(tmp_path_factory):
+    """The generated logos land here, for the module's seed and every re-run, never in media/."""
+    return tmp_path_factory.mktemp("seed-media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, media_root):
+    settings.MEDIA_ROOT = media_root
+
+
+@pytest.fixture(scope="module")
+def seed_output(django_db_setup, django_db_blocker, media_root):
+    """Seed once for the module (it takes a second or two); each test rolls back its changes."""
+    output = StringIO()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=HASHERS, MEDIA_ROOT=media_root),
+    ):
+        call_command("seed_demo", stdout=output)
+    yield output.getvalue()
+    with django_db_blocker.unblock():
+        # Session.room is PROTECT, which blocks even the event's own cascade.
+        Session.objects.filter(event__slug=SLUG).delete()
+        Event.objects.filter(slug=SLUG).delete()
+        get_user_model().objects.filter(username__in=demo_usernames()).delete()
+
+
+@pytest.fixture
+def demo(seed_output):
+    return Event.objects.get(slug=SLUG)
+
+
+def snapshot(event):
+    """What a re-run must leave unchanged: row counts and the programme, ids included."""
+    return {
+        "users": get_user_model().objects.count(),
+        "registrations": sorted(
+            Registration.objects.filter(event=event).values_list("user__username", "role")
+        ),
+        "rooms": list(Room.objects.filter(event=event).values_list("pk", "name", "capacity")),
+        "tracks": list(Track.objects.filter(event=event).values_list("pk", "name", "color")),
+        "speakers": list(Speaker.objects.filter(event=event).values_list("pk", "guid", "user")),
+        "sessions": list(
+            Session.objects.filter(event=event)
+            .order_by("start", "title")
+            .values_list("pk", "title", "start", "end", "room__name", "kind")
+        ),
+        "session_speakers": sorted(
+            Session.speakers.through.objects.filter(session__event=event).values_list(
+                "session_id", "speaker_id"
+            )
+        ),
+        "exhibitors": list(Exhibitor.objects.filter(event=event).values_list("pk", "slug", "tier")),
+        "categories": Category.objects.filter(event=event).count(),
+        "exhibitor_categories": Exhibitor.categories.through.objects.filter(
+            exhibitor__event=event
+        ).count(),
+        "staff": list(ExhibitorStaff.objects.values_list("exhibitor__slug", "user__username")),
+        "favourites": sorted(Favourite.objects.values_list("user__username", "session__title")),
+        "products": list(
+            Product.objects.filter(exhibitor__event=event)
+            .order_by("pk")
+            .values_list("pk", "exhibitor__slug", "name", "link", "position")
+        ),
+        "contacts": list(
+            ContactPerson.objects.filter(exhibitor__event=event)
+            .order_by("pk")
+            .values_list("pk", "exhibitor__slug", "name", "email")
+        ),
+        "booths": list(
+            Exhibitor.objects.filter(event=event).values_list(
+                "pk", "logo", "social_links", "video_url"
+            )
+        ),
+        "expo_settings": list(ExpoSettings.objects.filter(event=event).values_list("pk")),
+    }
+
+
+def media_files(root):
+    return sorted(path.relative_to(root) for path in root.rglob("*") if path.is_file())
+
+
+def local_programme(event):
+    """(day offset, local start, local end, title) for every session."""
+    return sorted(
+        (
+            (session.start.astimezone(BERLIN).date() - event.start_date).days,
+            session.start.astimezone(BERLIN).time(),
+            session.end.astimezone(BERLIN).time(),
+            session.title,
+        )
+        for session in event.sessions.all()
+    )
+
+
+def test_seed_demo_creates_the_demo_congress(demo):
+    assert demo.name == "Digitale Städte – Digitale Regionen"
+    assert (demo.acronym, demo.timezone, demo.languages) == (
+        "dsdr2026",
+        "Europe/Berlin",
+        ["de", "en"],
+    )
+    assert demo.is_published is True
+    assert demo.speakers.count() == 65
+    assert demo.exhibitors.filter(status=Exhibitor.Status.PUBLISHED).count() == 41
+    assert demo.sessions.exclude(kind=Session.Kind.BREAK).count() >= 60
+    assert demo.rooms.count() >= 4
+    assert demo.tracks.count() == 7
+    registrations = Registration.objects.filter(event=demo)
+    assert registrations.filter(role=Registration.Role.ATTENDEE).count() == 650
+    assert registrations.filter(role=Registration.Role.SPEAKER).count() == 10
+    assert demo.speakers.filter(user__isnull=False).count() == 10
+
+
+def test_seed_demo_prints_one_line_per_step_and_the_accounts(seed_output):
+    lines = seed_output.splitlines()
+    assert "65 Sprecher*innen" in lines
+    assert "7 Kategorien, 41 Aussteller" in lines
+    assert "650 Teilnehmende" in lines
+    expo = [line for line in lines if line.startswith("Expo: ")]
+    assert len(expo) == 1 and expo[0].endswith(" Ansprechpersonen, 41 Logos"), expo
+    assert "Demo-Zugänge" in lines
+    accounts = lines[lines.index("Demo-Zugänge") + 1 :]
+    for username in ("orga", "anna", "ben", "aussteller"):
+        assert any(line.split()[0] == username and "treffpunkt" in line for line in accounts)
+
+
+def test_seed_demo_event_runs_today_and_tomorrow_in_berlin(demo):
+    today = timezone.localdate(timezone=BERLIN)
+    assert (demo.start_date, demo.end_date) == (today, today + timedelta(days=1))
+    opening = demo.sessions.order_by("start").first()
+    assert opening.start.astimezone(BERLIN).hour == 9
+    keynote = demo.sessions.get(kind=Session.Kind.KEYNOTE, start__date=today)
+    assert keynote.room.name == "Hauptbühne"
+    assert keynote.start.astimezone(BERLIN).strftime("%H:%M") == "09:30"
+
+
+def test_seed_demo_every_session_passes_check_session(demo):
+    sessions = demo.sessions.select_related("room").prefetch_related("speakers")
+    for session in sessions:
+        check_session(
+            demo,
+            session_id=session.pk,
+            start=session.start,
+            end=session.end,
+            room=session.room,
+            speakers=list(session.speakers.all()),
+            capacity=session.capacity,
+            state=session.state,
+        )
+    assert len(sessions) >= 60
+
+
+def test_seed_demo_every_speaker_speaks(demo):
+    assert demo.speakers.filter(sessions=None).count() == 0
+
+
+def test_seed_demo_rooms_stream_from_example_org(demo):
+    for room in demo.rooms.all():
+        assert room.capacity > 0
+        assert room.stream_url.startswith("https://stream.example.org/")
+
+
+def test_seed_demo_exhibitors_have_one_to_three_categories(demo):
+    for exhibitor in demo.exhibitors.prefetch_related("categories"):
+        assert 1 <= len(exhibitor.categories.all()) <= 3, exhibitor.name
+        assert exhibitor.website == f"https://{exhibitor.slug}.example.com"
+
+
+def test_seed_demo_booths_have_products_contacts_and_links(demo):
+    exhibitors = demo.exhibitors.prefetch_related("products", "contacts")
+    for exhibitor in exhibitors:
+        products = list(exhibitor.products.all())
+        assert 1 <= len(products) <= 3, exhibitor.name
+        assert len({product.name for product in products}) == len(products)
+        for product in products:
+            assert product.description
+            assert product.link.startswith(f"https://{exhibitor.slug}.example.com/produkte/")
+        contacts = list(exhibitor.contacts.all())
+        assert 1 <= len(contacts) <= 2, exhibitor.name
+        for contact in contacts:
+            assert contact.name and contact.position
+            assert contact.email.endswith(f"@{exhibitor.slug}.example.com")
+        assert f"https://www.linkedin.com/company/{exhibitor.slug}" in exhibitor.social_links
+        if exhibitor.tier == Exhibitor.Tier.PREMIUM:
+            assert exhibitor.video_url == f"https://video.example.org/{exhibitor.slug}.mp4"
+        else:
+            assert exhibitor.video_url == ""
+    assert len(exhibitors) == 41
+    assert ExpoSettings.objects.get(event=demo).edits_need_review is True
+
+
+def test_seed_demo_logos_are_pngs_that_pass_the_logo_check(demo, media_root):
+    names = set()
+    for exhibitor in demo.exhibitors.all():
+        assert exhibitor.logo.name.startswith("expo/logos/"), exhibitor.name
+        path = media_root / exhibitor.logo.name
+        assert path.is_file()
+        with Image.open(path) as image:
+            assert image.format == "PNG"
+            assert image.size == (256, 256)
+        check_logo(SimpleUploadedFile("logo.png", path.read_bytes(), "image/png"))
+        names.add(exhibitor.logo.name)
+    assert len(names) == 41
+
+
+@pytest.mark.parametrize("username", ["orga", "anna", "ben", "aussteller", "sprecher01"])
+def test_seed_demo_account_logs_in_with_treffpunkt(seed_output, settings, username):
+    settings.PASSWORD_HASHERS = HASHERS
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": username, "password": "treffpunkt"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["token"]
+
+
+def test_seed_demo_accounts_have_their_roles(demo):
+    users = get_user_model().objects.in_bulk(["orga", "anna", "aussteller"], field_name="username")
+    assert (users["orga"].is_staff, users["orga"].is_superuser) == (True, True)
+    roles = dict(
+        Registration.objects.filter(event=demo, user__in=users.values()).values_list(
+            "user__username", "role"
+        )
+    )
+    assert roles == {"orga": "organizer", "anna": "attendee", "aussteller": "exhibitor"}
+    staff = ExhibitorStaff.objects.get(user=users["aussteller"])
+    assert (staff.exhibitor.event, staff.role) == (demo, ExhibitorStaff.Role.ADMIN)
+    assert Favourite.objects.filter(user=users["anna"], session__event=demo).count() == 3
+
+
+def test_seed_demo_twice_leaves_the_same_data(demo, media_root):
+    before, files = snapshot(demo), media_files(media_root)
+    contents = {name: (media_root / name).read_bytes() for name in files}
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert snapshot(demo) == before
+    assert media_files(media_root) == files
+    assert {name: (media_root / name).read_bytes() for name in files} == contents
+
+
+def test_seed_demo_restores_edited_booth_content(demo, media_root):
+    before, files = snapshot(demo), media_files(media_root)
+    booth = demo.exhibitors.get(name="Datenwerk Rhein-Main GmbH")
+    booth.products.first().delete()
+    Product.objects.create(exhibitor=booth, name="Extra")
+    booth.contacts.all().delete()
+    Exhibitor.objects.filter(pk=booth.pk).update(logo="", social_links=[], video_url="")
+
+    call_command("seed_demo", stdout=StringIO())
+
+    after = snapshot(demo)
+    for rows in ("products", "contacts"):
+        assert sorted(row[1:] for row in after[rows]) == sorted(row[1:] for row in before[rows])
+    # Only the edited booth's rows were replaced.
+    kept = {row for row in before["products"] if row[1] != booth.slug}
+    assert kept <= set(after["products"])
+    assert after["booths"] == before["booths"]
+    assert media_files(media_root) == files
+
+
+def test_seed_demo_if_empty_on_existing_demo_creates_nothing(demo):
+    before = snapshot(demo)
+    output = StringIO()
+
+    call_command("seed_demo", "--if-empty", stdout=output)
+
+    assert snapshot(demo) == before
+    assert len(output.getvalue().splitlines()) == 1
+
+
+def test_seed_demo_if_empty_moves_an_old_demo_to_today(demo):
+    today = demo.start_date
+    programme = local_programme(demo)
+    redate_event(demo, today - timedelta(days=40))
+    assert Event.objects.get(pk=demo.pk).start_date == today - timedelta(days=40)
+
+    call_command("seed_demo", "--if-empty", stdout=StringIO())
+
+    demo.refresh_from_db()
+    assert (demo.start_date, demo.end_date) == (today, today + timedelta(days=1))
+    assert local_programme(demo) == programme

@@ -1,0 +1,335 @@
+// The websocket client of the realtime gateway (docs/realtime.md), shared by every page script:
+// request/reply matching, pings, reconnects with backoff and resumption with `since`.
+
+import { gettext } from "./i18n.js";
+
+const REQUEST_TIMEOUT = 10_000;
+const PING_INTERVAL = 25_000;
+const BACKOFF_BASE = 500;
+const BACKOFF_CAP = 30_000;
+// A connection that stays up this long is "stable": the next drop starts the backoff afresh.
+const STABLE_AFTER = 10_000;
+const CLOSE_LOGGED_OUT = 4001;
+const CLOSE_REFUSED = 4003;
+
+export class RequestError extends Error {
+  constructor(code, message, fields = null) {
+    super(message);
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+function disconnectedError() {
+  return new RequestError(
+    "disconnected",
+    gettext("There is no connection to the server. Please try again in a moment."),
+  );
+}
+
+// -- the socket ---------------------------------------------------------------------------
+
+// One websocket with request/reply matching, app-level pings, reconnects with exponential
+// backoff and full jitter, and resumption: every topic is resubscribed with `since` = the
+// highest seq seen, and pushes at or below it are dropped, so each arrives exactly once.
+export class LiveSocket {
+  constructor(url, { onStatus, onHello, onUnclaimedPush, onClosedForGood }) {
+    this.url = url;
+    this.onStatus = onStatus;
+    this.onHello = onHello;
+    this.onUnclaimedPush = onUnclaimedPush;
+    this.onClosedForGood = onClosedForGood;
+    this.socket = null;
+    this.ready = false;
+    this.everOpened = false;
+    this.stopped = false;
+    this.closeReason = null;
+    this.nextId = 0;
+    this.pending = new Map();
+    this.topics = new Map();
+    this.outbox = [];
+    this.attempt = 0;
+    this.retryTimer = null;
+    this.pingTimer = null;
+    this.stableTimer = null;
+  }
+
+  connect() {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.stopped || this.socket) {
+      return;
+    }
+    this.onStatus(this.everOpened ? "reconnecting" : "connecting");
+    const socket = new WebSocket(this.url);
+    this.socket = socket;
+    socket.addEventListener("open", () => this.opened(socket));
+    socket.addEventListener("message", (event) => this.received(socket, event));
+    socket.addEventListener("close", (event) => this.closed(socket, event.code));
+  }
+
+  // Leave for good (the page is being hidden or unloaded); `resume()` starts again.
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    if (this.socket) {
+      const socket = this.socket;
+      this.closed(socket, 1000);
+      socket.close(1000);
+    }
+  }
+
+  resume() {
+    if (this.stopped && !this.closeReason) {
+      this.stopped = false;
+      this.connect();
+    }
+  }
+
+  // Reconnect now instead of waiting for the backoff (the browser came back online).
+  reconnectNow() {
+    if (this.retryTimer !== null) {
+      this.connect();
+    }
+  }
+
+  subscribe(topic, { onSnapshot, onPush, onError }) {
+    this.topics.set(topic, { seq: null, onSnapshot, onPush, onError });
+    if (this.ready) {
+      this.subscribeOne(topic);
+    }
+  }
+
+  request(type, data, timeout = REQUEST_TIMEOUT) {
+    return new Promise((resolve, reject) => {
+      if (!this.socket || this.socket.readyState !== WebSocket.OPEN) {
+        reject(disconnectedError());
+        return;
+      }
+      this.nextId += 1;
+      const id = this.nextId;
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RequestError("timeout", gettext("The server did not answer in time.")));
+      }, timeout);
+      this.pending.set(id, { resolve, reject, timer });
+      this.socket.send(JSON.stringify({ id, type, data }));
+    });
+  }
+
+  // A write that carries a client_id: kept until the server answers and sent again, with the
+  // same client_id, after a reconnect or a time-out; the server stores it once.
+  send(type, data) {
+    return new Promise((resolve, reject) => {
+      this.outbox.push({ type, data, resolve, reject, inFlight: false });
+      this.flushOutbox();
+    });
+  }
+
+  flushOutbox() {
+    if (!this.ready) {
+      return;
+    }
+    for (const item of this.outbox) {
+      if (item.inFlight) {
+        continue;
+      }
+      item.inFlight = true;
+      this.request(item.type, item.data).then(
+        (data) => {
+          this.outbox = this.outbox.filter((other) => other !== item);
+          item.resolve(data);
+        },
+        (error) => {
+          item.inFlight = false;
+          if (error.code === "disconnected") {
+            return;
+          }
+          if (error.code === "timeout") {
+            this.flushOutbox();
+            return;
+          }
+          this.outbox = this.outbox.filter((other) => other !== item);
+          item.reject(error);
+        },
+      );
+    }
+  }
+
+  opened(socket) {
+    if (socket !== this.socket) {
+      return;
+    }
+    this.everOpened = true;
+    this.stableTimer = setTimeout(() => {
+      this.attempt = 0;
+    }, STABLE_AFTER);
+    this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL);
+    this.resubscribe(socket);
+  }
+
+  async resubscribe(socket) {
+    await Promise.all(Array.from(this.topics.keys(), (topic) => this.subscribeOne(topic)));
+    if (socket !== this.socket) {
+      return;
+    }
+    this.ready = true;
+    this.onStatus("connected");
+    this.flushOutbox();
+  }
+
+  async subscribeOne(topic) {
+    const entry = this.topics.get(topic);
+    const data = entry.seq === null ? { topic } : { topic, since: entry.seq };
+    let reply;
+    try {
+      reply = await this.request("subscribe", data);
+    } catch (error) {
+      if (error.code !== "disconnected" && error.code !== "timeout") {
+        entry.onError(error);
+      }
+      return;
+    }
+    if (entry.seq === null || reply.reset) {
+      entry.seq = reply.seq;
+      entry.onSnapshot(reply.snapshot, { resumed: false });
+      return;
+    }
+    for (const push of reply.missed) {
+      this.deliver(push);
+    }
+    entry.seq = Math.max(entry.seq, reply.seq);
+    entry.onSnapshot(reply.snapshot, { resumed: true });
+  }
+
+  deliver(push) {
+    const entry = this.topics.get(push.topic);
+    if (!entry) {
+      this.onUnclaimedPush(push);
+      return;
+    }
+    if (typeof push.seq === "number") {
+      if (entry.seq !== null && push.seq <= entry.seq) {
+        return;
+      }
+      entry.seq = push.seq;
+    }
+    entry.onPush(push);
+  }
+
+  received(socket, event) {
+    if (socket !== this.socket) {
+      return;
+    }
+    let message;
+    try {
+      message = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    if ("reply_to" in message) {
+      const waiting = this.pending.get(message.reply_to);
+      if (!waiting) {
+        if (!message.ok) {
+          console.warn("treffpunkt live:", message.error);
+        }
+        return;
+      }
+      this.pending.delete(message.reply_to);
+      clearTimeout(waiting.timer);
+      if (message.ok) {
+        waiting.resolve(message.data);
+      } else {
+        const { code, message: text, fields } = message.error;
+        waiting.reject(new RequestError(code, text, fields));
+      }
+      return;
+    }
+    if (message.type === "hello") {
+      this.onHello(message.data);
+      return;
+    }
+    if (message.type === "session.closed") {
+      this.closeReason = message.data.reason;
+    }
+    this.deliver(message);
+  }
+
+  closed(socket, code) {
+    if (socket !== this.socket) {
+      return;
+    }
+    this.socket = null;
+    this.ready = false;
+    clearInterval(this.pingTimer);
+    clearTimeout(this.stableTimer);
+    const pending = Array.from(this.pending.values());
+    this.pending.clear();
+    for (const waiting of pending) {
+      clearTimeout(waiting.timer);
+      waiting.reject(disconnectedError());
+    }
+    if (this.stopped) {
+      return;
+    }
+    if (code === CLOSE_LOGGED_OUT || code === CLOSE_REFUSED) {
+      this.stopped = true;
+      const reason =
+        code === CLOSE_REFUSED ? "refused" : this.closeReason === "banned" ? "banned" : "logged-out";
+      this.closeReason = reason;
+      this.onClosedForGood(reason);
+      return;
+    }
+    this.onStatus("reconnecting");
+    const ceiling = Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** this.attempt);
+    this.attempt += 1;
+    this.retryTimer = setTimeout(() => this.connect(), Math.random() * ceiling);
+  }
+
+  ping() {
+    this.request("ping", {}).catch((error) => {
+      if (error.code === "timeout") {
+        this.drop();
+      }
+    });
+  }
+
+  // A socket that stopped answering may take minutes to report its close: give up on it now.
+  drop() {
+    const socket = this.socket;
+    if (socket) {
+      this.closed(socket, 1006);
+      socket.close();
+    }
+  }
+}
+
+// A random id for `client_id`, so a message resent after a reconnect is stored once.
+export function newClientId() {
+  if (window.crypto && crypto.randomUUID) {
+    return crypto.randomUUID();
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+// The gateway's address on this page's host.
+export function gatewayUrl() {
+  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${window.location.host}/ws/`;
+}
+
+// Reconnect when the browser comes back online, leave while the page is hidden in the back/forward
+// cache and come back with it. `beforeStop` runs first (e.g. a last "going offline" request).
+export function followPage(live, { beforeStop = () => {} } = {}) {
+  window.addEventListener("online", () => live.reconnectNow());
+  window.addEventListener("pagehide", () => {
+    beforeStop();
+    live.stop();
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) {
+      live.resume();
+    }
+  });
+}
