@@ -9,6 +9,8 @@
 - **Event counts** (``event_count``): a name and a function ``() -> (model, filters)`` naming rows
   with an ``event`` foreign key; the event list annotates each event with their count under that
   name (the expo registers ``exhibitor_count``, its published booths).
+- **Session state listeners** (``session_state_listener``): a function ``(session)`` called after
+  the commit that changed a session's state (the stage closes a video room when its session ends).
 
 Apps register in their ``AppConfig.ready``.
 """
@@ -19,6 +21,7 @@ from datetime import datetime
 _contact_barriers = []
 _agenda_sources = []
 _event_counts = {}
+_session_state_listeners = []
 
 
 @dataclass(frozen=True)
@@ -76,3 +79,15 @@ def event_count(name):
 def event_counts():
     """``{name: (model, filters)}`` of every registered event count."""
     return {name: function() for name, function in _event_counts.items()}
+
+
+def session_state_listener(function):
+    if function not in _session_state_listeners:
+        _session_state_listeners.append(function)
+    return function
+
+
+def session_state_changed(session):
+    """Tell every listener that ``session``'s state changed (run after the commit)."""
+    for listener in _session_state_listeners:
+        listener(session)
