@@ -9,6 +9,8 @@
 const RETRY_BASE = 1000;
 const RETRY_CAP = 15000;
 
+let hlsPromise = null;
+
 const root = document.querySelector("[data-stage]");
 if (root) {
   start(root);
@@ -129,7 +131,6 @@ function start(root) {
   }
 }
 
-let hlsPromise = null;
 
 // hls.js is a classic script (UMD); it sets window.Hls. Loaded once, only where it is needed.
 function loadHls(src) {
