@@ -36,11 +36,15 @@ class MoveForm(Form):
     room = forms.ModelChoiceField(
         label=gettext_lazy("Room"), queryset=Room.objects.none(), required=False
     )
-    day = forms.DateField(label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(
-        label=gettext_lazy("Start"), widget=forms.TimeInput(attrs={"type": "time"})
+    day = forms.DateField(
+        label=gettext_lazy("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    end = forms.TimeField(label=gettext_lazy("End"), widget=forms.TimeInput(attrs={"type": "time"}))
+    start = forms.TimeField(
+        label=gettext_lazy("Start"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end = forms.TimeField(
+        label=gettext_lazy("End"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)

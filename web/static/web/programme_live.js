@@ -68,14 +68,38 @@ function start(root) {
   // The card goes to its room's column on its day, in start order, where that column is shown.
   function place(card, session) {
     const day = document.querySelector(`[data-day="${formats.isoDay.format(new Date(session.start))}"]`);
-    const column = day && day.querySelector(`[data-room="${session.room ?? ""}"] .sessions`);
-    if (!column) {
+    if (!day) {
       return;
     }
+    const column = day.querySelector(`[data-room="${session.room ?? ""}"] .sessions`) || addColumn(day, session);
     const later = Array.from(column.children).find(
       (other) => other !== card && other.querySelector("time").getAttribute("datetime") > session.start,
     );
     column.insertBefore(card, later || null);
+  }
+
+  // A room without sessions on that day has no column yet: it gets one at the end of the day.
+  function addColumn(day, session) {
+    let rooms = day.querySelector(".rooms");
+    if (!rooms) {
+      rooms = document.createElement("div");
+      rooms.className = "rooms";
+      day.querySelector(".empty")?.remove();
+      day.append(rooms);
+    }
+    const section = document.createElement("section");
+    section.className = "room";
+    section.dataset.room = session.room ?? "";
+    const heading = document.createElement("h3");
+    heading.className = "room__name";
+    heading.id = `${day.id}-room-${session.room ?? "none"}`;
+    heading.textContent = session.room_name || root.querySelector("[data-no-room]").textContent;
+    section.setAttribute("aria-labelledby", heading.id);
+    const list = document.createElement("ol");
+    list.className = "sessions";
+    section.append(heading, list);
+    rooms.append(section);
+    return list;
   }
 
   function apply(data) {
