@@ -216,3 +216,21 @@ def test_control_room_move_then_cancel_reaches_an_open_programme_and_session_pag
     )
     expect(card.locator(".badge--cancelled")).to_have_text("Abgesagt", timeout=1000)
     expect(header.locator('[data-header-state="cancelled"]')).to_be_visible()
+
+
+def test_organizer_mutes_a_chat_author_from_the_session_page(browser, server):
+    from playwright.sync_api import expect
+
+    path = session_path(server, "live")
+    anna = logged_in_page(browser, server["url"], path, "anna", timeout=TIMEOUT)
+    orga = logged_in_page(browser, server["url"], path, "orga", timeout=TIMEOUT)
+    anna.get_by_label("Nachricht").fill("Hallo aus dem Publikum")
+    anna.get_by_role("button", name="Senden").click()
+
+    message = orga.locator("[data-chat-list] .chat-message", has_text="Hallo aus dem Publikum")
+    expect(message.locator("[data-action='ban-author']")).to_be_visible()
+    expect(anna.locator("[data-chat-list] [data-action='mute-author']")).to_be_hidden()
+    message.locator("[data-action='mute-author']").click()
+
+    expect(message.locator("[data-done='mute-author']")).to_be_visible()
+    expect(anna.get_by_role("button", name="Senden")).to_be_disabled()

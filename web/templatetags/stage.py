@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from stage.selectors import stage_for
+from treffpunkt.access import allowed as access_allowed
 
 register = template.Library()
 
@@ -19,3 +20,9 @@ def stage_player(context, session, event):
         "is_before_start": session.state == "scheduled" and session.start > timezone.now(),
         **stage_for(session, request.user),
     }
+
+
+@register.simple_tag
+def allowed(user, permission, obj):
+    """``{% allowed user "congress.ban" event as may_ban %}``: the access rule, for a template."""
+    return access_allowed(user, permission, obj)
