@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from congress.live_services import display_name
 from congress.models import Session
+from expo.permissions import is_booth_staff
 from treffpunkt.access import require
 from treffpunkt.errors import DomainError
 
@@ -31,6 +32,43 @@ def video_room_for(session):
     return VideoRoom(key=f"treffpunkt-{session.guid}", name=session.title, record=record)
 
 
+def _join(provider, room, *, user, is_moderator):
+    provider = provider or configured_provider()
+    if provider is None:
+        raise VideoUnavailable(_("No video rooms are configured."), code="video.unavailable")
+    participant = Participant(user_id=user.pk, name=display_name(user), is_moderator=is_moderator)
+    try:
+        url = provider.join_url(room, participant)
+    except VideoProviderError as error:
+        raise VideoUnavailable(
+            _("The video room cannot be reached; please try again shortly."),
+            code="video.unreachable",
+        ) from error
+    return {"url": url, "moderator": is_moderator, "provider": provider.name}
+
+
+def join_booth_video(*, user, exhibitor, provider=None):
+    """The join URL of a booth's video room: its staff moderate, registered attendees join.
+
+    Raises AccessDenied, VideoUnavailable.
+    """
+    require(user, "stage.join_booth_video", exhibitor)
+    room = VideoRoom(
+        key=f"treffpunkt-booth-{exhibitor.pk}-{exhibitor.event_id}", name=exhibitor.name
+    )
+    return _join(provider, room, user=user, is_moderator=is_booth_staff(user, exhibitor))
+
+
+def join_meeting_video(*, user, meeting, provider=None):
+    """The join URL of an accepted meeting's video room, for its two participants (both moderate).
+
+    Raises AccessDenied, VideoUnavailable.
+    """
+    require(user, "stage.join_meeting_video", meeting)
+    room = VideoRoom(key=f"treffpunkt-meeting-{meeting.guid}", name=_("Meeting"))
+    return _join(provider, room, user=user, is_moderator=True)
+
+
 def join_session_video(*, user, session, provider=None):
     """The join URL for ``user``: moderator for organizers and speakers, else attendee.
 
@@ -38,20 +76,12 @@ def join_session_video(*, user, session, provider=None):
     configured, or the video server refused or could not be reached).
     """
     require(user, "stage.join_video", session)
-    provider = provider or configured_provider()
-    if provider is None:
-        raise VideoUnavailable(_("No video rooms are configured."), code="video.unavailable")
-    participant = Participant(
-        user_id=user.pk, name=display_name(user), is_moderator=moderates_video(user, session)
+    return _join(
+        provider,
+        video_room_for(session),
+        user=user,
+        is_moderator=moderates_video(user, session),
     )
-    try:
-        url = provider.join_url(video_room_for(session), participant)
-    except VideoProviderError as error:
-        raise VideoUnavailable(
-            _("The video room cannot be reached; please try again shortly."),
-            code="video.unreachable",
-        ) from error
-    return {"url": url, "moderator": participant.is_moderator, "provider": provider.name}
 
 
 def video_occupancy(session, *, provider=None):

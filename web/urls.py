@@ -19,6 +19,8 @@ urlpatterns = [
     path("events/<slug:slug>/sessions/<int:pk>/favourite/", programme.favourite, name="favourite"),
     path("events/<slug:slug>/agenda/", programme.agenda, name="agenda"),
     path("events/<slug:slug>/sessions/<int:pk>/video/", stage.session_video, name="session-video"),
+    path("events/<slug:slug>/expo/<int:pk>/video/", stage.booth_video, name="booth-video"),
+    path("events/<slug:slug>/meetings/<int:pk>/video/", stage.meeting_video, name="meeting-video"),
     path("events/<slug:slug>/regie/", control_room.control_room, name="control-room"),
     path(
         "events/<slug:slug>/regie/sessions/<int:pk>/state/",

@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from stage.selectors import stage_for
+from stage.video import configured_provider
 from treffpunkt.access import allowed as access_allowed
 
 register = template.Library()
@@ -26,3 +27,14 @@ def stage_player(context, session, event):
 def allowed(user, permission, obj):
     """``{% allowed user "congress.ban" event as may_ban %}``: the access rule, for a template."""
     return access_allowed(user, permission, obj)
+
+
+@register.simple_tag
+def video_rooms_configured():
+    return configured_provider() is not None
+
+
+@register.inclusion_tag("web/_video_join.html")
+def video_join(action, *, csrf_token):
+    """A join button (POST, opens the video room in a new tab)."""
+    return {"action": action, "csrf_token": csrf_token}
