@@ -76,6 +76,22 @@ function start(root) {
       (other) => other !== card && other.querySelector("time").getAttribute("datetime") > session.start,
     );
     column.insertBefore(card, later || null);
+    setRows(card, day, session);
+  }
+
+  // On the time grid a card's rows follow its times (five-minute rows after the room names).
+  function setRows(card, day, session) {
+    const gridStart = Date.parse(day.querySelector(".rooms")?.dataset.gridStart || "");
+    if (Number.isNaN(gridStart)) {
+      return;
+    }
+    const row = (moment) => Math.floor((Date.parse(moment) - gridStart) / 300_000) + 2;
+    const start = row(session.start);
+    if (start < 2) {
+      return;
+    }
+    card.style.setProperty("--row-start", String(start));
+    card.style.setProperty("--row-end", String(Math.max(row(session.end), start + 1)));
   }
 
   // A room without sessions on that day has no column yet: it gets one at the end of the day.
@@ -89,6 +105,9 @@ function start(root) {
     }
     const section = document.createElement("section");
     section.className = "room";
+    const count = rooms.querySelectorAll(".room").length + 1;
+    section.style.setProperty("--col", String(count + 1));
+    rooms.style.setProperty("--rooms", String(count));
     section.dataset.room = session.room ?? "";
     const heading = document.createElement("h3");
     heading.className = "room__name";
