@@ -169,3 +169,111 @@ def test_moderation_queue_lists_and_lifts(client, event, organizer, attendee, pr
     assert Ban.objects.count() == 0
     assert Question.objects.get().state == Question.State.OPEN
     assert Exhibitor.objects.get(pk=booth.pk).status == Exhibitor.Status.PUBLISHED
+
+
+# Every control-room route × role: the status, and for a refusal that nothing changed.
+ROUTES = {
+    "open": ("GET", ""),
+    "state": ("POST", "sessions/{talk}/state/"),
+    "move": ("POST", "sessions/{talk}/move/"),
+    "unmute": ("POST", "mutes/{mute}/lift/"),
+    "unban": ("POST", "bans/{banned}/lift/"),
+    "show question": ("POST", "questions/{question}/show/"),
+    "resolve report": ("POST", "reports/{report}/resolve/"),
+    "review booth": ("POST", "booths/{booth}/review/"),
+}
+ROLES = ("anonymous", "attendee", "speaker", "other_organizer", "organizer")
+# fmt: off
+TABLE = {
+    #                    anon  att  spk  oorga orga
+    "open":             (302, 403, 403, 403,  200),
+    "state":            (302, 403, 403, 403,  302),
+    "move":             (302, 403, 403, 403,  302),
+    "unmute":           (302, 403, 403, 403,  302),
+    "unban":            (302, 403, 403, 403,  302),
+    "show question":    (302, 403, 403, 403,  302),
+    "resolve report":   (302, 403, 403, 403,  302),
+    "review booth":     (302, 403, 403, 403,  302),
+}
+# fmt: on
+
+
+@pytest.fixture
+def world(event, organizer, attendee, programme):
+    from matchmaking.models import Report
+    from tests.factories import EventFactory, SpeakerFactory
+
+    talk = programme["talk"]
+    speaker = RegistrationFactory(event=event, role="speaker").user
+    talk.speakers.add(SpeakerFactory(event=event, user=speaker))
+    other_organizer = UserFactory(username="olga")
+    RegistrationFactory(event=EventFactory(), user=other_organizer, role="organizer")
+    troll = UserFactory(username="troll")
+    RegistrationFactory(event=event, user=troll)
+    ban_user(user=organizer, event=event, target=troll)
+    return {
+        "users": {
+            "anonymous": None,
+            "attendee": attendee,
+            "speaker": speaker,
+            "other_organizer": other_organizer,
+            "organizer": organizer,
+        },
+        "ids": {
+            "talk": talk.pk,
+            "mute": Mute.objects.create(session=talk, user=attendee).pk,
+            "banned": troll.pk,
+            "question": Question.objects.create(
+                session=talk, user=attendee, text="?", client_id="q", state="hidden"
+            ).pk,
+            "report": Report.objects.create(
+                event=event, reporter=attendee, reported=troll, reason="Spam"
+            ).pk,
+            "booth": ExhibitorFactory(event=event, status=Exhibitor.Status.SUBMITTED).pk,
+        },
+        "data": {
+            "state": "live",
+            "decision": "approve",
+            **move_data(talk, programme["forum"], "16:00", "17:00"),
+        },
+    }
+
+
+def everything():
+    from matchmaking.models import Report
+
+    models = (Session, Mute, Ban, Question, Report, Exhibitor, TopicEvent)
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+
+
+@pytest.mark.parametrize(
+    ("route", "role", "expected"),
+    [
+        pytest.param(route, role, status, id=f"{route} as {role} -> {status}")
+        for route, statuses in TABLE.items()
+        for role, status in zip(ROLES, statuses, strict=True)
+    ],
+)
+def test_control_room_access(client, event, world, route, role, expected):
+    method, path = ROUTES[route]
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    before = everything()
+
+    url = regie(event) + path.format(**world["ids"])
+    response = client.get(url) if method == "GET" else client.post(url, world["data"])
+
+    assert response.status_code == expected
+    if expected in (302, 403) and role != "organizer":
+        assert everything() == before
+    if role == "anonymous":
+        assert response["Location"].startswith("/login/")
+
+
+def test_table_covers_every_control_room_route():
+    from web.urls import urlpatterns
+
+    routes = {str(p.pattern) for p in urlpatterns if "/regie/" in str(p.pattern)}
+
+    assert len(routes) == len(ROUTES) == len(TABLE)

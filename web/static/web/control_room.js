@@ -1,8 +1,11 @@
 // The control room (web/control_room.html): every action is a plain form (PRG), so the page works
 // with the keyboard and without this script. The script keeps the page current: a programme
-// change on `event:<slug>` or a new report on `user:<id>` reloads the changed part in place.
+// change on `event:<slug>` or a new report on `user:<id>` reloads the changed part in place;
+// the rest of the moderation queue is re-read every 30 s.
 
 import { LiveSocket, followPage, gatewayUrl } from "./lib/socket.js";
+
+const QUEUE_REFRESH = 30_000;
 
 const root = document.querySelector("[data-control-room]");
 if (root && "WebSocket" in window) {
@@ -82,6 +85,13 @@ function start(root) {
     },
     onError() {},
   });
+  // Mutes, bans, hidden questions and submitted booths send no push to organizers yet: the queue
+  // is re-read every 30 s while the page is visible.
+  setInterval(() => {
+    if (document.visibilityState === "visible") {
+      schedule("queue");
+    }
+  }, QUEUE_REFRESH);
   followPage(live);
   window.treffpunktControlRoom = { client: live };
   live.connect();
