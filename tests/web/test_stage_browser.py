@@ -234,3 +234,22 @@ def test_organizer_mutes_a_chat_author_from_the_session_page(browser, server):
 
     expect(message.locator("[data-done='mute-author']")).to_be_visible()
     expect(anna.get_by_role("button", name="Senden")).to_be_disabled()
+
+
+def test_hls_player_reconnects_after_the_network_comes_back(browser, server):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.route("**/stream.m3u8", lambda route: route.abort("internetdisconnected"))
+    page.goto(server["url"] + session_path(server, "live"))
+
+    status = page.locator("[data-stage-status]")
+    expect(status).to_be_visible(timeout=15_000)
+    page.unroute("**/stream.m3u8")
+    page.evaluate("() => { const v = window.treffpunktStage.video; v.muted = true; v.play(); }")
+
+    page.wait_for_function("window.treffpunktStage.video.currentTime > 1", timeout=30_000)
+    expect(status).to_be_hidden()
+    context.close()
