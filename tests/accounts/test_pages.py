@@ -89,3 +89,18 @@ def test_attendees_are_not_asked_for_two_factor_login(event, attendee):
     client = Client()
     client.post("/login/", {"login": "anna", "password": "treffpunkt"})
     assert client.get(f"/events/{event.slug}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/login/", "/accounts/signup/", "/accounts/password/reset/", "/accounts/logout/"]
+)
+def test_account_pages_speak_formal_german_in_the_web_clients_frame(path, attendee):
+    import re
+
+    client = Client()
+    if path.endswith("logout/"):
+        client.force_login(attendee)
+    page = client.get(path, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert 'class="site-header"' in page
+    main = page.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    assert not re.search(r"\b([Dd]u|[Dd]ein\w*|[Dd]ich|[Dd]ir)\b", main), main
