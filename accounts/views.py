@@ -22,7 +22,7 @@ from treffpunkt.errors import AccessDenied
 
 from . import services
 from .forms import AcceptInvitationForm
-from .models import Invitation, Preferences, StoredMail
+from .models import Invitation, Preferences, RegistrationRequest, StoredMail
 
 
 def _organizer_event(request, slug, permission):
@@ -153,6 +153,14 @@ def import_registrations(request, slug):
         else:
             messages.success(request, _("The invitation is sent again."))
         return redirect("accounts:import", slug=event.slug)
+    if request.method == "POST" and "decide" in request.POST:
+        registration_request = get_object_or_404(
+            RegistrationRequest, event=event, pk=request.POST["decide"]
+        )
+        services.decide_registration_request(
+            registration_request, by=request.user, approve=request.POST.get("approve") == "1"
+        )
+        return redirect("accounts:import", slug=event.slug)
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -181,6 +189,9 @@ def import_registrations(request, slug):
             },
             "accepted": invitations.filter(accepted_at__isnull=False).count(),
             "failed": invitations.filter(delivery=Invitation.Delivery.FAILED)[:50],
+            "requests": RegistrationRequest.objects.filter(
+                event=event, state=RegistrationRequest.State.PENDING
+            ).select_related("user"),
         },
     )
 

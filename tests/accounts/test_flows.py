@@ -142,3 +142,27 @@ def test_token_endpoint_refuses_an_account_with_two_factor_login(api):
     assert response.status_code == 400
     assert list(response.json()) == ["non_field_errors"]
     assert not Token.objects.filter(user=user).exists()
+
+
+def test_failed_log_ins_are_rate_limited_by_allauth():
+    UserFactory(username="rita")
+    client = Client()
+    for _attempt in range(5):
+        page = log_in(client, "rita", "falsch")
+        assert page.status_code == 200
+    locked = log_in(client, "rita", "treffpunkt")
+    assert locked.status_code in (200, 429)
+    assert "Zu viele gescheiterte Anmeldeversuche" in locked.content.decode()
+
+
+def test_password_reset_mails_are_rate_limited_by_allauth(smtp):
+    user = UserFactory(username="rita", email="rita@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    client = Client()
+    statuses = [
+        client.post("/accounts/password/reset/", {"email": "rita@example.org"}).status_code
+        for _attempt in range(7)
+    ]
+    assert statuses[0] == 302
+    assert 429 in statuses
+    assert len(smtp.to("rita@example.org")) <= 5

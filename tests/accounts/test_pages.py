@@ -104,3 +104,16 @@ def test_account_pages_speak_formal_german_in_the_web_clients_frame(path, attend
     assert 'class="site-header"' in page
     main = page.split('<main id="main"', 1)[1].split("</main>", 1)[0]
     assert not re.search(r"\b([Dd]u|[Dd]ein\w*|[Dd]ich|[Dd]ir)\b", main), main
+
+
+def test_organizer_approves_a_registration_request_on_the_import_page(event, organizer):
+    from accounts.models import RegistrationRequest
+
+    RegistrationPolicy.objects.create(event=event, mode="approval")
+    person = UserFactory(username="paul")
+    logged_in(person).post(f"/events/{event.slug}/join/", {})
+    request = RegistrationRequest.objects.get()
+    client = logged_in(organizer)
+    assert "paul" in client.get(f"/events/{event.slug}/import/").content.decode()
+    client.post(f"/events/{event.slug}/import/", {"decide": request.pk, "approve": "1"})
+    assert Registration.objects.filter(event=event, user=person).exists()
