@@ -183,3 +183,36 @@ ROLE_FOR_INVITATION = {
     Invitation.Role.SPEAKER: Registration.Role.SPEAKER,
     Invitation.Role.EXHIBITOR_STAFF: Registration.Role.EXHIBITOR,
 }
+
+
+class ImportJob(models.Model):
+    """A registration import run by the worker; its report is kept for the organizers."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    # The uploader's language: the report's reasons are written in it.
+    language = models.CharField(max_length=8, default="de")
+    content = models.TextField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    report = models.JSONField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.filename or 'import'} → {self.event} ({self.state})"

@@ -17,7 +17,7 @@ from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from congress.models import Registration, Speaker
@@ -30,6 +30,7 @@ from .mail import build_mail, language_for
 from .models import (
     ROLE_FOR_INVITATION,
     Consent,
+    ImportJob,
     Invitation,
     Preferences,
     RegistrationPolicy,
@@ -141,7 +142,8 @@ class ImportReport:
         }
 
 
-def _read_rows(file):
+def read_csv_text(file):
+    """The text of an uploaded CSV file. Raises OnboardingError (too large, not UTF-8, no header)."""
     raw = file.read(MAX_IMPORT_BYTES + 1)
     if len(raw) > MAX_IMPORT_BYTES:
         raise OnboardingError(_("The file is larger than 5 MB."), field="file", code="too_large")
@@ -151,6 +153,11 @@ def _read_rows(file):
         raise OnboardingError(
             _("The file is not UTF-8 encoded text."), field="file", code="encoding"
         ) from None
+    _reader_and_columns(text)
+    return text
+
+
+def _reader_and_columns(text):
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -162,6 +169,11 @@ def _read_rows(file):
             field="file",
             code="no_header",
         )
+    return reader, columns
+
+
+def _read_rows(file):
+    reader, columns = _reader_and_columns(read_csv_text(file))
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -274,6 +286,56 @@ def import_registrations(*, event, by, file, dry_run=False):
             _queue_mails(invited)
     forget_roles(by)
     return report
+
+
+def queue_import(*, event, by, file):
+    """Check the file and queue its import for the worker; returns the ImportJob.
+
+    Raises AccessDenied, OnboardingError (the file as a whole is unreadable).
+    """
+    require(by, "accounts.import_registrations", event)
+    text = read_csv_text(file)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            event=event,
+            created_by=by,
+            filename=getattr(file, "name", "") or "",
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            content=text,
+        )
+
+        def enqueue():
+            from .tasks import run_import
+
+            run_import.enqueue(job.pk)
+
+        transaction.on_commit(enqueue)
+    return job
+
+
+def run_import_job(job):
+    """Run a queued import (in the worker): the report is kept on the job; errors mark it failed."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.RUNNING, attempts=job.attempts + 1
+    )
+    job.refresh_from_db()
+    try:
+        with translation.override(job.language):
+            report = import_registrations(
+                event=job.event, by=job.created_by, file=io.StringIO(job.content)
+            )
+    except Exception as error:
+        job.state = ImportJob.State.FAILED
+        job.error = f"{type(error).__name__}: {getattr(error, 'message', error)}"[:1000]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "error", "finished_at"])
+        raise
+    job.state = ImportJob.State.DONE
+    job.report = report.as_dict()
+    job.error = ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "report", "error", "finished_at"])
+    return job
 
 
 def _import_row(*, event, by, row, role, booth, user, registrations, staff, language, invited):
