@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from tests.factories import UserFactory
 
-from .smtp import html_of, link_in
+from .smtp import html_of, link_in, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +166,18 @@ def test_password_reset_mails_are_rate_limited_by_allauth(smtp):
     assert statuses[0] == 302
     assert 429 in statuses
     assert len(smtp.to("rita@example.org")) <= 5
+
+
+def test_mail_is_written_in_the_recipients_language(smtp):
+    from accounts.models import Preferences
+
+    user = UserFactory(username="emma", email="emma@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    Preferences.objects.create(user=user, language="en")
+    Client().post(
+        "/accounts/password/reset/", {"email": "emma@example.org"}, HTTP_ACCEPT_LANGUAGE="de"
+    )
+    (mail,) = smtp.wait_for("emma@example.org")
+    assert mail["Subject"] == "[Treffpunkt] Password Reset Email"
+    assert "password reset" in text_of(mail)
+    assert "<p>" in html_of(mail)
