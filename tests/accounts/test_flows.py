@@ -181,3 +181,22 @@ def test_mail_is_written_in_the_recipients_language(smtp):
     assert mail["Subject"] == "[Treffpunkt] Password Reset Email"
     assert "password reset" in text_of(mail)
     assert "<p>" in html_of(mail)
+
+
+def test_change_of_e_mail_is_verified_before_it_replaces_the_old_address(smtp):
+    user = UserFactory(username="rita", email="rita@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    client = Client()
+    client.force_login(user)
+    response = client.post("/accounts/email/", {"action_add": "", "email": "rita@neu.example.org"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email == "rita@example.org"
+    (mail,) = smtp.wait_for("rita@neu.example.org")
+    path = link_in(mail).split("testserver", 1)[-1]
+    client.post(path)
+    user.refresh_from_db()
+    assert user.email == "rita@neu.example.org"
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified")) == [
+        ("rita@neu.example.org", True)
+    ]
