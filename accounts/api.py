@@ -46,7 +46,7 @@ class InvitationSerializer(serializers.ModelSerializer):
             "id",
             "email",
             "role",
-            "exhibitor_id",
+            "exhibitor",
             "created_at",
             "expires_at",
             "accepted_at",

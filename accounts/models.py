@@ -1,5 +1,6 @@
 """Onboarding data: invitations, stored mail, language preference, registration policy, consents."""
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Event, Registration
+from expo.models import Exhibitor
 
 
 class Preferences(models.Model):
@@ -46,8 +48,13 @@ class StoredMail(models.Model):
         return f"{self.to}: {self.subject}"
 
 
-def new_token():
-    return secrets.token_urlsafe(32)
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def unusable_token_hash():
+    """The hash of a token nobody knows: the link works only once a mail carries a new token."""
+    return hash_token(secrets.token_urlsafe(32))
 
 
 class Invitation(models.Model):
@@ -69,11 +76,16 @@ class Invitation(models.Model):
     )
     email = models.EmailField(_("e-mail"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    # The booth (expo.Exhibitor id) a staff invitation is for; an id, so congress data stays
-    # readable without the expo installed.
-    exhibitor_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The booth a staff invitation is for.
+    exhibitor = models.ForeignKey(
+        Exhibitor, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     language = models.CharField(_("language"), max_length=8, default="de")
-    token = models.CharField(max_length=64, unique=True, default=new_token)
+    # Only the hash of the link's token is stored; the token itself exists only in the mail,
+    # made when the worker sends it (each sending makes a new one and ends the old link).
+    token_hash = models.CharField(
+        max_length=64, unique=True, default=unusable_token_hash, editable=False
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -6,6 +6,7 @@ AccessDenied. Invitation mails are queued as background jobs once the change is 
 
 import csv
 import io
+import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -35,6 +36,8 @@ from .models import (
     Preferences,
     RegistrationPolicy,
     RegistrationRequest,
+    hash_token,
+    unusable_token_hash,
 )
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -419,7 +422,12 @@ def deliver_invitations(invitation_ids):
         return invitations
     try:
         for invitation in invitations:
-            message = invitation_mail(invitation, exhibitor_names.get(invitation.exhibitor_id))
+            token = secrets.token_urlsafe(32)
+            invitation.token_hash = hash_token(token)
+            invitation.save(update_fields=["token_hash"])
+            message = invitation_mail(
+                invitation, token, exhibitor_names.get(invitation.exhibitor_id)
+            )
             message.connection = connection
             try:
                 message.send()
@@ -445,15 +453,13 @@ def _record_delivery(invitation, error):
     invitation.save(update_fields=["attempts", "delivery", "sent_at", "last_error"])
 
 
-def invitation_url(invitation):
+def invitation_url(token):
     from django.urls import reverse
 
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "accounts:invitation", kwargs={"token": invitation.token}
-    )
+    return settings.SITE_URL.rstrip("/") + reverse("accounts:invitation", kwargs={"token": token})
 
 
-def invitation_mail(invitation, booth_name=None):
+def invitation_mail(invitation, token, booth_name=None):
     language = language_for(invitation.user, invitation.language)
     return build_mail(
         to=invitation.email,
@@ -464,7 +470,7 @@ def invitation_mail(invitation, booth_name=None):
             "user": invitation.user,
             "inviter": invitation.invited_by,
             "booth_name": booth_name,
-            "url": invitation_url(invitation),
+            "url": invitation_url(token),
             "expires_at": invitation.expires_at,
         },
         language=language,
@@ -480,7 +486,7 @@ def resend_invitation(invitation, *, by):
             _("This invitation has already been accepted."), code="accepted", field="invitation"
         )
     with transaction.atomic():
-        invitation.token = Invitation._meta.get_field("token").default()
+        invitation.token_hash = unusable_token_hash()
         invitation.expires_at = _expiry()
         invitation.delivery = Invitation.Delivery.QUEUED
         invitation.attempts = 0
@@ -544,7 +550,7 @@ def invite_staff(
             )
         else:
             invitation.exhibitor_id = exhibitor.pk
-            invitation.token = Invitation._meta.get_field("token").default()
+            invitation.token_hash = unusable_token_hash()
             invitation.expires_at = _expiry()
             invitation.accepted_at = None
             invitation.delivery = Invitation.Delivery.QUEUED
@@ -558,7 +564,11 @@ def invite_staff(
 
 def invitation_for_token(token):
     """The invitation of a link, or raise OnboardingError (unknown, used or expired)."""
-    invitation = Invitation.objects.select_related("event", "user").filter(token=token).first()
+    invitation = (
+        Invitation.objects.select_related("event", "user")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
     if invitation is None:
         raise OnboardingError(_("This invitation link is not valid."), code="unknown")
     if invitation.accepted_at is not None:
@@ -568,13 +578,13 @@ def invitation_for_token(token):
     return invitation
 
 
-def accept_invitation(invitation, *, password=None):
+def accept_invitation(token, *, password=None):
     """Use the link once: set the password (if the account has none), verify the e-mail address.
 
-    Raises OnboardingError when the link is used or expired meanwhile.
+    Returns the invitation. Raises OnboardingError when the link is unknown, used or expired.
     """
     with transaction.atomic():
-        invitation = invitation_for_token(invitation.token)
+        invitation = invitation_for_token(token)
         Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
         user = invitation.user
         if password is not None:

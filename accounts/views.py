@@ -57,7 +57,7 @@ def invitation(request, token):
         if has_password or form.is_valid():
             try:
                 invitation = services.accept_invitation(
-                    invitation,
+                    token,
                     password=None if has_password else form.cleaned_data["new_password1"],
                 )
             except services.OnboardingError as error:
