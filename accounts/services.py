@@ -18,13 +18,15 @@ from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from congress.models import Registration, Speaker
 from congress.permissions import forget_roles
+from congress.services import register
 from expo.models import Exhibitor, ExhibitorStaff
-from treffpunkt.access import require
+from treffpunkt.access import allowed, require
 from treffpunkt.errors import DomainError
 
 from .mail import build_mail, language_for
@@ -454,7 +456,6 @@ def _record_delivery(invitation, error):
 
 
 def invitation_url(token):
-    from django.urls import reverse
 
     return settings.SITE_URL.rstrip("/") + reverse("accounts:invitation", kwargs={"token": token})
 
@@ -497,8 +498,6 @@ def resend_invitation(invitation, *, by):
 
 
 def _may_invite_to(user, exhibitor_id):
-    from treffpunkt.access import allowed
-
     exhibitor = Exhibitor.objects.filter(pk=exhibitor_id).select_related("event").first()
     return exhibitor is not None and allowed(user, "accounts.invite_staff", exhibitor)
 
@@ -659,8 +658,6 @@ def join_event(*, user, event, consents=()):
     (``("pending", request)``); invitation-only events refuse strangers.
     Raises AccessDenied, OnboardingError (consents missing, by invitation only, declined).
     """
-    from congress.services import register
-
     require(user, "congress.register", event)
     policy = policy_for(event)
     existing = Registration.objects.filter(event=event, user=user).first()
@@ -702,8 +699,6 @@ def join_event(*, user, event, consents=()):
 
 def decide_registration_request(request, *, by, approve):
     """Approve (registers the person) or decline a pending request. Raises AccessDenied."""
-    from congress.services import register
-
     require(by, "accounts.manage_invitations", request.event)
     with transaction.atomic():
         request.state = (
