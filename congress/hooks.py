@@ -96,3 +96,76 @@ def registration_refusal(user, event):
         if message:
             return message
     return None
+
+
+# -- Back office (issue 16): announcements, viewers and report sections ---------------------------
+#
+# - **Announcement listeners** (``announcement_listener``): ``(event, name, data, scope)`` is called
+#   for each outward-facing happening (``session.created``, ``registration.created``, an app's own
+#   ``lead.created`` with ``scope="booth:<id>"``), inside the writing transaction; the webhooks
+#   register here and deliver after commit.
+# - **Session watchers** (``session_watcher``): ``(ctx, session)`` on every subscribe to a session
+#   topic (the back office records unique viewers).
+# - **Report sections** (``report_section``): a name and ``(event) -> dict`` that the organizer's
+#   report includes (the expo registers its booths' counts).
+
+_announcement_listeners = []
+_session_watchers = []
+_report_sections = {}
+
+
+def announcement_listener(function):
+    if function not in _announcement_listeners:
+        _announcement_listeners.append(function)
+    return function
+
+
+def announce(event, name, data, *, scope=""):
+    """Tell every listener that ``name`` happened at ``event`` (call inside the transaction)."""
+    for listener in _announcement_listeners:
+        listener(event, name, data, scope)
+
+
+def session_watcher(function):
+    if function not in _session_watchers:
+        _session_watchers.append(function)
+    return function
+
+
+def session_watched(ctx, session):
+    for watcher in _session_watchers:
+        watcher(ctx, session)
+
+
+def report_section(name):
+    def register(function):
+        _report_sections[name] = function
+        return function
+
+    return register
+
+
+def report_sections(event):
+    """``{name: section}`` of every registered report section for ``event``."""
+    return {name: function(event) for name, function in _report_sections.items()}
+
+
+_announcement_scopes = {}
+
+
+def announcement_scope(kind):
+    """Register ``(user, event, key) -> label | None`` for scoped endpoints (``booth:<id>``): the
+    label names the scope when ``user`` may receive its announcements, None refuses."""
+
+    def register(function):
+        _announcement_scopes[kind] = function
+        return function
+
+    return register
+
+
+def scope_label(user, event, scope):
+    """The label of ``scope`` (``"booth:3"``) if ``user`` may receive its announcements, else None."""
+    kind, _sep, key = scope.partition(":")
+    function = _announcement_scopes.get(kind)
+    return function(user, event, key) if function is not None else None

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "conversations",
     "expo",
     "matchmaking",
+    "backoffice",
     "demo",
     # Before allauth, so its templates and catalogue (formal German) override allauth's own.
     "accounts",
@@ -244,6 +245,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingStateEnum": "matchmaking.models.Meeting.State",
         "ReportStateEnum": "matchmaking.models.Report.State",
         "SessionStateEnum": "congress.models.Session.State",
+        "DeliveryStatusEnum": "backoffice.models.WebhookDelivery.Status",
+        "ExhibitorStatusEnum": "expo.models.Exhibitor.Status",
     },
 }
 
@@ -337,6 +340,13 @@ RATE_LIMITS = {
     "question": (chat_rate, 5),  # per user
     "contact": (chat_rate, 5),  # booth contact requests per user
     "login": (20, 60),  # token requests per client address
+}
+
+# Webhooks (backoffice, docs/webhooks.md), delivered by the task worker: seconds before each retry;
+# plain http to 127.0.0.1 only while DEBUG (and in tests).
+WEBHOOKS = {
+    "RETRY_DELAYS": [30, 120, 600, 3600, 21600],
+    "ALLOW_LOCAL_HTTP": DEBUG,
 }
 
 LOGGING = {

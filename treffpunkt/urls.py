@@ -10,6 +10,7 @@ urlpatterns = [
     # Before congress: "registrations/import/" would match the registration detail route.
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("matchmaking.urls")),
+    path("api/v1/", include("backoffice.urls")),
     path("api/v1/", include("congress.urls")),
     path("api/v1/", include("expo.urls")),
     path("api/v1/", include("conversations.urls")),
@@ -21,5 +22,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # Before web: allauth's log-in serves /login/ (`web:login` keeps pointing there).
     path("", include("accounts.urls")),
+    path("", include("backoffice.web_urls")),
     path("", include("web.urls")),
 ]
