@@ -48,6 +48,11 @@ class StoredMail(models.Model):
         return f"{self.to}: {self.subject}"
 
 
+def new_token():
+    """Kept for migration 0001 (invitations stored their token before 0002)."""
+    return secrets.token_urlsafe(32)
+
+
 def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
