@@ -13,6 +13,8 @@
 - **Event counts** (``event_count``): a name and a function ``() -> (model, filters)`` naming rows
   with an ``event`` foreign key; the event list annotates each event with their count under that
   name (the expo registers ``exhibitor_count``, its published booths).
+- **Session state listeners** (``session_state_listener``): a function ``(session)`` called after
+  the commit that changed a session's state (the stage closes a video room when its session ends).
 
 Apps register in their ``AppConfig.ready``.
 """
@@ -24,6 +26,7 @@ _contact_barriers = []
 _agenda_sources = []
 _event_counts = {}
 _registration_gates = []
+_session_state_listeners = []
 
 
 @dataclass(frozen=True)
@@ -169,3 +172,15 @@ def scope_label(user, event, scope):
     kind, _sep, key = scope.partition(":")
     function = _announcement_scopes.get(kind)
     return function(user, event, key) if function is not None else None
+
+
+def session_state_listener(function):
+    if function not in _session_state_listeners:
+        _session_state_listeners.append(function)
+    return function
+
+
+def session_state_changed(session):
+    """Tell every listener that ``session``'s state changed (run after the commit)."""
+    for listener in _session_state_listeners:
+        listener(session)

@@ -174,6 +174,7 @@ def session_event_data(session):
         "start": session.start.isoformat(),
         "end": session.end.isoformat(),
         "room": session.room_id,
+        "room_name": session.room.name if session.room_id else "",
         "track": session.track_id,
         "state": session.state,
     }

@@ -253,6 +253,7 @@ def update_session(session, *, user, speakers=None, **fields):
         _programme_changed(event, action=action, session=session)
         if "state" in fields and state_before != session.state:
             emit(f"session:{session.pk}", "session.state", session_state_data(session))
+            transaction.on_commit(lambda: hooks.session_state_changed(session))
     return session
 
 
@@ -301,6 +302,7 @@ def set_session_state(session, *, user, state):
         session.save(update_fields=["state", "updated_at"])
         _programme_changed(session.event, action="state", session=session)
         emit(f"session:{session.pk}", "session.state", session_state_data(session))
+        transaction.on_commit(lambda: hooks.session_state_changed(session))
     return session
 
 

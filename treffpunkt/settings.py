@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "expo",
     "matchmaking",
     "backoffice",
+    "stage",
     "demo",
     # Before allauth, so its templates and catalogue (formal German) override allauth's own.
     "accounts",
@@ -355,3 +356,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Video rooms (docs/stage.md): "bigbluebutton" or "jitsi"; unset means no video rooms.
+VIDEO_PROVIDER = os.environ.get("VIDEO_PROVIDER", "")
+BBB_URL = os.environ.get("BBB_URL", "")
+BBB_SECRET = os.environ.get("BBB_SECRET", "")
+BBB_CHECKSUM = os.environ.get("BBB_CHECKSUM", "sha1")
+JITSI_URL = os.environ.get("JITSI_URL", "")
+JITSI_APP_ID = os.environ.get("JITSI_APP_ID", "")
+JITSI_SECRET = os.environ.get("JITSI_SECRET", "")

@@ -47,8 +47,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
-def world(event, organizer, attendee):
+def world(event, organizer, attendee, settings):
     """A published event with one of everything, a second event and an unpublished one."""
+    # Video rooms on Jitsi without a secret: a join URL needs no call to a video server.
+    settings.VIDEO_PROVIDER = "jitsi"
+    settings.JITSI_URL = "https://meet.example.org"
+    settings.JITSI_SECRET = ""
     w = SimpleNamespace(event=event)
     w.users = {
         "anonymous": None,
@@ -73,6 +77,9 @@ def world(event, organizer, attendee):
     w.free_speaker = SpeakerFactory(event=event, name="Frei Ohne Vortrag")
     w.session = SessionFactory(
         event=event, room=w.room, start=at(event, 10), end=at(event, 11), speakers=[w.speaker]
+    )
+    w.round_table = SessionFactory(
+        event=event, room=None, kind="round_table", start=at(event, 12), end=at(event, 13)
     )
     Favourite.objects.create(user=attendee, session=w.session)
     w.exhibitor = ExhibitorFactory(event=event)
@@ -172,6 +179,14 @@ ROUTES = {
         lambda w: {"session": w.hidden_session.pk},
     ),
     "exhibitors": (lambda w: events_url(w.event) + "exhibitors/", lambda w: {"name": "Neu"}),
+    "round table video": (
+        lambda w: events_url(w.event) + f"sessions/{w.round_table.pk}/video/",
+        lambda w: {},
+    ),
+    "talk video": (
+        lambda w: events_url(w.event) + f"sessions/{w.session.pk}/video/",
+        lambda w: {},
+    ),
     "exhibitor": (lambda w: events_url(w.event) + f"exhibitors/{w.exhibitor.pk}/", lambda w: {}),
     "hidden exhibitors": (lambda w: events_url(w.hidden) + "exhibitors/", lambda w: {}),
     # The back office (docs/import.md, docs/webhooks.md, docs/report.md).
@@ -302,6 +317,10 @@ TABLE = {
     ("GET", "report"):                (401,  403,  403,  403,  200,  403,  403),
     ("GET", "report.csv"):            (401,  403,  403,  403,  200,  403,  403),
     ("GET", "hidden report"):         (404,  404,  404,  404,  200,  404,  404),
+    ("GET", "round table video"):     (401,  200,  200,  200,  200,  403,  403),
+    ("POST", "round table video"):    (401,  200,  200,  200,  200,  403,  403),
+    ("PATCH", "round table video"):   (405,  405,  405,  405,  405,  405,  405),
+    ("POST", "talk video"):           (401,  403,  403,  403,  403,  403,  403),
 }
 # fmt: on
 
