@@ -30,7 +30,7 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "event", "role", "delivery", "attempts", "expires_at", "accepted_at"]
     list_filter = ["event", "role", "delivery"]
     search_fields = ["email"]
-    readonly_fields = ["token", "attempts", "sent_at", "last_error", "accepted_at", "user"]
+    readonly_fields = ["attempts", "sent_at", "last_error", "accepted_at", "user"]
     actions = ["resend"]
     change_list_template = "admin/accounts/invitation/change_list.html"
 

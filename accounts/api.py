@@ -18,7 +18,7 @@ from treffpunkt.errors import NotFound
 from treffpunkt.ratelimit import RateLimitThrottle
 
 from . import services
-from .models import Consent, Invitation, RegistrationPolicy, RegistrationRequest
+from .models import Consent, ImportJob, Invitation, RegistrationPolicy, RegistrationRequest
 
 
 def _event(request, slug):
@@ -46,7 +46,7 @@ class InvitationSerializer(serializers.ModelSerializer):
             "id",
             "email",
             "role",
-            "exhibitor_id",
+            "exhibitor",
             "created_at",
             "expires_at",
             "accepted_at",
@@ -66,28 +66,58 @@ class StaffInviteSerializer(serializers.Serializer):
     )
 
 
+class ImportJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "filename",
+            "state",
+            "attempts",
+            "error",
+            "report",
+            "created_at",
+            "finished_at",
+        ]
+
+
 class RegistrationImportView(APIView):
-    """Import registrations from a CSV file (organizers). ``dry_run=true`` changes nothing."""
+    """Import registrations from a CSV file (organizers).
+
+    ``dry_run=true`` answers the report at once and changes nothing; otherwise the import is
+    queued for the worker (202) and its report read from ``…/registrations/import/<id>/``.
+    """
 
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request=ImportSerializer, responses={200: dict, 201: dict})
+    @extend_schema(request=ImportSerializer, responses={200: dict, 202: ImportJobSerializer})
     def post(self, request, event_slug):
         event = _event(request, event_slug)
         require(request.user, "accounts.import_registrations", event)
         serializer = ImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        report = services.import_registrations(
-            event=event,
-            by=request.user,
-            file=serializer.validated_data["file"],
-            dry_run=serializer.validated_data["dry_run"],
-        )
-        created = not report.dry_run and bool(report.created)
-        return Response(
-            report.as_dict(), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        file = serializer.validated_data["file"]
+        if serializer.validated_data["dry_run"]:
+            report = services.import_registrations(
+                event=event, by=request.user, file=file, dry_run=True
+            )
+            return Response(report.as_dict())
+        job = services.queue_import(event=event, by=request.user, file=file)
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ImportJobView(APIView):
+    """One import: its state (queued, running, done, failed) and, once done, its report."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=ImportJobSerializer)
+    def get(self, request, event_slug, pk):
+        event = _event(request, event_slug)
+        require(request.user, "accounts.import_registrations", event)
+        job = get_object_or_404(ImportJob, event=event, pk=pk)
+        return Response(ImportJobSerializer(job).data)
 
 
 class InvitationListView(APIView):

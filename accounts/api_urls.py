@@ -11,6 +11,11 @@ urlpatterns = [
         name="registration-import",
     ),
     path(
+        "events/<slug:event_slug>/registrations/import/<int:pk>/",
+        api.ImportJobView.as_view(),
+        name="registration-import-job",
+    ),
+    path(
         "events/<slug:event_slug>/invitations/",
         api.InvitationListView.as_view(),
         name="invitations",

@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(AllauthLoginForm):
     def __init__(self, *args, **kwargs):
+        data = kwargs.get("data")
+        if data is not None and "login" not in data and "username" in data:
+            # The log-in form before allauth posted "username"; scripts and bookmarks keep working.
+            data = data.copy()
+            data["login"] = data["username"]
+            kwargs["data"] = data
         super().__init__(*args, **kwargs)
         # "Benutzername oder E-Mail": the label the rest of the web client (and its tests) use.
         self.fields["login"].label = _("Username or e-mail")

@@ -1,5 +1,6 @@
 """Onboarding data: invitations, stored mail, language preference, registration policy, consents."""
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Event, Registration
+from expo.models import Exhibitor
 
 
 class Preferences(models.Model):
@@ -47,7 +49,17 @@ class StoredMail(models.Model):
 
 
 def new_token():
+    """Kept for migration 0001 (invitations stored their token before 0002)."""
     return secrets.token_urlsafe(32)
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def unusable_token_hash():
+    """The hash of a token nobody knows: the link works only once a mail carries a new token."""
+    return hash_token(secrets.token_urlsafe(32))
 
 
 class Invitation(models.Model):
@@ -69,11 +81,16 @@ class Invitation(models.Model):
     )
     email = models.EmailField(_("e-mail"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    # The booth (expo.Exhibitor id) a staff invitation is for; an id, so congress data stays
-    # readable without the expo installed.
-    exhibitor_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The booth a staff invitation is for.
+    exhibitor = models.ForeignKey(
+        Exhibitor, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     language = models.CharField(_("language"), max_length=8, default="de")
-    token = models.CharField(max_length=64, unique=True, default=new_token)
+    # Only the hash of the link's token is stored; the token itself exists only in the mail,
+    # made when the worker sends it (each sending makes a new one and ends the old link).
+    token_hash = models.CharField(
+        max_length=64, unique=True, default=unusable_token_hash, editable=False
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -183,3 +200,36 @@ ROLE_FOR_INVITATION = {
     Invitation.Role.SPEAKER: Registration.Role.SPEAKER,
     Invitation.Role.EXHIBITOR_STAFF: Registration.Role.EXHIBITOR,
 }
+
+
+class ImportJob(models.Model):
+    """A registration import run by the worker; its report is kept for the organizers."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    # The uploader's language: the report's reasons are written in it.
+    language = models.CharField(max_length=8, default="de")
+    content = models.TextField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    report = models.JSONField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.filename or 'import'} → {self.event} ({self.state})"

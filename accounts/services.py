@@ -6,6 +6,7 @@ AccessDenied. Invitation mails are queued as background jobs once the change is 
 
 import csv
 import io
+import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,23 +18,28 @@ from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from congress.models import Registration, Speaker
 from congress.permissions import forget_roles
+from congress.services import register
 from expo.models import Exhibitor, ExhibitorStaff
-from treffpunkt.access import require
+from treffpunkt.access import allowed, require
 from treffpunkt.errors import DomainError
 
 from .mail import build_mail, language_for
 from .models import (
     ROLE_FOR_INVITATION,
     Consent,
+    ImportJob,
     Invitation,
     Preferences,
     RegistrationPolicy,
     RegistrationRequest,
+    hash_token,
+    unusable_token_hash,
 )
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -141,7 +147,8 @@ class ImportReport:
         }
 
 
-def _read_rows(file):
+def read_csv_text(file):
+    """The text of an uploaded CSV file. Raises OnboardingError (too large, not UTF-8, no header)."""
     raw = file.read(MAX_IMPORT_BYTES + 1)
     if len(raw) > MAX_IMPORT_BYTES:
         raise OnboardingError(_("The file is larger than 5 MB."), field="file", code="too_large")
@@ -151,6 +158,11 @@ def _read_rows(file):
         raise OnboardingError(
             _("The file is not UTF-8 encoded text."), field="file", code="encoding"
         ) from None
+    _reader_and_columns(text)
+    return text
+
+
+def _reader_and_columns(text):
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -162,6 +174,11 @@ def _read_rows(file):
             field="file",
             code="no_header",
         )
+    return reader, columns
+
+
+def _read_rows(file):
+    reader, columns = _reader_and_columns(read_csv_text(file))
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -276,6 +293,56 @@ def import_registrations(*, event, by, file, dry_run=False):
     return report
 
 
+def queue_import(*, event, by, file):
+    """Check the file and queue its import for the worker; returns the ImportJob.
+
+    Raises AccessDenied, OnboardingError (the file as a whole is unreadable).
+    """
+    require(by, "accounts.import_registrations", event)
+    text = read_csv_text(file)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            event=event,
+            created_by=by,
+            filename=getattr(file, "name", "") or "",
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            content=text,
+        )
+
+        def enqueue():
+            from .tasks import run_import
+
+            run_import.enqueue(job.pk)
+
+        transaction.on_commit(enqueue)
+    return job
+
+
+def run_import_job(job):
+    """Run a queued import (in the worker): the report is kept on the job; errors mark it failed."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.RUNNING, attempts=job.attempts + 1
+    )
+    job.refresh_from_db()
+    try:
+        with translation.override(job.language):
+            report = import_registrations(
+                event=job.event, by=job.created_by, file=io.StringIO(job.content)
+            )
+    except Exception as error:
+        job.state = ImportJob.State.FAILED
+        job.error = f"{type(error).__name__}: {getattr(error, 'message', error)}"[:1000]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "error", "finished_at"])
+        raise
+    job.state = ImportJob.State.DONE
+    job.report = report.as_dict()
+    job.error = ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "report", "error", "finished_at"])
+    return job
+
+
 def _import_row(*, event, by, row, role, booth, user, registrations, staff, language, invited):
     name = " ".join(part for part in (row["first_name"], row["last_name"]) if part)
     registration_role = ROLE_FOR_INVITATION[role]
@@ -357,7 +424,12 @@ def deliver_invitations(invitation_ids):
         return invitations
     try:
         for invitation in invitations:
-            message = invitation_mail(invitation, exhibitor_names.get(invitation.exhibitor_id))
+            token = secrets.token_urlsafe(32)
+            invitation.token_hash = hash_token(token)
+            invitation.save(update_fields=["token_hash"])
+            message = invitation_mail(
+                invitation, token, exhibitor_names.get(invitation.exhibitor_id)
+            )
             message.connection = connection
             try:
                 message.send()
@@ -383,15 +455,12 @@ def _record_delivery(invitation, error):
     invitation.save(update_fields=["attempts", "delivery", "sent_at", "last_error"])
 
 
-def invitation_url(invitation):
-    from django.urls import reverse
+def invitation_url(token):
 
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "accounts:invitation", kwargs={"token": invitation.token}
-    )
+    return settings.SITE_URL.rstrip("/") + reverse("accounts:invitation", kwargs={"token": token})
 
 
-def invitation_mail(invitation, booth_name=None):
+def invitation_mail(invitation, token, booth_name=None):
     language = language_for(invitation.user, invitation.language)
     return build_mail(
         to=invitation.email,
@@ -402,7 +471,7 @@ def invitation_mail(invitation, booth_name=None):
             "user": invitation.user,
             "inviter": invitation.invited_by,
             "booth_name": booth_name,
-            "url": invitation_url(invitation),
+            "url": invitation_url(token),
             "expires_at": invitation.expires_at,
         },
         language=language,
@@ -418,7 +487,7 @@ def resend_invitation(invitation, *, by):
             _("This invitation has already been accepted."), code="accepted", field="invitation"
         )
     with transaction.atomic():
-        invitation.token = Invitation._meta.get_field("token").default()
+        invitation.token_hash = unusable_token_hash()
         invitation.expires_at = _expiry()
         invitation.delivery = Invitation.Delivery.QUEUED
         invitation.attempts = 0
@@ -429,8 +498,6 @@ def resend_invitation(invitation, *, by):
 
 
 def _may_invite_to(user, exhibitor_id):
-    from treffpunkt.access import allowed
-
     exhibitor = Exhibitor.objects.filter(pk=exhibitor_id).select_related("event").first()
     return exhibitor is not None and allowed(user, "accounts.invite_staff", exhibitor)
 
@@ -482,7 +549,7 @@ def invite_staff(
             )
         else:
             invitation.exhibitor_id = exhibitor.pk
-            invitation.token = Invitation._meta.get_field("token").default()
+            invitation.token_hash = unusable_token_hash()
             invitation.expires_at = _expiry()
             invitation.accepted_at = None
             invitation.delivery = Invitation.Delivery.QUEUED
@@ -496,7 +563,11 @@ def invite_staff(
 
 def invitation_for_token(token):
     """The invitation of a link, or raise OnboardingError (unknown, used or expired)."""
-    invitation = Invitation.objects.select_related("event", "user").filter(token=token).first()
+    invitation = (
+        Invitation.objects.select_related("event", "user")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
     if invitation is None:
         raise OnboardingError(_("This invitation link is not valid."), code="unknown")
     if invitation.accepted_at is not None:
@@ -506,13 +577,13 @@ def invitation_for_token(token):
     return invitation
 
 
-def accept_invitation(invitation, *, password=None):
+def accept_invitation(token, *, password=None):
     """Use the link once: set the password (if the account has none), verify the e-mail address.
 
-    Raises OnboardingError when the link is used or expired meanwhile.
+    Returns the invitation. Raises OnboardingError when the link is unknown, used or expired.
     """
     with transaction.atomic():
-        invitation = invitation_for_token(invitation.token)
+        invitation = invitation_for_token(token)
         Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
         user = invitation.user
         if password is not None:
@@ -587,8 +658,6 @@ def join_event(*, user, event, consents=()):
     (``("pending", request)``); invitation-only events refuse strangers.
     Raises AccessDenied, OnboardingError (consents missing, by invitation only, declined).
     """
-    from congress.services import register
-
     require(user, "congress.register", event)
     policy = policy_for(event)
     existing = Registration.objects.filter(event=event, user=user).first()
@@ -630,8 +699,6 @@ def join_event(*, user, event, consents=()):
 
 def decide_registration_request(request, *, by, approve):
     """Approve (registers the person) or decline a pending request. Raises AccessDenied."""
-    from congress.services import register
-
     require(by, "accounts.manage_invitations", request.event)
     with transaction.atomic():
         request.state = (

@@ -33,3 +33,26 @@ def enqueue_invitations(invitation_ids):
     ids = list(invitation_ids)
     for start in range(0, len(ids), BATCH_SIZE):
         send_invitations.enqueue(ids[start : start + BATCH_SIZE])
+
+
+IMPORT_ATTEMPTS = 3
+
+
+@task()
+def run_import(job_id):
+    """Run a queued registration import; a failed run is retried up to IMPORT_ATTEMPTS times."""
+    from .models import ImportJob
+    from .services import run_import_job
+
+    job = ImportJob.objects.select_related("event", "created_by").get(pk=job_id)
+    if job.state == ImportJob.State.DONE:
+        return job.report
+    try:
+        run_import_job(job)
+    except Exception:
+        if job.attempts < IMPORT_ATTEMPTS:
+            delay = timedelta(seconds=getattr(settings, "IMPORT_RETRY_SECONDS", 30) * job.attempts)
+            ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.QUEUED)
+            run_import.using(run_after=timezone.now() + delay).enqueue(job.pk)
+        raise
+    return {key: job.report[key] for key in ("created", "updated", "skipped", "invitations")}

@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/token/", views.api_token, name="api-token"),
     path("events/<slug:slug>/join/", views.join, name="join"),
     path("events/<slug:slug>/import/", views.import_registrations, name="import"),
+    path("events/<slug:slug>/import/<int:job_pk>/", views.import_registrations, name="import-job"),
     path("events/<slug:slug>/expo/<int:pk>/invite/", views.invite_staff, name="invite-staff"),
     path("dev/outbox/", views.outbox, name="outbox"),
     path("dev/outbox/<int:pk>/", views.outbox_mail, name="outbox-mail"),

@@ -22,7 +22,7 @@ from treffpunkt.errors import AccessDenied
 
 from . import services
 from .forms import AcceptInvitationForm
-from .models import Invitation, Preferences, StoredMail
+from .models import ImportJob, Invitation, Preferences, RegistrationRequest, StoredMail
 
 
 def _organizer_event(request, slug, permission):
@@ -57,7 +57,7 @@ def invitation(request, token):
         if has_password or form.is_valid():
             try:
                 invitation = services.accept_invitation(
-                    invitation,
+                    token,
                     password=None if has_password else form.cleaned_data["new_password1"],
                 )
             except services.OnboardingError as error:
@@ -140,8 +140,9 @@ class ImportForm(forms.Form):
 
 
 @login_required
-def import_registrations(request, slug):
-    """The organizer's import: upload a CSV, see the row report and the invitations' delivery."""
+def import_registrations(request, slug, job_pk=None):
+    """The organizer's import: upload a CSV, follow the queued import to its row report, and see
+    the invitations' delivery."""
     event = _organizer_event(request, slug, "accounts.import_registrations")
     report = None
     if request.method == "POST" and "resend" in request.POST:
@@ -153,20 +154,35 @@ def import_registrations(request, slug):
         else:
             messages.success(request, _("The invitation is sent again."))
         return redirect("accounts:import", slug=event.slug)
+    if request.method == "POST" and "decide" in request.POST:
+        registration_request = get_object_or_404(
+            RegistrationRequest, event=event, pk=request.POST["decide"]
+        )
+        services.decide_registration_request(
+            registration_request, by=request.user, approve=request.POST.get("approve") == "1"
+        )
+        return redirect("accounts:import", slug=event.slug)
+    job = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                report = services.import_registrations(
-                    event=event,
-                    by=request.user,
-                    file=form.cleaned_data["file"],
-                    dry_run=form.cleaned_data["dry_run"],
-                ).as_dict()
+                if form.cleaned_data["dry_run"]:
+                    report = services.import_registrations(
+                        event=event, by=request.user, file=form.cleaned_data["file"], dry_run=True
+                    ).as_dict()
+                else:
+                    job = services.queue_import(
+                        event=event, by=request.user, file=form.cleaned_data["file"]
+                    )
+                    return redirect("accounts:import-job", slug=event.slug, job_pk=job.pk)
             except services.OnboardingError as error:
                 form.add_error("file", error.message)
     else:
         form = ImportForm()
+    if job_pk is not None:
+        job = get_object_or_404(ImportJob, event=event, pk=job_pk)
+        report = job.report
     invitations = Invitation.objects.filter(event=event)
     return render(
         request,
@@ -175,12 +191,17 @@ def import_registrations(request, slug):
             "event": event,
             "form": form,
             "report": report,
+            "job": job,
+            "imports": ImportJob.objects.filter(event=event).exclude(pk=job_pk)[:10],
             "delivery": {
                 state: invitations.filter(delivery=state).count()
                 for state in Invitation.Delivery.values
             },
             "accepted": invitations.filter(accepted_at__isnull=False).count(),
             "failed": invitations.filter(delivery=Invitation.Delivery.FAILED)[:50],
+            "requests": RegistrationRequest.objects.filter(
+                event=event, state=RegistrationRequest.State.PENDING
+            ).select_related("user"),
         },
     )
 

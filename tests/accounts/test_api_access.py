@@ -110,7 +110,7 @@ ROUTES = {
 
 TABLE = {
     #                                  anon  attendee staff admin other_a orga other_o
-    ("POST", "import"):                (401,  403,  403,  403,  403,  201,  403),
+    ("POST", "import"):                (401,  403,  403,  403,  403,  202,  403),
     ("POST", "import dry run"):        (401,  403,  403,  403,  403,  200,  403),
     ("GET", "invitations"):            (401,  403,  403,  403,  403,  200,  403),
     ("POST", "resend"):                (401,  403,  403,  403,  403,  200,  403),

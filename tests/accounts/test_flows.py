@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from tests.factories import UserFactory
 
-from .smtp import html_of, link_in
+from .smtp import html_of, link_in, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +142,61 @@ def test_token_endpoint_refuses_an_account_with_two_factor_login(api):
     assert response.status_code == 400
     assert list(response.json()) == ["non_field_errors"]
     assert not Token.objects.filter(user=user).exists()
+
+
+def test_failed_log_ins_are_rate_limited_by_allauth():
+    UserFactory(username="rita")
+    client = Client()
+    for _attempt in range(5):
+        page = log_in(client, "rita", "falsch")
+        assert page.status_code == 200
+    locked = log_in(client, "rita", "treffpunkt")
+    assert locked.status_code in (200, 429)
+    assert "Zu viele gescheiterte Anmeldeversuche" in locked.content.decode()
+
+
+def test_password_reset_mails_are_rate_limited_by_allauth(smtp):
+    user = UserFactory(username="rita", email="rita@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    client = Client()
+    statuses = [
+        client.post("/accounts/password/reset/", {"email": "rita@example.org"}).status_code
+        for _attempt in range(7)
+    ]
+    assert statuses[0] == 302
+    assert 429 in statuses
+    assert len(smtp.to("rita@example.org")) <= 5
+
+
+def test_mail_is_written_in_the_recipients_language(smtp):
+    from accounts.models import Preferences
+
+    user = UserFactory(username="emma", email="emma@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    Preferences.objects.create(user=user, language="en")
+    Client().post(
+        "/accounts/password/reset/", {"email": "emma@example.org"}, HTTP_ACCEPT_LANGUAGE="de"
+    )
+    (mail,) = smtp.wait_for("emma@example.org")
+    assert mail["Subject"] == "[Treffpunkt] Password Reset Email"
+    assert "password reset" in text_of(mail)
+    assert "<p>" in html_of(mail)
+
+
+def test_change_of_e_mail_is_verified_before_it_replaces_the_old_address(smtp):
+    user = UserFactory(username="rita", email="rita@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    client = Client()
+    client.force_login(user)
+    response = client.post("/accounts/email/", {"action_add": "", "email": "rita@neu.example.org"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email == "rita@example.org"
+    (mail,) = smtp.wait_for("rita@neu.example.org")
+    path = link_in(mail).split("testserver", 1)[-1]
+    client.post(path)
+    user.refresh_from_db()
+    assert user.email == "rita@neu.example.org"
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified")) == [
+        ("rita@neu.example.org", True)
+    ]

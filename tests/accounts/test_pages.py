@@ -89,3 +89,56 @@ def test_attendees_are_not_asked_for_two_factor_login(event, attendee):
     client = Client()
     client.post("/login/", {"login": "anna", "password": "treffpunkt"})
     assert client.get(f"/events/{event.slug}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/login/", "/accounts/signup/", "/accounts/password/reset/", "/accounts/logout/"]
+)
+def test_account_pages_speak_formal_german_in_the_web_clients_frame(path, attendee):
+    import re
+
+    client = Client()
+    if path.endswith("logout/"):
+        client.force_login(attendee)
+    page = client.get(path, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert 'class="site-header"' in page
+    main = page.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    assert not re.search(r"\b([Dd]u|[Dd]ein\w*|[Dd]ich|[Dd]ir)\b", main), main
+
+
+def test_organizer_approves_a_registration_request_on_the_import_page(event, organizer):
+    from accounts.models import RegistrationRequest
+
+    RegistrationPolicy.objects.create(event=event, mode="approval")
+    person = UserFactory(username="paul")
+    logged_in(person).post(f"/events/{event.slug}/join/", {})
+    request = RegistrationRequest.objects.get()
+    client = logged_in(organizer)
+    assert "paul" in client.get(f"/events/{event.slug}/import/").content.decode()
+    client.post(f"/events/{event.slug}/import/", {"decide": request.pk, "approve": "1"})
+    assert Registration.objects.filter(event=event, user=person).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_page_queues_the_import_and_shows_its_report(event, organizer, settings):
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "accounts.mail.OutboxBackend"
+    client = logged_in(organizer)
+    data = "email,role\nneu@example.org,attendee\nkaputt,attendee\n"
+    queued = client.post(f"/events/{event.slug}/import/", {"file": _csv(data)})
+    assert queued.status_code == 302
+    waiting = client.get(queued["Location"]).content.decode()
+    assert 'data-import-job="queued"' in waiting
+    assert 'http-equiv="refresh"' in waiting
+    call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
+    done = client.get(queued["Location"]).content.decode()
+    assert 'data-import-job="done"' in done
+    assert 'data-count="created">1<' in done
+    assert 'http-equiv="refresh"' not in done
+
+
+def _csv(text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("teilnehmende.csv", text.encode(), content_type="text/csv")

@@ -111,3 +111,23 @@ def test_an_unverified_provider_address_does_not_take_over_an_account(sso):
     after = run_setup(env, COUNT)
     assert ["unverified-uwe", "uwe"] not in after["links"]
     assert after["users"] == before["users"]
+
+
+USER_FOR = """
+import json
+from allauth.socialaccount.models import SocialAccount
+link = SocialAccount.objects.select_related("user").get(uid="neu")
+print(json.dumps({"user": link.user.pk, "email": link.user.email, "accounts": SocialAccount.objects.count()}))
+"""
+
+
+def test_a_new_person_gets_an_account_on_first_log_in_and_keeps_it(sso):
+    base_url, made, directory = sso
+    env = sqlite_env(directory, f"sqlite:///{directory / 'db.sqlite3'}")
+    with chromium() as browser:
+        page = sign_in_with_landeskonto(browser, base_url, made["slug"], "neu")
+        assert page.get_by_text("Verwaltung im Netz").first.is_visible()
+        first = run_setup(env, USER_FOR)
+        assert first["email"] == "neu@example.org"
+        sign_in_with_landeskonto(browser, base_url, made["slug"], "neu")
+        assert run_setup(env, USER_FOR) == first
