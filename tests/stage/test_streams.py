@@ -107,3 +107,23 @@ def test_next_session_in_the_room_and_the_start_time(client, event):
 
     assert "Danach" in html and "Abgesagt</a>" not in html
     assert "data-stage-before" not in html  # the event lies in the past
+
+
+def test_before_the_start_the_poster_and_the_start_time(client, event):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    event.start_date = timezone.localdate() + timedelta(days=3)
+    event.end_date = event.start_date
+    event.save()
+    room = RoomFactory(event=event, stream_url="https://cdn.example.org/saal1.m3u8")
+    RoomStage.objects.create(room=room, poster_url="https://cdn.example.org/poster.jpg")
+    session = SessionFactory(event=event, room=room, start=at(event, 14), end=at(event, 15))
+
+    html = session_page(client, session)
+
+    assert 'poster="https://cdn.example.org/poster.jpg"' in html
+    assert (
+        "data-stage-before>Starts at 14:00</p>" in html
+    )  # German once docs/stage-msgids.de.po is merged
