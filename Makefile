@@ -6,12 +6,14 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench messages migrate seed static chromium clean
+.PHONY: run test lint format bench messages migrate seed static chromium oidc-provider clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]"
+	# A real schedule client for the export tests; its pins (rich<11) clash with import-linter.
+	$(BIN)/python -m pip install -q --no-deps pyfahrplan==1.1.0
 	touch $(STAMP)
 
 migrate: $(STAMP)
@@ -28,10 +30,13 @@ $(STATIC_MANIFEST): $(STAMP) $(shell find web/static -type f)
 
 static: $(STATIC_MANIFEST)
 
+# daphne and one task worker (mail, imports); stopping make stops both.
 run: migrate static
 	$(BIN)/python manage.py seed_demo --if-empty
-	@echo "Treffpunkt: http://$(HOST):$(PORT)/  (API: /api/v1/events/, docs: /api/docs/)"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) treffpunkt.asgi:application
+	@echo "Treffpunkt: http://$(HOST):$(PORT)/  (API: /api/v1/events/, docs: /api/docs/, mail: /dev/outbox/)"
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/daphne -b $(HOST) -p $(PORT) treffpunkt.asgi:application
 
 # Browser tests drive the system Chromium; install it when missing and allowed (root).
 chromium:
@@ -39,7 +44,12 @@ chromium:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 		|| echo "Chromium is not installed; browser tests will be skipped (failed under CI=true)."; }
 
-test: $(STAMP) chromium
+# The OpenID Connect provider the SSO tests start (tests/oidc) needs its npm packages.
+oidc-provider:
+	@if command -v npm >/dev/null; then cd tests/oidc && npm ci --no-audit --no-fund --silent; \
+	else echo "node/npm are not installed; the SSO tests will be skipped (failed under CI=true)."; fi
+
+test: $(STAMP) chromium oidc-provider
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -273,41 +273,3 @@ class AgendaViewSet(EventScopedMixin, mixins.ListModelMixin, viewsets.GenericVie
         session = get_object_or_404(Session, event=self.event, pk=session_id)
         services.remove_favourite(user=request.user, session=session)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class ConversationOpenSerializer(serializers.Serializer):
-    """``{"with": user_id}``; "with" is a Python keyword, so the field is named in get_fields."""
-
-    def get_fields(self):
-        return {"with": serializers.IntegerField()}
-
-
-class ConversationListView(EventScopedMixin, APIView):
-    """The requesting user's 1:1 conversations at the event (GET), or open one (POST)."""
-
-    permission_classes = [permissions.IsAuthenticated]
-    write_permission = "congress.open_conversation"
-
-    @extend_schema(responses={200: None})
-    def get(self, request, event_slug):
-        from .conversations import conversation_data, conversations_for
-
-        rows = conversations_for(request.user, self.event)
-        return Response([conversation_data(row, request.user, unread=row.unread) for row in rows])
-
-    @extend_schema(request=ConversationOpenSerializer, responses={200: None, 201: None})
-    def post(self, request, event_slug):
-        from django.contrib.auth import get_user_model
-
-        from .conversations import conversation_data, open_conversation
-
-        parsed = ConversationOpenSerializer(data=request.data)
-        parsed.is_valid(raise_exception=True)
-        other = get_user_model().objects.filter(pk=parsed.validated_data["with"]).first()
-        if other is None:
-            raise NotFound()
-        conversation, created = open_conversation(user=request.user, other=other, event=self.event)
-        return Response(
-            conversation_data(conversation, request.user),
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )

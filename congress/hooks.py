@@ -6,6 +6,10 @@
 - **Agenda sources** (``agenda_source``): a function ``(user, event) -> list[AgendaItem]`` whose
   items join the user's sessions in the personal ``agenda.ics`` and on the agenda page
   (matchmaking registers accepted meetings).
+- **Registration gates** (``registration_gate``): a function ``(user, event) -> str | None`` that
+  returns a refusal message when ``user`` may not register *themselves* (accounts registers the
+  event's registration policy: invitation only, approval, consents). Organizers registering
+  someone are not gated.
 - **Event counts** (``event_count``): a name and a function ``() -> (model, filters)`` naming rows
   with an ``event`` foreign key; the event list annotates each event with their count under that
   name (the expo registers ``exhibitor_count``, its published booths).
@@ -21,6 +25,7 @@ from datetime import datetime
 _contact_barriers = []
 _agenda_sources = []
 _event_counts = {}
+_registration_gates = []
 _session_state_listeners = []
 
 
@@ -79,6 +84,94 @@ def event_count(name):
 def event_counts():
     """``{name: (model, filters)}`` of every registered event count."""
     return {name: function() for name, function in _event_counts.items()}
+
+
+def registration_gate(function):
+    if function not in _registration_gates:
+        _registration_gates.append(function)
+    return function
+
+
+def registration_refusal(user, event):
+    """The first gate's refusal message for ``user`` registering at ``event``, else None."""
+    for gate in _registration_gates:
+        message = gate(user, event)
+        if message:
+            return message
+    return None
+
+
+# -- Back office (issue 16): announcements, viewers and report sections ---------------------------
+#
+# - **Announcement listeners** (``announcement_listener``): ``(event, name, data, scope)`` is called
+#   for each outward-facing happening (``session.created``, ``registration.created``, an app's own
+#   ``lead.created`` with ``scope="booth:<id>"``), inside the writing transaction; the webhooks
+#   register here and deliver after commit.
+# - **Session watchers** (``session_watcher``): ``(ctx, session)`` on every subscribe to a session
+#   topic (the back office records unique viewers).
+# - **Report sections** (``report_section``): a name and ``(event) -> dict`` that the organizer's
+#   report includes (the expo registers its booths' counts).
+
+_announcement_listeners = []
+_session_watchers = []
+_report_sections = {}
+
+
+def announcement_listener(function):
+    if function not in _announcement_listeners:
+        _announcement_listeners.append(function)
+    return function
+
+
+def announce(event, name, data, *, scope=""):
+    """Tell every listener that ``name`` happened at ``event`` (call inside the transaction)."""
+    for listener in _announcement_listeners:
+        listener(event, name, data, scope)
+
+
+def session_watcher(function):
+    if function not in _session_watchers:
+        _session_watchers.append(function)
+    return function
+
+
+def session_watched(ctx, session):
+    for watcher in _session_watchers:
+        watcher(ctx, session)
+
+
+def report_section(name):
+    def register(function):
+        _report_sections[name] = function
+        return function
+
+    return register
+
+
+def report_sections(event):
+    """``{name: section}`` of every registered report section for ``event``."""
+    return {name: function(event) for name, function in _report_sections.items()}
+
+
+_announcement_scopes = {}
+
+
+def announcement_scope(kind):
+    """Register ``(user, event, key) -> label | None`` for scoped endpoints (``booth:<id>``): the
+    label names the scope when ``user`` may receive its announcements, None refuses."""
+
+    def register(function):
+        _announcement_scopes[kind] = function
+        return function
+
+    return register
+
+
+def scope_label(user, event, scope):
+    """The label of ``scope`` (``"booth:3"``) if ``user`` may receive its announcements, else None."""
+    kind, _sep, key = scope.partition(":")
+    function = _announcement_scopes.get(kind)
+    return function(user, event, key) if function is not None else None
 
 
 def session_state_listener(function):

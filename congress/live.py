@@ -1,7 +1,8 @@
-"""Realtime handlers of the congress: topics ``event:<slug>``, ``session:<id>``, ``conversation:<id>``.
+"""Realtime handlers of the congress: topics ``event:<slug>`` and ``session:<id>``.
 
-Handlers are plain async functions: validated data in, reply data out; refusals are raised. The
-permission of every handler is the same access rule REST uses (``treffpunkt.access``).
+Handlers are written like views (``treffpunkt.realtime.registry.handler``): validated data and the
+loaded object in, reply data out; refusals are raised. The permission of every handler is the same
+access rule REST uses (``treffpunkt.access``), checked by the registry or by the service it calls.
 """
 
 from channels.db import database_sync_to_async
@@ -14,7 +15,7 @@ from treffpunkt.errors import NotFound
 from treffpunkt.realtime import bus
 from treffpunkt.realtime.registry import RealtimeError, Subscription, handler, topic_kind
 
-from . import conversations, live_services
+from . import hooks, live_services
 from .live_services import REACTIONS, chat_message_data, poll_data, question_data
 from .models import ChatMessage, Event, Poll, PollVote, Question, Session
 from .serializers import session_event_data
@@ -56,6 +57,7 @@ def open_session_topic(ctx, key):
     if not allowed(ctx.user, "congress.view_event", session.event):
         raise NotFound(_("No such session."))
     require(ctx.user, "congress.watch_session", session)
+    hooks.session_watched(ctx, session)
     moderator = allowed(ctx.user, "congress.moderate_session", session)
     messages = list(
         ChatMessage.objects.filter(session=session, is_deleted=False)
@@ -99,21 +101,57 @@ def open_session_topic(ctx, key):
     return Subscription(snapshot=snapshot, counts_presence=True)
 
 
-@topic_kind("conversation")
-def open_conversation_topic(ctx, key):
-    """Only the two participants; anyone else gets not_found (the conversation stays hidden)."""
-    if not key.isdigit():
-        raise RealtimeError("unknown_topic", _("Use a conversation topic such as conversation:42."))
-    if not ctx.user.is_authenticated:
-        raise RealtimeError("login_required", _("Please log in first."))
-    conversation = conversations.load_conversation(ctx.user, int(key))
-    require(ctx.user, "congress.take_part_in_conversation", conversation)
-    return Subscription(snapshot=conversations.snapshot(ctx.user, conversation))
-
-
 @topic_kind("user")
 def open_user_topic(ctx, key):
     return Subscription(snapshot={})
+
+
+# -- loaders --------------------------------------------------------------------------------
+
+
+def topic_session(ctx, data):
+    """Loader: the session of ``data["topic"]`` (``session:<id>``)."""
+    return _load_session(_session_id(data["topic"]))
+
+
+def load_question(ctx, data):
+    """Loader: ``data["question"]``; a hidden question exists only for the session's moderators."""
+    question = (
+        Question.objects.select_related("session__event", "user")
+        .filter(pk=data["question"])
+        .first()
+    )
+    if question is None:
+        raise NotFound(_("No such question."))
+    if question.state == Question.State.HIDDEN and not allowed(
+        ctx.user, "congress.moderate_session", question.session
+    ):
+        raise NotFound(_("No such question."))
+    return question
+
+
+def _load_poll(poll_id):
+    poll = (
+        Poll.objects.select_related("session__event")
+        .prefetch_related("options")
+        .filter(pk=poll_id)
+        .first()
+    )
+    if poll is None:
+        raise NotFound(_("No such poll."))
+    return poll
+
+
+def load_poll(ctx, data):
+    """Loader: ``data["poll"]`` with its options."""
+    return _load_poll(data["poll"])
+
+
+def _load_user(user_id):
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(_("No such user."))
+    return user
 
 
 # -- chat -----------------------------------------------------------------------------------
@@ -129,81 +167,39 @@ class MessageSchema(serializers.Serializer):
     message = serializers.IntegerField()
 
 
-@handler("chat.send", schema=ChatSendSchema)
-async def send_chat(ctx, data):
-    """Store and push a chat message; the reply carries it (also for a resend of a client id)."""
+def chat_session(ctx, data):
+    """Loader of ``chat.send`` for every topic no other app takes: only sessions have a chat here."""
     topic = data["topic"]
-    ctx.require_subscribed(topic)
-    if topic.startswith("conversation:"):
-        return await _send_conversation_chat(ctx, topic, data)
     if not topic.startswith("session:"):
         raise RealtimeError(
             "unknown_topic", _("Chat is not available on %(topic)s.") % {"topic": topic}
         )
-
-    @database_sync_to_async
-    def send():
-        session = _load_session(_session_id(topic))
-        message, created = live_services.send_chat_message(
-            user=ctx.user, session=session, text=data["text"], client_id=data["client_id"]
-        )
-        return {"message": chat_message_data(message), "seq": message.seq, "duplicate": not created}
-
-    return await send()
+    return topic_session(ctx, data)
 
 
-def _conversation_id(topic):
-    kind, _sep, key = topic.partition(":")
-    if kind != "conversation" or not key.isdigit():
-        raise RealtimeError("unknown_topic", _("Use a conversation topic such as conversation:42."))
-    return int(key)
-
-
-@database_sync_to_async
-def _send_conversation_chat(ctx, topic, data):
-    conversation = conversations.load_conversation(ctx.user, _conversation_id(topic))
-    message, created = conversations.send_conversation_message(
-        user=ctx.user, conversation=conversation, text=data["text"], client_id=data["client_id"]
+@handler("chat.send", schema=ChatSendSchema, subscribed=True, load=chat_session)
+def send_chat(ctx, data, session):
+    """Store and push a chat message; the reply carries it (also for a resend of a client id)."""
+    message, created = live_services.send_chat_message(
+        user=ctx.user, session=session, text=data["text"], client_id=data["client_id"]
     )
-    return {
-        "message": conversations.conversation_message_data(message),
-        "seq": message.seq,
-        "duplicate": not created,
-    }
+    return {"message": chat_message_data(message), "seq": message.seq, "duplicate": not created}
 
 
-class ChatReadSchema(serializers.Serializer):
-    topic = serializers.CharField(max_length=120)
-    seq = serializers.IntegerField(min_value=0)
+def load_chat_message(ctx, data):
+    """Loader: ``data["message"]``, unless it is deleted."""
+    message = (
+        ChatMessage.objects.select_related("session__event").filter(pk=data["message"]).first()
+    )
+    if message is None or message.is_deleted:
+        raise NotFound(_("No such message."))
+    return message
 
 
-@handler("chat.read", schema=ChatReadSchema)
-async def read_chat(ctx, data):
-    """Mark a conversation read up to ``seq``; the reply carries the remaining unread count."""
-    topic = data["topic"]
-
-    @database_sync_to_async
-    def run():
-        conversation = conversations.load_conversation(ctx.user, _conversation_id(topic))
-        unread = conversations.mark_read(user=ctx.user, conversation=conversation, seq=data["seq"])
-        return {"topic": topic, "seq": data["seq"], "unread": unread}
-
-    return await run()
-
-
-@handler("chat.delete", schema=MessageSchema)
-async def delete_chat(ctx, data):
-    @database_sync_to_async
-    def delete():
-        message = (
-            ChatMessage.objects.select_related("session__event").filter(pk=data["message"]).first()
-        )
-        if message is None or message.is_deleted:
-            raise NotFound(_("No such message."))
-        live_services.delete_chat_message(user=ctx.user, message=message)
-        return {"id": message.pk}
-
-    return await delete()
+@handler("chat.delete", schema=MessageSchema, load=load_chat_message)
+def delete_chat(ctx, data, message):
+    live_services.delete_chat_message(user=ctx.user, message=message)
+    return {"id": message.pk}
 
 
 # -- questions ------------------------------------------------------------------------------
@@ -219,60 +215,32 @@ class QuestionSchema(serializers.Serializer):
     question = serializers.IntegerField()
 
 
-def _load_question(question_id, user):
-    question = (
-        Question.objects.select_related("session__event", "user").filter(pk=question_id).first()
+@handler("question.ask", schema=AskSchema, subscribed=True, load=topic_session)
+def ask(ctx, data, session):
+    question, _created = live_services.ask_question(
+        user=ctx.user, session=session, text=data["text"], client_id=data["client_id"]
     )
-    if question is None:
-        raise NotFound(_("No such question."))
-    if question.state == Question.State.HIDDEN and not allowed(
-        user, "congress.moderate_session", question.session
-    ):
-        raise NotFound(_("No such question."))
-    return question
+    return {"question": question_data(question)}
 
 
-@handler("question.ask", schema=AskSchema)
-async def ask(ctx, data):
-    ctx.require_subscribed(data["topic"])
-
-    @database_sync_to_async
-    def run():
-        session = _load_session(_session_id(data["topic"]))
-        question, _created = live_services.ask_question(
-            user=ctx.user, session=session, text=data["text"], client_id=data["client_id"]
-        )
-        return {"question": question_data(question)}
-
-    return await run()
+@handler("question.upvote", schema=QuestionSchema, load=load_question)
+def upvote(ctx, data, question):
+    question = live_services.upvote_question(user=ctx.user, question=question)
+    return {"question": question_data(question)}
 
 
-@handler("question.upvote", schema=QuestionSchema)
-async def upvote(ctx, data):
-    @database_sync_to_async
-    def run():
-        question = _load_question(data["question"], ctx.user)
-        question = live_services.upvote_question(user=ctx.user, question=question)
-        return {"question": question_data(question)}
-
-    return await run()
+@handler("question.answer", schema=QuestionSchema, load=load_question)
+def answer_question(ctx, data, question):
+    live_services.set_question_state(
+        user=ctx.user, question=question, state=Question.State.ANSWERED
+    )
+    return {"question": question_data(question)}
 
 
-def _question_state_handler(state):
-    async def run(ctx, data):
-        @database_sync_to_async
-        def change():
-            question = _load_question(data["question"], ctx.user)
-            live_services.set_question_state(user=ctx.user, question=question, state=state)
-            return {"question": question_data(question)}
-
-        return await change()
-
-    return run
-
-
-handler("question.answer", schema=QuestionSchema)(_question_state_handler(Question.State.ANSWERED))
-handler("question.hide", schema=QuestionSchema)(_question_state_handler(Question.State.HIDDEN))
+@handler("question.hide", schema=QuestionSchema, load=load_question)
+def hide_question(ctx, data, question):
+    live_services.set_question_state(user=ctx.user, question=question, state=Question.State.HIDDEN)
+    return {"question": question_data(question)}
 
 
 # -- polls ----------------------------------------------------------------------------------
@@ -295,65 +263,36 @@ class PollVoteSchema(serializers.Serializer):
     option = serializers.IntegerField()
 
 
-def _load_poll(poll_id):
-    poll = (
-        Poll.objects.select_related("session__event")
-        .prefetch_related("options")
-        .filter(pk=poll_id)
-        .first()
+@handler("poll.create", schema=PollCreateSchema, subscribed=True, load=topic_session)
+def create_poll(ctx, data, session):
+    poll = live_services.create_poll(
+        user=ctx.user, session=session, question=data["question"], options=data["options"]
     )
-    if poll is None:
-        raise NotFound(_("No such poll."))
-    return poll
+    return {"poll": poll_data(_load_poll(poll.pk))}
 
 
-@handler("poll.create", schema=PollCreateSchema)
-async def create_poll(ctx, data):
-    ctx.require_subscribed(data["topic"])
-
-    @database_sync_to_async
-    def run():
-        session = _load_session(_session_id(data["topic"]))
-        poll = live_services.create_poll(
-            user=ctx.user, session=session, question=data["question"], options=data["options"]
-        )
-        return {"poll": poll_data(_load_poll(poll.pk))}
-
-    return await run()
+@handler("poll.open", schema=PollSchema, load=load_poll)
+def open_poll(ctx, data, poll):
+    poll = live_services.set_poll_state(user=ctx.user, poll=poll, state=Poll.State.OPEN)
+    return {"poll": poll_data(poll)}
 
 
-def _poll_state_handler(state):
-    async def run(ctx, data):
-        @database_sync_to_async
-        def change():
-            poll = live_services.set_poll_state(
-                user=ctx.user, poll=_load_poll(data["poll"]), state=state
-            )
-            return {"poll": poll_data(poll)}
-
-        return await change()
-
-    return run
+@handler("poll.close", schema=PollSchema, load=load_poll)
+def close_poll(ctx, data, poll):
+    poll = live_services.set_poll_state(user=ctx.user, poll=poll, state=Poll.State.CLOSED)
+    return {"poll": poll_data(poll)}
 
 
-handler("poll.open", schema=PollSchema)(_poll_state_handler(Poll.State.OPEN))
-handler("poll.close", schema=PollSchema)(_poll_state_handler(Poll.State.CLOSED))
-
-
-@handler("poll.vote", schema=PollVoteSchema)
-async def vote(ctx, data):
-    @database_sync_to_async
-    def run():
-        poll = _load_poll(data["poll"])
-        if f"session:{poll.session_id}" not in ctx.connection.topics:
-            raise RealtimeError("not_subscribed", _("Subscribe to the session first."))
-        live_services.vote_in_poll(user=ctx.user, poll=poll, option_id=data["option"])
-        return poll.pk
-
-    poll_id = await run()
+@handler("poll.vote", schema=PollVoteSchema, load=load_poll)
+async def vote(ctx, data, poll):
+    """Results go out at most once per second per poll (``ctx.hub``), not once per vote."""
+    ctx.require_subscribed(f"session:{poll.session_id}")
+    await database_sync_to_async(live_services.vote_in_poll)(
+        user=ctx.user, poll=poll, option_id=data["option"]
+    )
     publish = database_sync_to_async(live_services.publish_poll_results)
-    ctx.hub.once_per_second(f"poll:{poll_id}", lambda: publish(poll_id))
-    return {"poll": poll_id, "option": data["option"]}
+    ctx.hub.once_per_second(f"poll:{poll.pk}", lambda: publish(poll.pk))
+    return {"poll": poll.pk, "option": data["option"]}
 
 
 # -- reactions ------------------------------------------------------------------------------
@@ -364,18 +303,16 @@ class ReactionSchema(serializers.Serializer):
     emoji = serializers.ChoiceField(choices=[(emoji, emoji) for emoji in REACTIONS])
 
 
-@handler("reaction.send", schema=ReactionSchema)
-async def react(ctx, data):
+@handler(
+    "reaction.send",
+    schema=ReactionSchema,
+    subscribed=True,
+    load=topic_session,
+    rule="congress.take_part",
+)
+async def react(ctx, data, session):
     """Reactions are counted per process and pushed as one ``reaction.burst`` per second."""
     topic = data["topic"]
-    ctx.require_subscribed(topic)
-
-    @database_sync_to_async
-    def check():
-        session = _load_session(_session_id(topic))
-        require(ctx.user, "congress.take_part", session)
-
-    await check()
     counts = ctx.hub.reaction_counts.setdefault(topic, {})
     counts[data["emoji"]] = counts.get(data["emoji"], 0) + 1
 
@@ -403,53 +340,37 @@ class BanSchema(serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-def _load_user(user_id):
-    user = get_user_model().objects.filter(pk=user_id).first()
-    if user is None:
-        raise NotFound(_("No such user."))
-    return user
+@handler("moderation.mute", schema=MuteSchema, load=topic_session)
+def mute(ctx, data, session):
+    live_services.mute_user(
+        user=ctx.user,
+        session=session,
+        target=_load_user(data["user"]),
+        minutes=data.get("minutes"),
+    )
+    return {"user": data["user"], "session": session.pk}
 
 
-@handler("moderation.mute", schema=MuteSchema)
-async def mute(ctx, data):
-    @database_sync_to_async
-    def run():
-        session = _load_session(_session_id(data["topic"]))
-        live_services.mute_user(
-            user=ctx.user,
-            session=session,
-            target=_load_user(data["user"]),
-            minutes=data.get("minutes"),
-        )
-        return {"user": data["user"], "session": session.pk}
-
-    return await run()
+@handler("moderation.unmute", schema=MuteSchema, load=topic_session)
+def unmute(ctx, data, session):
+    live_services.unmute_user(user=ctx.user, session=session, target=_load_user(data["user"]))
+    return {"user": data["user"], "session": session.pk}
 
 
-@handler("moderation.unmute", schema=MuteSchema)
-async def unmute(ctx, data):
-    @database_sync_to_async
-    def run():
-        session = _load_session(_session_id(data["topic"]))
-        live_services.unmute_user(user=ctx.user, session=session, target=_load_user(data["user"]))
-        return {"user": data["user"], "session": session.pk}
-
-    return await run()
+def load_event(ctx, data):
+    """Loader: the event ``data["event"]`` (a slug)."""
+    event = Event.objects.filter(slug=data["event"]).first()
+    if event is None:
+        raise NotFound(_("No such event."))
+    return event
 
 
-@handler("moderation.ban", schema=BanSchema)
-async def ban(ctx, data):
-    @database_sync_to_async
-    def run():
-        event = Event.objects.filter(slug=data["event"]).first()
-        if event is None:
-            raise NotFound(_("No such event."))
-        live_services.ban_user(
-            user=ctx.user,
-            event=event,
-            target=_load_user(data["user"]),
-            reason=data.get("reason", ""),
-        )
-        return {"user": data["user"], "event": event.slug}
-
-    return await run()
+@handler("moderation.ban", schema=BanSchema, load=load_event)
+def ban(ctx, data, event):
+    live_services.ban_user(
+        user=ctx.user,
+        event=event,
+        target=_load_user(data["user"]),
+        reason=data.get("reason", ""),
+    )
+    return {"user": data["user"], "event": event.slug}

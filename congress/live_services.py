@@ -8,12 +8,12 @@ topic's log (``emit``), which publishes it after commit. Refusals raise :class:`
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from treffpunkt import ratelimit
 from treffpunkt.access import require
 from treffpunkt.errors import DomainError
 from treffpunkt.realtime import bus
@@ -58,6 +58,11 @@ def chat_is_open(session, now=None):
 
 def display_name(user):
     return user.get_full_name() or user.get_username()
+
+
+def user_data(user):
+    """A person as pushes and replies show them: ``{"id", "name"}``."""
+    return {"id": user.pk, "name": display_name(user)}
 
 
 def chat_message_data(message):
@@ -124,21 +129,18 @@ def _check_may_write(user, session):
         raise LiveError(_("You have been muted in this session."), code="muted")
 
 
-def _check_rate(user, kind):
-    """At most ``limit`` writes per ``window`` seconds per user, counted in the shared cache."""
-    limit, window = settings.REALTIME["CHAT_RATE"]
-    key = f"rate:{kind}:{user.pk}"
-    # The window opens with the first write and the key expires with it.
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.add(key, 1, window)
-        count = 1
-    if count > limit:
+def check_rate(user, kind):
+    """Count one write of ``kind`` (a limit in ``settings.RATE_LIMITS``) by ``user``.
+
+    Raises LiveError ``rate_limited`` past the limit, counted over every process.
+    """
+    if not ratelimit.hit(kind, user.pk).allowed:
         raise LiveError(
             _("You are writing too fast; please wait a few seconds."), code="rate_limited"
         )
+
+
+_check_rate = check_rate
 
 
 def _clean_text(text, *, code):

@@ -25,6 +25,9 @@ class Event(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     # Incremented by every programme change; exports are cached and tagged by it.
     programme_version = models.PositiveIntegerField(default=1, editable=False)
+    # The last published release: its name, and the programme_version it froze.
+    release_version = models.CharField(max_length=64, blank=True, editable=False)
+    released_programme_version = models.PositiveIntegerField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -149,6 +152,7 @@ class Session(models.Model):
     guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=300)
     abstract = models.TextField(_("abstract"), blank=True)
+    description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TALK)
     language = models.CharField(_("language"), max_length=8, default="de")
     start = models.DateTimeField(_("start"))
@@ -400,67 +404,3 @@ class ModerationLog(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_user or ''}"
         )
-
-
-class Conversation(models.Model):
-    """A 1:1 conversation of two people at an event; the pair is stored ordered (user_a < user_b)."""
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="conversations")
-    user_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    user_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    # Where it was started, e.g. "booth:12" (expo) or "match:3" (matchmaking).
-    origin = models.CharField(_("origin"), max_length=60, blank=True, default="")
-    # The highest seq each participant has read (for unread counts).
-    user_a_read_seq = models.PositiveBigIntegerField(default=0)
-    user_b_read_seq = models.PositiveBigIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("conversation")
-        verbose_name_plural = _("conversations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event", "user_a", "user_b"], name="conversation_once_per_pair"
-            ),
-            models.CheckConstraint(
-                condition=Q(user_a__lt=F("user_b")), name="conversation_pair_ordered"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.user_a_id} ↔ {self.user_b_id} at {self.event_id}"
-
-    def has_participant(self, user):
-        return user is not None and user.pk in (self.user_a_id, self.user_b_id)
-
-    def other(self, user):
-        return self.user_b if user.pk == self.user_a_id else self.user_a
-
-    @property
-    def topic(self):
-        return f"conversation:{self.pk}"
-
-
-class ConversationMessage(models.Model):
-    conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="messages"
-    )
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    text = models.TextField(_("text"))
-    client_id = models.CharField(max_length=64)
-    seq = models.PositiveBigIntegerField(null=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("conversation message")
-        verbose_name_plural = _("conversation messages")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["conversation", "sender", "client_id"],
-                name="conversation_message_once_per_client_id",
-            )
-        ]
-        indexes = [models.Index(fields=["conversation", "-seq"])]
-
-    def __str__(self):
-        return f"{self.sender_id} in {self.conversation_id}: {self.text[:40]}"

@@ -126,15 +126,3 @@ def can_ban(user, event):
 @rule("congress.view_moderation_log")
 def can_view_moderation_log(user, event):
     return is_organizer(user, event)
-
-
-@rule("congress.open_conversation")
-def can_open_conversation(user, event):
-    """Start a 1:1 conversation: registered for the event and not banned."""
-    return is_registered(user, event) and not is_banned(user, event)
-
-
-@rule("congress.take_part_in_conversation")
-def can_take_part_in_conversation(user, conversation):
-    """Only the two participants read, subscribe to and write in a conversation."""
-    return bool(user and user.is_authenticated) and conversation.has_participant(user)

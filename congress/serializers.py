@@ -119,6 +119,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "guid",
             "title",
             "abstract",
+            "description",
             "kind",
             "language",
             "start",

@@ -20,6 +20,7 @@ from .permissions import forget_roles
 SESSION_FIELDS = (
     "title",
     "abstract",
+    "description",
     "kind",
     "language",
     "start",
@@ -136,7 +137,32 @@ def _programme_changed(event, *, action, session=None):
     data = {"action": action}
     if session is not None:
         data["session"] = session_event_data(session)
+        hooks.announce(event, ANNOUNCED_SESSION_ACTIONS.get(action, "session.changed"), data)
     emit(f"event:{event.slug}", "programme.changed", data)
+
+
+# programme.changed actions → the outward announcement (webhooks) they make.
+ANNOUNCED_SESSION_ACTIONS = {
+    "created": "session.created",
+    "cancelled": "session.cancelled",
+    "deleted": "session.cancelled",
+}
+
+
+def mark_release(event, *, version):
+    """Record that the programme as it stands is published as release ``version``: the exports
+    carry that name from now on (``exports.version_for``). The caller checks permission."""
+    with transaction.atomic():
+        _lock_event(event)
+        Event.objects.filter(pk=event.pk).update(
+            programme_version=F("programme_version") + 1,
+            released_programme_version=F("programme_version") + 1,
+            release_version=version,
+        )
+        event.refresh_from_db(
+            fields=["programme_version", "released_programme_version", "release_version"]
+        )
+    return event
 
 
 def session_state_data(session):
@@ -331,16 +357,40 @@ def register(*, user, event, role=Registration.Role.ATTENDEE, by=None):
         require(user, "congress.register", event)
         if role != Registration.Role.ATTENDEE:
             require(user, "congress.view_registrations", event)
+        _check_registration_gates(user, event)
     else:
         require(by, "congress.view_registrations", event)
-    registration, created = Registration.objects.get_or_create(
-        event=event, user=user, defaults={"role": role}
-    )
+    with transaction.atomic():
+        registration, created = Registration.objects.get_or_create(
+            event=event, user=user, defaults={"role": role}
+        )
+        if created:
+            hooks.announce(event, "registration.created", registration_announcement(registration))
     if not created and registration.role != role and by is not None and by != user:
         registration.role = role
         registration.save(update_fields=["role"])
     forget_roles(user)
     return registration
+
+
+def _check_registration_gates(user, event):
+    if Registration.objects.filter(event=event, user=user).exists():
+        return
+    refusal = hooks.registration_refusal(user, event)
+    if refusal:
+        raise ProgrammeError(refusal, code="registration_refused")
+
+
+def registration_announcement(registration):
+    """What a registration webhook carries: ids and the role, no personal data."""
+    return {
+        "registration": {
+            "id": registration.pk,
+            "user": registration.user_id,
+            "role": registration.role,
+            "created_at": registration.created_at.isoformat(),
+        }
+    }
 
 
 def unregister(*, user, event):
@@ -358,6 +408,7 @@ def unregister(*, user, event):
 
 def add_favourite(*, user, session):
     require(user, "congress.keep_agenda", session.event)
+    _check_registration_gates(user, session.event)
     with transaction.atomic():
         Registration.objects.get_or_create(event=session.event, user=user)
         favourite, _created = Favourite.objects.get_or_create(user=user, session=session)

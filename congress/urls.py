@@ -23,11 +23,6 @@ urlpatterns = [
         api.MyRegistrationView.as_view(),
         name="my-registration",
     ),
-    path(
-        "events/<slug:event_slug>/conversations/",
-        api.ConversationListView.as_view(),
-        name="conversations",
-    ),
     path("events/<slug:event_slug>/", include(nested.urls)),
     path(
         "events/<slug:slug>/schedule.xml",

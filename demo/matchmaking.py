@@ -8,7 +8,7 @@ are written; a full run removes the event's tags, slots, meetings and "match" co
 demo does not define.
 
 All of it is written in bulk (``demo.sync``), not through ``matchmaking.meetings`` or
-``send_conversation_message``: those refuse meetings in the past (the demo's first day is
+``send_conversation_message`` (the chats: ``demo/conversations.py``): those refuse meetings in the past (the demo's first day is
 half over when shown), rate-limit a sender, push a notification per change and have no natural
 key to update by, while 661 profiles and 90 meetings must stay a second's work. The one side effect
 the services have that matters here, a new recommendations version, comes from
@@ -28,15 +28,11 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 
-# The 1:1 conversations live in congress for now; this module is their only demo user.
-from congress.conversations import conversation_message_data
-from congress.models import Conversation, ConversationMessage
 from matchmaking.models import Meeting, MeetingHold, MeetingSlot, Profile, Tag
 from matchmaking.services import bump_version
-from treffpunkt.models import TopicCounter, TopicEvent
-from treffpunkt.realtime.events import next_seq
 
 from .content import load
+from .conversations import PlannedConversation, sync_conversations
 from .sync import sync_rows
 
 NAMESPACE = uuid.UUID("0b6c1f0e-7d1e-4a5b-8f0c-4e2d9a7c3b15")
@@ -395,14 +391,6 @@ def plan_meetings(rng, profiles, slot_count):
     return meetings
 
 
-@dataclass
-class PlannedConversation:
-    starter: str
-    other: str
-    lines: list  # texts, alternating from the starter
-    unread_for: str | None  # who has not read the last message yet
-
-
 def plan_conversations(rng, profiles, meetings):
     """Conversations of visible profiles: some between meeting partners, the others new contacts.
 
@@ -522,108 +510,6 @@ def redate_matchmaking(event, moved):
     _sync_holds(event)
 
 
-def _sync_conversations(event, planned, users):
-    """Conversations by pair; a conversation's messages are rewritten only when they differ.
-
-    New messages get their seq from the topic's event log exactly as ``emit`` assigns it (one
-    ``chat.message`` per message), without publishing: nobody is subscribed to a seeded chat.
-    Returns the number of messages.
-    """
-    wanted = {}
-    for conversation in planned:
-        first, second = users[conversation.starter], users[conversation.other]
-        user_a, user_b = sorted((first, second), key=lambda user: user.pk)
-        senders = [first if index % 2 == 0 else second for index in range(len(conversation.lines))]
-        wanted[(user_a.pk, user_b.pk)] = (conversation, senders)
-
-    conversations = Conversation.objects.filter(event=event)
-    existing = {(c.user_a_id, c.user_b_id): c for c in conversations}
-    stale = [
-        c.pk for pair, c in existing.items() if pair not in wanted and c.origin.startswith(ORIGIN)
-    ]
-    if stale:
-        topics = [f"conversation:{pk}" for pk in stale]
-        TopicEvent.objects.filter(topic__in=topics).delete()
-        TopicCounter.objects.filter(topic__in=topics).delete()
-        Conversation.objects.filter(pk__in=stale).delete()
-    Conversation.objects.bulk_create(
-        [
-            Conversation(event=event, user_a_id=a, user_b_id=b, origin=ORIGIN)
-            for a, b in wanted
-            if (a, b) not in existing
-        ]
-    )
-    existing = {(c.user_a_id, c.user_b_id): c for c in Conversation.objects.filter(event=event)}
-
-    current = {}
-    for conversation_id, sender_id, text, client_id, seq in (
-        ConversationMessage.objects.filter(conversation__event=event)
-        .order_by("seq", "pk")
-        .values_list("conversation_id", "sender_id", "text", "client_id", "seq")
-    ):
-        current.setdefault(conversation_id, []).append((sender_id, text, client_id, seq))
-
-    rewrite, messages = [], []
-    for pair, (plan, senders) in wanted.items():
-        conversation = existing[pair]
-        rows = [
-            (sender.pk, text, f"demo-{index + 1}")
-            for index, (sender, text) in enumerate(zip(senders, plan.lines, strict=True))
-        ]
-        if [row[:3] for row in current.get(conversation.pk, [])] != rows:
-            rewrite.append(conversation.pk)
-            messages += [
-                ConversationMessage(
-                    conversation=conversation, sender=sender, text=text, client_id=client_id
-                )
-                for (sender_id, text, client_id), sender in zip(rows, senders, strict=True)
-            ]
-    ConversationMessage.objects.filter(conversation_id__in=rewrite).delete()
-    ConversationMessage.objects.bulk_create(messages, batch_size=500)
-    events = []
-    for message in messages:
-        message.seq = next_seq(message.conversation.topic)
-        events.append(
-            TopicEvent(
-                topic=message.conversation.topic,
-                seq=message.seq,
-                type="chat.message",
-                data=conversation_message_data(message),
-            )
-        )
-    TopicEvent.objects.bulk_create(events, batch_size=500)
-    ConversationMessage.objects.bulk_update(messages, ["seq"], batch_size=500)
-    for message in messages:
-        current.setdefault(message.conversation_id, [])
-    for conversation_id in rewrite:
-        current[conversation_id] = []
-    for message in messages:
-        current[message.conversation_id].append(
-            (message.sender_id, message.text, message.client_id, message.seq)
-        )
-
-    # Read up to one's own last message; everyone but the demo accounts has read everything.
-    changed = []
-    for pair, (plan, _senders) in wanted.items():
-        conversation = existing[pair]
-        rows = current[conversation.pk]
-        for field, user_id in (
-            ("user_a_read_seq", conversation.user_a_id),
-            ("user_b_read_seq", conversation.user_b_id),
-        ):
-            if plan.unread_for is not None and users[plan.unread_for].pk == user_id:
-                seq = max((row[3] for row in rows if row[0] == user_id), default=0)
-            else:
-                seq = rows[-1][3]
-            if getattr(conversation, field) != seq:
-                setattr(conversation, field, seq)
-                changed.append(conversation)
-    Conversation.objects.bulk_update(
-        list({c.pk: c for c in changed}.values()), ["user_a_read_seq", "user_b_read_seq"]
-    )
-    return sum(len(plan.lines) for plan, _senders in wanted.values())
-
-
 def seed_matchmaking(event, rng, out, *, people, speakers, exhibitors, provider_accounts):
     """Tags, profiles, slots, meetings and conversations of the demo; prints one line.
 
@@ -672,7 +558,7 @@ def seed_matchmaking(event, rng, out, *, people, speakers, exhibitors, provider_
     _sync_holds(event)
 
     conversations = plan_conversations(rng, profiles, planned)
-    message_count = _sync_conversations(event, conversations, users)
+    message_count = sync_conversations(event, conversations, users, origin=ORIGIN)
     bump_version(event)
 
     states = {state: 0 for state in Meeting.State.values}

@@ -218,7 +218,11 @@ class ContactRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     conversation = models.ForeignKey(
-        "congress.Conversation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "conversations.Conversation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -5,9 +5,10 @@ and approve. Leads are consented to the exhibitor, so only the booth's own staff
 """
 
 from congress.permissions import is_organizer, is_registered
+from conversations.permissions import opening_grant
 from treffpunkt.access import rule
 
-from .models import Exhibitor, ExhibitorStaff
+from .models import ContactRequest, Exhibitor, ExhibitorStaff
 
 
 def booth_role(user, exhibitor):
@@ -88,3 +89,17 @@ def can_contact_booth(user, exhibitor):
 @rule("expo.answer_contact")
 def can_answer_contact(user, exhibitor):
     return is_booth_staff(user, exhibitor)
+
+
+@rule("expo.accept_contact_request")
+def can_accept_contact_request(user, request):
+    """Answer a contact request: the staff of the booth it was sent to."""
+    return is_booth_staff(user, request.exhibitor)
+
+
+@opening_grant
+def answers_contact_request(user, event, other):
+    """Booth staff need no registration to talk to an attendee who asked their booth to talk."""
+    return ContactRequest.objects.filter(
+        exhibitor__event=event, exhibitor__staff__user=user, user=other
+    ).exists()

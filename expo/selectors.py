@@ -12,10 +12,13 @@ from django.db.models import (
     When,
 )
 
+from congress.live_services import user_data
 from congress.models import Speaker
 from congress.permissions import is_organizer
 
-from .models import BoothVisit, Exhibitor, ExhibitorStaff, Lead
+from .models import BoothVisit, ContactRequest, Exhibitor, ExhibitorStaff, Lead
+
+OPEN_REQUESTS = 50
 
 TIER_ORDER = Case(
     When(tier=Exhibitor.Tier.PREMIUM, then=Value(0)),
@@ -89,4 +92,26 @@ def stats_for(exhibitor):
         "unique_visitors": visits.values("user").distinct().count(),
         "leads": Lead.objects.filter(exhibitor=exhibitor).count(),
         "contact_requests": exhibitor.contact_requests.count(),
+    }
+
+
+def open_contact_requests_for(exhibitor):
+    """The newest open contact requests of the booth (at most ``OPEN_REQUESTS``), oldest first."""
+    waiting = (
+        ContactRequest.objects.filter(exhibitor=exhibitor, status=ContactRequest.Status.OPEN)
+        .select_related("user")
+        .order_by("-created_at", "-pk")[:OPEN_REQUESTS]
+    )
+    return list(reversed(waiting))
+
+
+def contact_request_data(request):
+    """A contact request as ``booth.contact`` pushes it and the staff's booth snapshot lists it."""
+    return {
+        "id": request.pk,
+        "booth": request.exhibitor_id,
+        "user": user_data(request.user),
+        "message": request.message,
+        "status": request.status,
+        "created_at": request.created_at.isoformat(),
     }

@@ -8,13 +8,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress import hooks
+from congress.live_services import _check_rate, user_data
 from congress.permissions import is_organizer
+from conversations.services import open_conversation
 from treffpunkt.access import require
+from treffpunkt.realtime import bus
 
 from .errors import ExpoError
 from .models import (
     BoothVisit,
     ContactPerson,
+    ContactRequest,
     Download,
     Exhibitor,
     ExhibitorStaff,
@@ -22,6 +27,7 @@ from .models import (
     Lead,
     Product,
 )
+from .selectors import contact_request_data
 from .uploads import check_logo, check_pdf
 
 Status = Exhibitor.Status
@@ -195,11 +201,17 @@ def leave_lead(exhibitor, *, user, consent, message=""):
         raise ExpoError(
             _("A lead is only passed on with your consent."), field="consent", code="consent"
         )
-    lead, _created = Lead.objects.update_or_create(
+    lead, created = Lead.objects.update_or_create(
         exhibitor=exhibitor,
         user=user,
         defaults={"consent": True, "consented_at": timezone.now(), "message": message},
     )
+    if created:
+        from .backoffice import lead_announcement
+
+        hooks.announce(
+            exhibitor.event, "lead.created", lead_announcement(lead), scope=f"booth:{exhibitor.pk}"
+        )
     return lead
 
 
@@ -225,3 +237,57 @@ def record_visit(exhibitor, *, user, day=None):
             BoothVisit.objects.get_or_create(exhibitor=exhibitor, user=user, day=day)
     except IntegrityError:
         pass  # a concurrent read by the same visitor counted the visit already
+
+
+def request_contact(*, user, exhibitor, message=""):
+    """An attendee asks the booth's staff to talk; returns the stored ``ContactRequest``.
+
+    After commit each staff member's ``user:<id>`` gets ``booth.contact``; a request made while
+    nobody is online waits in the staff's booth snapshot. Raises AccessDenied, LiveError
+    (``rate_limited``).
+    """
+    require(user, "expo.contact_booth", exhibitor)
+    _check_rate(user, "contact")
+    with transaction.atomic():
+        request = ContactRequest.objects.create(
+            exhibitor=exhibitor, user=user, message=message.strip()
+        )
+        payload = contact_request_data(request)
+        staff_ids = list(exhibitor.staff.values_list("user_id", flat=True))
+
+        def push():
+            for staff_id in staff_ids:
+                bus.publish(f"user:{staff_id}", "booth.contact", payload)
+
+        transaction.on_commit(push)
+    return request
+
+
+def accept_contact_request(*, user, request):
+    """Booth staff accept: opens (or reuses) the 1:1 conversation with the attendee.
+
+    Marks the request accepted by ``user`` and, after commit, pushes ``conversation.opened`` to the
+    attendee's ``user:<id>``. Returns the conversation. Raises AccessDenied (not the booth's staff,
+    or refused by ``conversations.open_conversation``), NotFound (the attendee left the event).
+    """
+    require(user, "expo.accept_contact_request", request)
+    exhibitor = request.exhibitor
+    with transaction.atomic():
+        conversation, _created = open_conversation(
+            user=user, other=request.user, event=exhibitor.event, origin=f"booth:{exhibitor.pk}"
+        )
+        request.status = ContactRequest.Status.ACCEPTED
+        request.accepted_by = user
+        request.conversation = conversation
+        request.save(update_fields=["status", "accepted_by", "conversation"])
+        payload = {
+            "conversation": conversation.pk,
+            "topic": conversation.topic,
+            "request": request.pk,
+            "booth": {"id": exhibitor.pk, "name": exhibitor.name},
+            "with": user_data(user),
+        }
+        transaction.on_commit(
+            lambda: bus.publish(f"user:{request.user_id}", "conversation.opened", payload)
+        )
+    return conversation

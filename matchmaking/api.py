@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from congress.api import EventScopedMixin
-from congress.models import Conversation
+from conversations.models import Conversation
 from treffpunkt.access import require
 
 from . import meetings as meetings_service

@@ -22,8 +22,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from congress.conversations import user_data
-from congress.live_services import display_name
+from congress.live_services import display_name, user_data
 from congress.models import Favourite, Registration, Session
 from treffpunkt.access import allowed, require
 from treffpunkt.errors import AccessDenied, ConflictError, NotFound

@@ -236,7 +236,11 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     conversation = models.ForeignKey(
-        "congress.Conversation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "conversations.Conversation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reason = models.TextField(_("reason"), max_length=2000)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)

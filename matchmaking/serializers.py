@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from congress.conversations import user_data
+from congress.live_services import user_data
 
 from .meetings import meeting_data
 from .models import Meeting, MeetingSlot, Profile, Report, Tag

@@ -38,10 +38,16 @@ def _plain_static_names(settings):
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
-    """Each test starts with an empty cache (Redis in production runs of the suite)."""
-    from django.core.cache import cache
+    """Each test starts with an empty cache and presence (Redis in production runs of the suite)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    from treffpunkt.realtime import presence
+
+    caches["default"].clear()
+    caches["local"].clear()
+    store = presence.store()
+    if isinstance(store, presence.LocalPresence):
+        store.clear()  # with Redis, clearing the cache above emptied the whole database
     yield
 
 

@@ -60,12 +60,23 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "treffpunkt",
     "congress",
+    "conversations",
     "expo",
     "matchmaking",
+    "backoffice",
     "stage",
     "demo",
+    # Before allauth, so its templates and catalogue (formal German) override allauth's own.
+    "accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "web",
 ]
 
@@ -78,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.OrganizerMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "treffpunkt.middleware.RunMiddlewareInOneThread",
 ]
@@ -136,7 +149,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache and channel layer: local memory by default, Redis from REDIS_URL.
+# Cache and channel layer: local memory by default, Redis from REDIS_URL. The "local" cache stays
+# in the process whatever REDIS_URL says (per-socket rate limits).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -144,7 +158,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "treffpunkt"),
-        }
+        },
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
     }
     CHANNEL_LAYERS = {
         "default": {
@@ -156,7 +171,10 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+    }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels.layers.InMemoryChannelLayer",
@@ -189,6 +207,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "web.storage.HashedStaticFilesStorage"},
 }
 
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
@@ -206,7 +229,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "treffpunkt.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
 }
 
 SPECTACULAR_SETTINGS = {
@@ -223,8 +245,71 @@ SPECTACULAR_SETTINGS = {
         "MeetingStateEnum": "matchmaking.models.Meeting.State",
         "ReportStateEnum": "matchmaking.models.Report.State",
         "SessionStateEnum": "congress.models.Session.State",
+        "DeliveryStatusEnum": "backoffice.models.WebhookDelivery.Status",
+        "ExhibitorStatusEnum": "expo.models.Exhibitor.Status",
     },
 }
+
+# Accounts (django-allauth): docs/accounts.md.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "web:home"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Treffpunkt] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = os.environ.get("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
+# The address links in mail sent by the worker point to (no request to take it from there).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 86400)))
+# Invitation links: single-use, valid this many days (resending issues a new one).
+INVITATION_EXPIRE_DAYS = int(os.environ.get("INVITATION_EXPIRE_DAYS", "14"))
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Treffpunkt"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+SOCIALACCOUNT_PROVIDERS = {}
+if OIDC_ISSUER:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": os.environ.get("OIDC_PROVIDER_ID", "landeskonto"),
+                "name": os.environ.get("OIDC_NAME", "Landeskonto"),
+                "client_id": required("OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                "settings": {"server_url": OIDC_ISSUER},
+            }
+        ],
+    }
+
+# Mail: SMTP from the environment; without EMAIL_HOST it is stored and shown at /dev/outbox/.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+else:
+    EMAIL_BACKEND = "accounts.mail.OutboxBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Treffpunkt <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background jobs: Django's task framework (django-tasks backport) on the database; one
+# `manage.py db_worker` process runs them (make run, the compose `worker` service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
 if not DEBUG:
@@ -240,13 +325,29 @@ if not DEBUG:
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters of real randomness.")
 
-# Realtime gateway limits (per socket and per user).
+# Realtime gateway limits.
 REALTIME = {
     "MAX_FRAME_BYTES": int(os.environ.get("REALTIME_MAX_FRAME_BYTES", "16384")),
     "SEND_QUEUE": int(os.environ.get("REALTIME_SEND_QUEUE", "256")),
     "CHAT_MAX_LENGTH": 1000,
-    "CHAT_RATE": (int(os.environ.get("REALTIME_CHAT_RATE", "5")), 5),  # messages per seconds
     "HISTORY": 50,
+}
+
+# Every rate limit (treffpunkt/ratelimit.py): name → (hits, per seconds[, cache alias]).
+chat_rate = int(os.environ.get("REALTIME_CHAT_RATE", "5"))
+RATE_LIMITS = {
+    "socket": (30, 3, "local"),  # requests on one websocket
+    "chat": (chat_rate, 5),  # per user: session chat and 1:1 conversations together
+    "question": (chat_rate, 5),  # per user
+    "contact": (chat_rate, 5),  # booth contact requests per user
+    "login": (20, 60),  # token requests per client address
+}
+
+# Webhooks (backoffice, docs/webhooks.md), delivered by the task worker: seconds before each retry;
+# plain http to 127.0.0.1 only while DEBUG (and in tests).
+WEBHOOKS = {
+    "RETRY_DELAYS": [30, 120, 600, 3600, 21600],
+    "ALLOW_LOCAL_HTTP": DEBUG,
 }
 
 LOGGING = {

@@ -4,31 +4,25 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import AnonRateThrottle
-
-
-class LoginRateThrottle(AnonRateThrottle):
-    scope = "login"
-
-
-class ObtainToken(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}; send it as `Authorization: Token …`."""
-
-    throttle_classes = [LoginRateThrottle]
-
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/auth/token/", ObtainToken.as_view(), name="api-token"),
+    # Before congress: "registrations/import/" would match the registration detail route.
+    path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("matchmaking.urls")),
+    path("api/v1/", include("backoffice.urls")),
     path("api/v1/", include("congress.urls")),
     path("api/v1/", include("expo.urls")),
+    path("api/v1/", include("conversations.urls")),
     path("api/v1/", include("stage.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("accounts/", include("allauth.urls")),
+    # Before web: allauth's log-in serves /login/ (`web:login` keeps pointing there).
+    path("", include("accounts.urls")),
+    path("", include("backoffice.web_urls")),
     path("", include("web.urls")),
 ]

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.test import override_settings
 from django.utils import translation
 
-from congress.models import Conversation, ConversationMessage, Event, Session
+from congress.models import Event, Session
+from conversations.models import Conversation, ConversationMessage
 from demo.congress import SLUG, demo_usernames, redate_event
 from demo.content import load
 from matchmaking.models import Meeting, MeetingHold, MeetingSlot, Profile, Tag

@@ -3,7 +3,7 @@
 import pytest
 from asgiref.sync import sync_to_async
 
-from congress.models import Conversation
+from conversations.models import Conversation
 from expo.models import ContactRequest, ExhibitorStaff
 from tests.factories import (
     ExhibitorFactory,

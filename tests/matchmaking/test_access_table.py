@@ -8,7 +8,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from congress.models import Ban, Conversation, Registration
+from congress.models import Ban, Registration
+from conversations.models import Conversation
 from matchmaking.models import Block, Meeting, MeetingHold, MeetingSlot, Profile, Report
 from tests.factories import EventFactory, RegistrationFactory, UserFactory
 

@@ -55,7 +55,7 @@ async def test_subscribe_snapshot_has_last_50_messages(connect, people, live_ses
         from congress.live_services import send_chat_message
 
         with override_settings(
-            REALTIME={**__import__("django.conf").conf.settings.REALTIME, "CHAT_RATE": (100, 5)}
+            RATE_LIMITS={**__import__("django.conf").conf.settings.RATE_LIMITS, "chat": (100, 5)}
         ):
             for number in range(55):
                 send_chat_message(

@@ -6,8 +6,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from rest_framework.test import APIClient
 
-from congress.conversations import open_conversation
-from congress.models import ConversationMessage
+from conversations.models import ConversationMessage
+from conversations.services import open_conversation
 from matchmaking import meetings
 from matchmaking.models import Block, MeetingSlot, Profile
 

@@ -2,7 +2,8 @@
 
 What a user notices: a chat message sent to one server process reaches a subscriber on another, and
 a subscriber that was away resumes with ``since`` and gets every missed message once, in order; a
-meeting requested over REST on one process is announced on the other.
+meeting requested over REST on one process is announced on the other; two booth staff who come
+online at the same moment on different processes are both counted.
 """
 
 import asyncio
@@ -49,9 +50,23 @@ for name in ("anna", "ben"):
     Profile.objects.create(event=event, user=users[name], is_visible=True)
 start = event.starts_at + timedelta(days=2, hours=10)
 slot = MeetingSlot.objects.create(event=event, start=start, end=start + timedelta(minutes=30))
-print(json.dumps({"session": session.pk, "tokens": tokens, "event": event.slug,
+from expo.models import Exhibitor, ExhibitorStaff
+staff = []
+for name in ("sina", "tom"):
+    user = get_user_model().objects.create_user(name, password="treffpunkt")
+    tokens[name] = Token.objects.create(user=user).key
+    staff.append(user)
+booths = []
+for number in range(BOOTHS):
+    booth = Exhibitor.objects.create(event=event, name=f"Stand {number}", slug=f"stand-{number}",
+                                     status=Exhibitor.Status.PUBLISHED)
+    ExhibitorStaff.objects.bulk_create([ExhibitorStaff(exhibitor=booth, user=user) for user in staff])
+    booths.append(booth.pk)
+print(json.dumps({"session": session.pk, "tokens": tokens, "event": event.slug, "booths": booths,
                   "ben": users["ben"].pk, "slot": [slot.start.isoformat(), slot.end.isoformat()]}))
 """
+RACE_RUNS = 50
+SETUP = SETUP.replace("BOOTHS", str(RACE_RUNS))
 
 
 def redis_url():
@@ -261,3 +276,50 @@ def test_meeting_request_on_one_process_reaches_the_invitee_on_the_other(cluster
         await ben.socket.close()
 
     run(scenario())
+
+
+def test_booth_staff_coming_online_at_once_on_two_processes_are_both_counted(cluster):
+    """Each run: both staff open a fresh booth at the same moment (the topic kind marks them),
+    then go offline and come back at the same moment (``booth.staff_online``)."""
+
+    async def scenario():
+        peers = []
+        seen = []
+        for run_number, booth in enumerate(cluster["booths"]):
+            if run_number % 8 == 0:
+                # Fresh sockets: a socket may send 30 requests per 3 s, and a run takes 3.
+                for peer in peers:
+                    await peer.socket.close()
+                peers = [
+                    await Peer.open(cluster, "sina", 0),
+                    await Peer.open(cluster, "tom", 1),
+                    await Peer.open(cluster, "anna", 0),
+                ]
+            sina, tom, anna = peers
+            topic = f"booth:{booth}"
+            await asyncio.gather(
+                sina.request("subscribe", {"topic": topic}),
+                tom.request("subscribe", {"topic": topic}),
+            )
+            opened = (await anna.request("subscribe", {"topic": topic}))["snapshot"]
+            await sina.request("booth.staff_online", {"booth": booth, "online": False})
+            gone = await tom.request("booth.staff_online", {"booth": booth, "online": False})
+            await asyncio.gather(
+                sina.request("booth.staff_online", {"booth": booth, "online": True}),
+                tom.request("booth.staff_online", {"booth": booth, "online": True}),
+            )
+            back = (await anna.request("subscribe", {"topic": topic}))["snapshot"]
+            seen.append((opened["staff_online"], gone["staff_online"], back["staff_online"]))
+        for peer in peers:
+            await peer.socket.close()
+        return seen
+
+    seen = run(scenario())
+    lost = {
+        "at subscribe": sum(1 for opened, _gone, _back in seen if opened != 2),
+        "at booth.staff_online": sum(1 for _opened, _gone, back in seen if back != 2),
+    }
+    assert (lost, seen) == (
+        {"at subscribe": 0, "at booth.staff_online": 0},
+        [(2, 0, 2)] * RACE_RUNS,
+    )

@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from congress import conversations
-from congress.models import Conversation, Registration
+from congress.models import Registration
+from conversations import selectors as conversation_selectors
+from conversations import services as conversation_services
+from conversations.models import Conversation
 from matchmaking import meetings
 from matchmaking.models import Block, Meeting, MeetingSlot, Profile, Report
 from tests.factories import EventFactory, RegistrationFactory, UserFactory
@@ -255,7 +257,7 @@ def test_write_a_message_opens_the_conversation(client, event, anna, ben):
 
     response = client.post(url(event, f"networking/{ben.pk}/message/"))
 
-    conversation = conversations.conversations_for(anna, event).get()
+    conversation = conversation_selectors.conversations_for(anna, event).get()
     assert response.status_code == 302
     assert response["Location"] == url(event, f"messages/{conversation.pk}/")
     assert conversation.origin == "match"
@@ -265,7 +267,9 @@ def test_write_a_message_opens_the_conversation(client, event, anna, ben):
 
 
 def test_third_party_cannot_open_someone_elses_conversation(client, event, anna, ben):
-    conversation, _created = conversations.open_conversation(user=anna, other=ben, event=event)
+    conversation, _created = conversation_services.open_conversation(
+        user=anna, other=ben, event=event
+    )
     carla = person(event, "carla")
     client.force_login(carla)
 
@@ -274,8 +278,10 @@ def test_third_party_cannot_open_someone_elses_conversation(client, event, anna,
 
 
 def test_messages_list_shows_unread_counts(client, event, anna, ben):
-    conversation, _created = conversations.open_conversation(user=anna, other=ben, event=event)
-    conversations.send_conversation_message(
+    conversation, _created = conversation_services.open_conversation(
+        user=anna, other=ben, event=event
+    )
+    conversation_services.send_conversation_message(
         user=anna, conversation=conversation, text="Hallo", client_id="c1"
     )
     client.force_login(ben)
@@ -311,7 +317,9 @@ def test_a_block_is_listed_and_can_be_lifted(client, event, anna, ben):
 
 
 def test_report_from_a_conversation_blocks_too(client, event, anna, ben):
-    conversation, _created = conversations.open_conversation(user=anna, other=ben, event=event)
+    conversation, _created = conversation_services.open_conversation(
+        user=anna, other=ben, event=event
+    )
     client.force_login(anna)
 
     response = client.post(
@@ -330,7 +338,9 @@ def test_report_from_a_conversation_blocks_too(client, event, anna, ben):
     ["networking/", "networking/{ben}/", "meetings/", "messages/", "messages/{conversation}/"],
 )
 def test_pages_show_nothing_to_an_unregistered_user(client, event, anna, ben, path):
-    conversation, _created = conversations.open_conversation(user=anna, other=ben, event=event)
+    conversation, _created = conversation_services.open_conversation(
+        user=anna, other=ben, event=event
+    )
     outsider = UserFactory(username="outsider")
     full = url(event, path.format(ben=ben.pk, conversation=conversation.pk))
 
@@ -395,7 +405,7 @@ def test_messages_list_query_count_is_constant(
 ):
     for index in range(count):
         other = person(event, f"other{index}")
-        conversations.open_conversation(user=other, other=anna, event=event)
+        conversation_services.open_conversation(user=other, other=anna, event=event)
     client.force_login(anna)
 
     # session, user, event, registration and ban (access rule), conversations with unread counts

@@ -10,9 +10,9 @@ Every refusal is an error reply; the socket stays open. See docs/realtime.md.
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
-import time
 from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from .. import ratelimit
 from ..errors import AccessDenied, DomainError, NotFound
 from . import events, presence, registry
 from .hub import Hub
@@ -33,8 +34,8 @@ logger = logging.getLogger(__name__)
 CLOSE_SLOW = 4008
 CLOSE_LOGGED_OUT = 4001
 CLOSE_FORBIDDEN_ORIGIN = 4003
-FLOOD_BURST = 30
-FLOOD_PER_SECOND = 10.0
+
+_socket_numbers = itertools.count()
 
 
 def _header(scope, name):
@@ -157,8 +158,7 @@ class Connection:
         self.queue = asyncio.Queue(maxsize=settings.REALTIME["SEND_QUEUE"])
         self.closing = None
         self._busy = False
-        self._allowance = float(FLOOD_BURST)
-        self._checked = time.monotonic()
+        self._rate_key = next(_socket_numbers)
         self.context = Context(self)
 
     @property
@@ -290,17 +290,6 @@ class Connection:
             self._sender_task.cancel()
 
     # -- requests -----------------------------------------------------------------------------
-    def _flooding(self):
-        now = time.monotonic()
-        self._allowance = min(
-            FLOOD_BURST, self._allowance + (now - self._checked) * FLOOD_PER_SECOND
-        )
-        self._checked = now
-        if self._allowance < 1:
-            return True
-        self._allowance -= 1
-        return False
-
     async def handle(self, message):
         text = message.get("text")
         if text is None:
@@ -334,7 +323,7 @@ class Connection:
                 request_id, "bad_envelope", _("The request needs a type and a data object.")
             )
             return
-        if self._flooding():
+        if not ratelimit.hit("socket", self._rate_key).allowed:
             await self.reply_error(
                 request_id, "rate_limited", _("Too many messages; please slow down.")
             )
@@ -375,7 +364,7 @@ class Connection:
             del self.topics[topic]
             await self.hub.leave(topic, self)
             return {"topic": topic}
-        handler = registry.get_handler(type_)
+        handler = registry.get_handler(type_, data)
         if handler is None:
             raise RealtimeError(
                 "unknown_type", _("Unknown message type %(type)s.") % {"type": type_}
@@ -418,7 +407,7 @@ class Connection:
         if subscription.counts_presence:
             self.hub.presence_topics[topic] = True
             subscription.snapshot["viewers"] = max(
-                await presence.store().total(topic), self.hub.viewers(topic)
+                await presence.store().viewers(topic), self.hub.viewers(topic)
             )
         await self.reply_ok(
             request_id,

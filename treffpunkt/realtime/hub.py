@@ -174,7 +174,7 @@ class Hub:
                 self._pushed_totals.pop(topic, None)
                 self._pushed_at.pop(topic, None)
                 continue
-            total = await store.total(topic)
+            total = await store.viewers(topic)
             if self._presence_worth_pushing(topic, total):
                 self._pushed_totals[topic] = total
                 self._pushed_at[topic] = time.monotonic()

@@ -1,19 +1,33 @@
 """Apps plug into the gateway here: message handlers and topic kinds.
 
-    @handler("chat.send", schema=ChatSendSchema)
-    async def send_chat(ctx, data):
-        ...                        # validated data in, reply data out
-        return {"id": 1}
+A handler is written like a view: the registry validates ``data`` against the schema, loads the
+object, checks the access rule on it and only then calls the function.
+
+    @handler("booth.contact", schema=ContactSchema, load=load_booth, rule="expo.contact_booth")
+    def contact_booth(ctx, data, exhibitor):  # a plain function runs on the database thread
+        ...                       # validated data and the checked object in, reply data out
+        return {"request": request.pk}
+
+    @handler("reaction.send", schema=ReactionSchema, load=topic_session, subscribed=True)
+    async def react(ctx, data, session):  # an async function runs on the event loop (the hub)
+        ...
 
     @topic_kind("session")
     def open_session_topic(ctx, key):   # → Subscription, or raise
         ...                             # runs on the database thread: plain ORM calls
 
-A handler raises ``RealtimeError`` (or a DomainError/AccessDenied/NotFound) to refuse; the gateway turns
-that into an error reply and keeps the socket open.
+``load(ctx, data)`` returns the object or raises NotFound; it and the rule check run on the database
+thread, together with a plain function in one trip. A handler raises ``RealtimeError`` (or a
+DomainError/AccessDenied/NotFound) to refuse; the gateway turns that into an error reply and keeps
+the socket open.
 """
 
+import inspect
 from dataclasses import dataclass, field
+
+from channels.db import database_sync_to_async
+
+from ..access import require
 
 _handlers = {}
 _topic_kinds = {}
@@ -43,14 +57,67 @@ class Subscription:
     counts_presence: bool = False
 
 
-def handler(type_, *, schema=None, requires_login=True):
+def handler(
+    type_, *, schema=None, load=None, rule=None, subscribed=False, topic=None, requires_login=True
+):
+    """Register the function that answers requests of ``type_``.
+
+    - ``load(ctx, data)``: returns the object the request is about (raising NotFound); the function
+      then gets it as its third argument.
+    - ``rule``: the access rule (``treffpunkt.access``) the user needs on the loaded object.
+    - ``subscribed``: the socket must be subscribed to ``data["topic"]`` (``not_subscribed``).
+    - ``topic``: a topic kind; the handler then answers only requests whose ``data["topic"]`` is of
+      that kind, so apps share one type (``chat.send`` on sessions and conversations). A request
+      for another kind goes to the type's handler without ``topic``.
+    """
+    if rule is not None and load is None:
+        raise ValueError(f"realtime handler {type_!r}: a rule is checked on a loaded object")
+
     def register(function):
-        if type_ in _handlers:
+        routes = _handlers.setdefault(type_, {})
+        if topic in routes:
             raise RuntimeError(f"realtime handler {type_!r} is registered twice")
-        _handlers[type_] = Handler(type_, function, schema, requires_login)
+        run = _runner(function, load=load, rule=rule, subscribed=subscribed)
+        routes[topic] = Handler(type_, run, schema, requires_login)
         return function
 
     return register
+
+
+def _runner(function, *, load, rule, subscribed):
+    """The coroutine the gateway awaits: subscription check, then loader and rule, then function."""
+
+    def prepare(ctx, data):
+        obj = load(ctx, data)
+        if rule is not None:
+            require(ctx.user, rule, obj)
+        return obj
+
+    if inspect.iscoroutinefunction(function):
+        prepare_async = database_sync_to_async(prepare)
+
+        async def run(ctx, data):
+            if subscribed:
+                ctx.require_subscribed(data["topic"])
+            if load is None:
+                return await function(ctx, data)
+            return await function(ctx, data, await prepare_async(ctx, data))
+
+        return run
+
+    def call(ctx, data):
+        if load is None:
+            return function(ctx, data)
+        return function(ctx, data, prepare(ctx, data))
+
+    call_async = database_sync_to_async(call)
+
+    async def run(ctx, data):
+        if subscribed:
+            ctx.require_subscribed(data["topic"])
+        return await call_async(ctx, data)
+
+    return run
 
 
 def topic_kind(kind):
@@ -63,8 +130,18 @@ def topic_kind(kind):
     return register
 
 
-def get_handler(type_):
-    return _handlers.get(type_)
+def get_handler(type_, data=None):
+    """The handler for a request of ``type_``; by the kind of ``data["topic"]`` where apps share it."""
+    routes = _handlers.get(type_)
+    if not routes:
+        return None
+    topic = data.get("topic") if isinstance(data, dict) else None
+    if isinstance(topic, str):
+        kind = topic.partition(":")[0]
+        if kind in routes:
+            return routes[kind]
+    # No handler for that kind: the type's general handler, else any (its loader refuses the kind).
+    return routes.get(None) or next(iter(routes.values()))
 
 
 def get_topic_kind(kind):

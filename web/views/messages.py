@@ -11,7 +11,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from congress import conversations
+from conversations import selectors as conversations
+from conversations import services as conversation_services
 from matchmaking import meetings as meeting_services
 from matchmaking import selectors as matchmaking_selectors
 from matchmaking.models import Meeting
@@ -54,7 +55,7 @@ def start_conversation(request, slug, user_id):
         if meeting is None:
             raise Http404
         other = meeting.invitee if meeting.invitee_id == user_id else meeting.requester
-    conversation, _created = conversations.open_conversation(
+    conversation, _created = conversation_services.open_conversation(
         user=request.user, other=other, event=event, origin="match"
     )
     return redirect("web:conversation", slug=event.slug, pk=conversation.pk)

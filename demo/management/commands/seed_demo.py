@@ -2,8 +2,8 @@
 
 The demo is defined by the files in ``demo/data/`` and fixed random seeds, so every run leaves the
 same programme, exhibitors, accounts and matchmaking behind; the planners in ``demo/congress.py``,
-``demo/expo.py`` and ``demo/matchmaking.py`` say how each part is written. A full run restores
-the demo event to that definition. The event always runs today and tomorrow in Europe/Berlin;
+``demo/expo.py``, ``demo/matchmaking.py`` and ``demo/conversations.py`` say how each part is
+written. A full run restores the demo event to that definition. The event always runs today and tomorrow in Europe/Berlin;
 ``--if-empty`` leaves an existing demo alone except for moving it to today, keeping every
 session's and meeting's local time relative to day one.
 """

@@ -4,8 +4,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from rest_framework.test import APIClient
 
-from congress.conversations import open_conversation
-from congress.models import Conversation
+from conversations.models import Conversation
+from conversations.services import open_conversation
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

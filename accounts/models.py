@@ -1,0 +1,185 @@
+"""Onboarding data: invitations, stored mail, language preference, registration policy, consents."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import Event, Registration
+
+
+class Preferences(models.Model):
+    """What a person chose for themselves; the language of the mail they are sent."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self):
+        return f"{self.user} ({self.language})"
+
+
+class StoredMail(models.Model):
+    """A mail kept by the embedded default's outbox backend, shown at /dev/outbox/."""
+
+    from_email = models.CharField(max_length=300)
+    to = models.TextField(help_text="One address per line.")
+    subject = models.CharField(max_length=500)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored mail")
+        verbose_name_plural = _("stored mails")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An invitation of one e-mail address to one event: a single-use, expiring link."""
+
+    class Role(models.TextChoices):
+        ATTENDEE = "attendee", _("Attendee")
+        SPEAKER = "speaker", _("Speaker")
+        EXHIBITOR_STAFF = "exhibitor_staff", _("Exhibitor staff")
+
+    class Delivery(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    # The booth (expo.Exhibitor id) a staff invitation is for; an id, so congress data stays
+    # readable without the expo installed.
+    exhibitor_id = models.PositiveBigIntegerField(null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="de")
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    delivery = models.CharField(
+        _("delivery"), max_length=8, choices=Delivery.choices, default=Delivery.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "email"], name="one_invitation_per_email")
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.event}"
+
+    @property
+    def is_usable(self):
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class RegistrationPolicy(models.Model):
+    """How people join an event, and which texts they consent to."""
+
+    class Mode(models.TextChoices):
+        OPEN = "open", _("Open: anyone signed in registers")
+        INVITATION = "invitation", _("By invitation only")
+        APPROVAL = "approval", _("Open, with organizer approval")
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="policy")
+    mode = models.CharField(_("registration"), max_length=12, choices=Mode.choices, default="open")
+    privacy_notice = models.TextField(_("privacy notice"), blank=True)
+    privacy_notice_version = models.CharField(
+        _("privacy notice version"), max_length=40, blank=True
+    )
+    code_of_conduct = models.TextField(_("code of conduct"), blank=True)
+    code_of_conduct_version = models.CharField(
+        _("code of conduct version"), max_length=40, blank=True
+    )
+    organizers_need_mfa = models.BooleanField(_("organizers need two-factor login"), default=False)
+
+    class Meta:
+        verbose_name = _("registration policy")
+        verbose_name_plural = _("registration policies")
+
+    def __str__(self):
+        return f"{self.event}: {self.mode}"
+
+
+class RegistrationRequest(models.Model):
+    """A request to join an event whose registration needs an organizer's approval."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="one_request_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.event} ({self.state})"
+
+
+class Consent(models.Model):
+    """Which version of which text a person accepted for an event, and when."""
+
+    class Document(models.TextChoices):
+        PRIVACY_NOTICE = "privacy_notice", _("Privacy notice")
+        CODE_OF_CONDUCT = "code_of_conduct", _("Code of conduct")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    document = models.CharField(max_length=20, choices=Document.choices)
+    version = models.CharField(max_length=40)
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user", "document", "version"], name="consent_once_per_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.document} {self.version}"
+
+
+ROLE_FOR_INVITATION = {
+    Invitation.Role.ATTENDEE: Registration.Role.ATTENDEE,
+    Invitation.Role.SPEAKER: Registration.Role.SPEAKER,
+    Invitation.Role.EXHIBITOR_STAFF: Registration.Role.EXHIBITOR,
+}

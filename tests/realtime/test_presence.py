@@ -1,0 +1,106 @@
+"""The presence store: expiring weighted marks, in process memory and in Redis."""
+
+import asyncio
+import threading
+import time
+import uuid
+
+import pytest
+
+from tests.conftest import skip_or_fail
+from treffpunkt.realtime import presence
+
+
+def redis_store():
+    import os
+
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as error:  # noqa: BLE001
+        skip_or_fail(f"Redis at {url} is not reachable: {error}")
+    return presence.RedisPresence(url)
+
+
+@pytest.fixture(params=["local", "redis"])
+def store(request):
+    return presence.LocalPresence() if request.param == "local" else redis_store()
+
+
+@pytest.fixture
+def group():
+    return f"test:{uuid.uuid4().hex}"
+
+
+def test_total_sums_the_members_weights(store, group):
+    assert store.mark(group, "a", ttl=30) == 1
+    assert store.mark(group, "b", weight=3, ttl=30) == 4
+    assert store.mark(group, "a", ttl=30) == 4
+    assert store.total(group) == 4
+
+
+def test_unmark_removes_only_that_member(store, group):
+    store.mark(group, "a", ttl=30)
+    store.mark(group, "b", ttl=30)
+
+    assert store.unmark(group, "a") == 1
+    assert store.unmark(group, "a") == 1
+    assert store.total(group) == 1
+
+
+def test_marks_expire_after_their_ttl(store, group):
+    store.mark(group, "a", ttl=30)
+    store.mark(group, "b", ttl=0.05)
+
+    time.sleep(0.1)
+
+    assert store.total(group) == 1
+
+
+def test_groups_are_independent(store, group):
+    store.mark(group, "a", ttl=30)
+
+    assert store.total(f"{group}:other") == 0
+
+
+def test_async_and_sync_forms_share_the_marks(store, group):
+    async def scenario():
+        await store.amark(group, "a", ttl=30)
+        total = await store.atotal(group)
+        await store.aclose()
+        return total
+
+    store.mark(group, "b", ttl=30)
+
+    assert asyncio.run(scenario()) == 2
+
+
+def test_marks_at_the_same_moment_from_many_threads_all_count(store, group):
+    start = threading.Barrier(16)
+
+    def mark(number):
+        start.wait()
+        store.mark(group, f"member-{number}", ttl=30)
+
+    threads = [threading.Thread(target=mark, args=(number,)) for number in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert store.total(group) == 16
+
+
+def test_viewer_reports_sum_over_processes_and_a_zero_report_drops_out(store, group):
+    async def scenario():
+        await store.report(group, "process-1", 3)
+        await store.report(group, "process-2", 2)
+        both = await store.viewers(group)
+        await store.report(group, "process-1", 0)
+        after = await store.viewers(group)
+        await store.aclose()
+        return both, after
+
+    assert asyncio.run(scenario()) == (5, 2)
