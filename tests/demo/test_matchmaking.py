@@ -7,12 +7,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Q
-from django.test import override_settings
 from django.utils import translation
 
-from congress.models import Event, Session
+from congress.models import Event
 from conversations.models import Conversation, ConversationMessage
-from demo.congress import SLUG, demo_usernames, redate_event
+from demo.congress import SLUG, redate_event
 from demo.content import load
 from matchmaking.models import Meeting, MeetingHold, MeetingSlot, Profile, Tag
 from matchmaking.selectors import recommendations_for
@@ -22,24 +21,6 @@ from treffpunkt.realtime.events import latest_seq
 pytestmark = pytest.mark.django_db
 
 BERLIN = ZoneInfo("Europe/Berlin")
-HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def seed_output(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Seed once for the module; each test rolls back its changes."""
-    output = StringIO()
-    media_root = tmp_path_factory.mktemp("seed-media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=HASHERS, MEDIA_ROOT=media_root),
-    ):
-        call_command("seed_demo", stdout=output)
-    yield output.getvalue()
-    with django_db_blocker.unblock():
-        Session.objects.filter(event__slug=SLUG).delete()
-        Event.objects.filter(slug=SLUG).delete()
-        get_user_model().objects.filter(username__in=demo_usernames()).delete()
 
 
 @pytest.fixture
