@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
 
 from congress.models import Event, Session
 from demo.congress import SLUG, demo_usernames
@@ -41,3 +42,4 @@ def seed_output(django_db_setup, django_db_blocker, media_root):
         get_user_model().objects.filter(username__in=demo_usernames()).delete()
         TopicEvent.objects.all().delete()
         TopicCounter.objects.all().delete()
+        DBTaskResult.objects.all().delete()

@@ -282,3 +282,20 @@ def test_seed_demo_if_empty_moves_an_old_demo_to_today(demo):
     demo.refresh_from_db()
     assert (demo.start_date, demo.end_date) == (today, today + timedelta(days=1))
     assert local_programme(demo) == programme
+
+
+def test_seed_demo_invitations_reach_the_outbox_through_the_worker(
+    demo, mailoutbox, django_capture_on_commit_callbacks
+):
+    # The import job queues its mails on commit; run the worker until nothing is left.
+    for _round in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("db_worker", "--batch", stdout=StringIO(), stderr=StringIO())
+
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "j.hoffmann@example.org",
+        "m.yilmaz@example.org",
+        "s.becker@example.org",
+        "t.wagner@example.org",
+    ]
+    assert all("Digitale Städte" in message.subject for message in mailoutbox)

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from congress.models import Event, Registration
-from demo import congress, expo, matchmaking
+from demo import accounts, congress, expo, matchmaking
 
 
 class Command(BaseCommand):
@@ -87,3 +87,10 @@ class Command(BaseCommand):
         )
         congress.check_programme(event)
         Event.objects.filter(pk=event.pk).update(programme_version=F("programme_version") + 1)
+        accounts.seed_invitations(
+            event,
+            organizer=users["orga"],
+            booth=exhibitors[staff["booth"]],
+            booth_admin=users[staff["username"]],
+            out=out,
+        )
