@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Before congress: "registrations/import/" would match the registration detail route.
     path("api/v1/", include("accounts.api_urls")),
+    path("api/v1/", include("privacy.api_urls")),
     path("api/v1/", include("matchmaking.urls")),
     path("api/v1/", include("congress.urls")),
     path("api/v1/", include("expo.urls")),
@@ -21,5 +22,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # Before web: allauth's log-in serves /login/ (`web:login` keeps pointing there).
     path("", include("accounts.urls")),
+    path("", include("privacy.urls")),
     path("", include("web.urls")),
 ]
