@@ -175,7 +175,7 @@ def shred_congress(user, *, strings):
         "agenda": Favourite.objects.filter(user=user).delete()[0],
         "question_votes": QuestionVote.objects.filter(user=user).delete()[0],
         "mutes": Mute.objects.filter(user=user).delete()[0],
-        "chat_messages": ChatMessage.objects.filter(user=user).update(text="", is_deleted=True),
+        "chat_messages": ChatMessage.objects.filter(user=user).update(text=""),
         "questions": Question.objects.filter(user=user).update(text=""),
         "bans": Ban.objects.filter(user=user).update(reason=""),
     }
