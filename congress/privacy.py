@@ -208,8 +208,11 @@ def shred_congress(user, *, strings):
 def erase_event_chats(event):
     """Chat messages and questions of the event's sessions, and moderation details."""
     ModerationLog.objects.filter(event=event).update(detail={})
-    chats = ChatMessage.objects.filter(session__event=event).delete()[0]
-    return chats + Question.objects.filter(session__event=event).delete()[0]
+    chats = (
+        ChatMessage.objects.filter(session__event=event).delete()[1].get("congress.ChatMessage", 0)
+    )
+    questions = Question.objects.filter(session__event=event).delete()[1]
+    return chats + questions.get("congress.Question", 0)
 
 
 @retention_eraser("registrations")

@@ -67,4 +67,6 @@ def shred_conversations(user, *, strings):
 
 @retention_eraser("chats")
 def erase_event_conversations(event):
-    return Conversation.objects.filter(event=event).delete()[0]
+    """Every 1:1 conversation of the event; the count is of messages."""
+    deleted = Conversation.objects.filter(event=event).delete()[1]
+    return deleted.get("conversations.ConversationMessage", 0)
