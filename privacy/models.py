@@ -1,6 +1,7 @@
 """Data protection in operation: export archives, erasures, retention, access log, legal texts."""
 
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -11,9 +12,23 @@ from django.utils.translation import gettext_lazy as _
 from congress.models import Event
 
 
+class ExportStorage(FileSystemStorage):
+    """Archives live outside MEDIA_ROOT (which /media/ serves to anyone): only their link opens them.
+
+    The location is read from settings on use, not at import.
+    """
+
+    @property
+    def base_location(self):
+        return settings.PRIVACY_EXPORT_ROOT
+
+    @property
+    def location(self):
+        return str(Path(self.base_location).resolve())
+
+
 def export_storage():
-    """Archives live outside MEDIA_ROOT (which /media/ serves to anyone): only their link opens them."""
-    return FileSystemStorage(location=settings.PRIVACY_EXPORT_ROOT)
+    return ExportStorage()
 
 
 class DataExport(models.Model):

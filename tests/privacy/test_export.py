@@ -123,7 +123,9 @@ def test_export_api_queues_a_job_then_mails_an_owner_only_link(
     owner = client_for(world.person)
     response = owner.get(f"/me/data/download/{export.token}/")
     assert response.status_code == 200
-    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+    content = b"".join(response.streaming_content)
+    response.close()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert "data.json" in archive.namelist()
 
     for stranger in (world.other, world.organizer):
