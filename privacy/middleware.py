@@ -1,11 +1,65 @@
-"""Ask again when an event's privacy notice changed (Art. 7 DSGVO: consent to the current text)."""
+"""Ask again when an event's privacy notice changed (Art. 7 DSGVO: consent to the current text).
 
+The check costs no query on the common path, as accounts' MFA check: the session holds the slugs
+of the events whose current notice the person has not accepted, computed at log-in and again
+whenever a notice changes (a stamp in the cache, renewed by ``save_event_text``). A lost cache
+renews the stamp, so the sessions compute again rather than miss a change.
+"""
+
+import uuid
+
+from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts.models import Consent, RegistrationPolicy
+from accounts.models import Consent
 from congress.models import Registration
+
+STAMP_KEY = "privacy:notice-stamp"
+SESSION_KEY = "privacy_stale_notices"
+
+
+def notice_stamp():
+    stamp = cache.get(STAMP_KEY)
+    if stamp is None:
+        cache.add(STAMP_KEY, uuid.uuid4().hex, None)
+        stamp = cache.get(STAMP_KEY)
+    return stamp
+
+
+def renew_notice_stamp():
+    cache.set(STAMP_KEY, uuid.uuid4().hex, None)
+
+
+def stale_notices_for(user):
+    """Slugs of the events ``user`` is registered at whose current privacy notice they have not
+    accepted (one query)."""
+    accepted = Consent.objects.filter(
+        event=OuterRef("event"),
+        user=user,
+        document=Consent.Document.PRIVACY_NOTICE,
+        version=OuterRef("event__policy__privacy_notice_version"),
+        withdrawn_at=None,
+    )
+    return sorted(
+        Registration.objects.filter(user=user, event__policy__privacy_notice_version__gt="")
+        .exclude(Exists(accepted))
+        .values_list("event__slug", flat=True)
+    )
+
+
+def remember_stale_notices(request, user):
+    request.session[SESSION_KEY] = {"stamp": notice_stamp(), "slugs": stale_notices_for(user)}
+
+
+@receiver(user_logged_in, dispatch_uid="privacy_stale_notices")
+def _on_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        remember_stale_notices(request, user)
 
 
 class ConsentAgainMiddleware:
@@ -28,25 +82,11 @@ class ConsentAgainMiddleware:
             or not request.user.is_authenticated
         ):
             return None
-        slug = kwargs["slug"]
-        version = (
-            RegistrationPolicy.objects.filter(event__slug=slug)
-            .values_list("privacy_notice_version", flat=True)
-            .first()
-        )
-        if not version:
+        known = request.session.get(SESSION_KEY)
+        if not known or known.get("stamp") != notice_stamp():
+            remember_stale_notices(request, request.user)
+            known = request.session[SESSION_KEY]
+        if kwargs["slug"] not in known["slugs"]:
             return None
-        registration = Registration.objects.filter(event__slug=slug, user=request.user).first()
-        if registration is None:
-            return None
-        given = Consent.objects.filter(
-            event_id=registration.event_id,
-            user=request.user,
-            document=Consent.Document.PRIVACY_NOTICE,
-            version=version,
-            withdrawn_at=None,
-        ).exists()
-        if given:
-            return None
-        url = reverse("privacy:consent-again", kwargs={"slug": slug})
+        url = reverse("privacy:consent-again", kwargs={"slug": kwargs["slug"]})
         return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")

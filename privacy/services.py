@@ -38,6 +38,7 @@ from treffpunkt.privacy import ERASED_NAME, access_recorder, exporter, shredder
 from treffpunkt.realtime import bus
 
 from .errors import PrivacyError
+from .middleware import renew_notice_stamp
 from .models import AccessRecord, DataExport, Erasure, EventText, RetentionPolicy, RetentionRun
 
 logger = logging.getLogger(__name__)
@@ -356,6 +357,7 @@ def save_event_text(*, event, kind, language, body):
                 policy.privacy_notice = body
                 policy.privacy_notice_version = version
                 policy.save(update_fields=["privacy_notice", "privacy_notice_version"])
+                transaction.on_commit(renew_notice_stamp)
     return text
 
 

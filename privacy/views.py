@@ -23,6 +23,7 @@ from treffpunkt.privacy import record_consent, withdraw_effect
 from . import services
 from .api import download as download_response
 from .errors import PrivacyError
+from .middleware import remember_stale_notices
 from .models import EventText, RetentionPolicy
 
 
@@ -145,6 +146,7 @@ def consent_again(request, slug):
             method="web: changed text asked again",
             version=policy.privacy_notice_version,
         )
+        remember_stale_notices(request, request.user)
         return redirect(next_url)
     text = services.text_for(event, EventText.Kind.PRIVACY_NOTICE, _language())
     return render(

@@ -61,13 +61,16 @@ def test_nobody_withdraws_anothers_consent(world):
     assert Lead.objects.filter(user=world.person).count() == 1
 
 
-def test_a_changed_privacy_notice_asks_again_at_the_next_visit(db):
+def test_a_changed_privacy_notice_asks_again_at_the_next_visit(
+    db, django_capture_on_commit_callbacks
+):
     event = EventFactory()
     user = UserFactory()
     RegistrationFactory(event=event, user=user)
     client = web(user)
     programme = reverse("web:programme", kwargs={"slug": event.slug})
-    save_event_text(event=event, kind="privacy_notice", language="de", body="Erste Fassung")
+    with django_capture_on_commit_callbacks(execute=True):
+        save_event_text(event=event, kind="privacy_notice", language="de", body="Erste Fassung")
 
     response = client.get(programme)
     ask = reverse("privacy:consent-again", kwargs={"slug": event.slug})
@@ -76,7 +79,8 @@ def test_a_changed_privacy_notice_asks_again_at_the_next_visit(db):
     assert client.post(ask, {"next": programme}).url == programme
     assert client.get(programme).status_code == 200
 
-    save_event_text(event=event, kind="privacy_notice", language="de", body="Zweite Fassung")
+    with django_capture_on_commit_callbacks(execute=True):
+        save_event_text(event=event, kind="privacy_notice", language="de", body="Zweite Fassung")
     assert client.get(programme).status_code == 302
     page = client.get(ask)
     assert "Zweite Fassung" in page.content.decode()
