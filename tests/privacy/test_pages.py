@@ -33,13 +33,13 @@ def test_requesting_the_export_on_the_page_queues_it(world, django_capture_on_co
 
 def test_erasing_on_the_page_logs_out_and_closes_sockets(world, django_capture_on_commit_callbacks):
     client = web(world.person)
-    with mock.patch("treffpunkt.realtime.bus.close_user_sockets") as close:
-        with django_capture_on_commit_callbacks(execute=True):
-            wrong = client.post(reverse("privacy:erase"), {"password": "nein", "confirm": "on"})
-            assert wrong.status_code == 200
-            response = client.post(
-                reverse("privacy:erase"), {"password": PASSWORD, "confirm": "on"}
-            )
+    with (
+        mock.patch("treffpunkt.realtime.bus.close_user_sockets") as close,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        wrong = client.post(reverse("privacy:erase"), {"password": "nein", "confirm": "on"})
+        assert wrong.status_code == 200
+        response = client.post(reverse("privacy:erase"), {"password": PASSWORD, "confirm": "on"})
     assert response.url == reverse("web:home")
     assert mock.call(world.person.pk, reason="erased") in close.call_args_list
     world.person.refresh_from_db()
