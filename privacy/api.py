@@ -1,6 +1,8 @@
 """REST routes of data protection: ``GET /api/v1/me/export/`` and ``DELETE /api/v1/me/``."""
 
 from django.http import FileResponse
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,14 +14,15 @@ from .models import DataExport
 class ExportSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
 
+    def get_download_url(self, export) -> str | None:
+        if not export.is_downloadable:
+            return None
+        url = reverse("privacy:download", args=[export.token])
+        return self.context["request"].build_absolute_uri(url)
+
     class Meta:
         model = DataExport
         fields = ["id", "state", "created_at", "finished_at", "expires_at", "download_url"]
-
-    def get_download_url(self, export):
-        if not export.is_downloadable:
-            return None
-        return self.context["request"].build_absolute_uri(f"/me/data/download/{export.token}/")
 
 
 class MyExportView(APIView):
@@ -27,6 +30,7 @@ class MyExportView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(responses={200: ExportSerializer, 202: ExportSerializer})
     def get(self, request):
         latest = DataExport.objects.filter(user=request.user).first()
         if latest is not None and (
@@ -49,6 +53,7 @@ class MeView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(request=ErasureSerializer, responses={204: None})
     def delete(self, request):
         serializer = ErasureSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
