@@ -170,7 +170,7 @@ def scrub_json(value, *, user_id, strings):
     if isinstance(value, dict):
         names_person = any(
             isinstance(value.get(key), dict) and value[key].get("id") == user_id
-            for key in ("user", "sender", "author", "from")
+            for key in ("user", "sender", "author", "from", "by", "requester", "invitee", "with")
         ) or (value.get("id") == user_id and "name" in value)
         result = {}
         for key, item in value.items():
