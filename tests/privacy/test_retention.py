@@ -67,3 +67,13 @@ def test_the_daily_job_runs_both(world):
     RetentionPolicy.objects.create(event=world.event, erase_after=date(2000, 1, 1), kinds=["leads"])
     result = retention_task.call()
     assert result["events_erased"] == 1
+
+
+def test_the_command_runs_the_job_or_queues_it(db, capsys):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    call_command("privacy_retention")
+    assert "'events_erased': 0" in capsys.readouterr().out
+    call_command("privacy_retention", "--enqueue")
+    assert DBTaskResult.objects.filter(task_path__endswith="retention_task").count() == 1
