@@ -1,4 +1,4 @@
-"""Ask again when an event's privacy notice changed (Art. 7 DSGVO: consent to the current text).
+"""Ask again when an event's privacy notice or code of conduct changed (consent to the current text).
 
 The check costs no query on the common path, as accounts' MFA check: the session holds the slugs
 of the events whose current notice the person has not accepted, computed at log-in and again
@@ -10,7 +10,7 @@ import uuid
 
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -36,18 +36,30 @@ def renew_notice_stamp():
 
 
 def stale_notices_for(user):
-    """Slugs of the events ``user`` is registered at whose current privacy notice they have not
-    accepted (one query)."""
-    accepted = Consent.objects.filter(
-        event=OuterRef("event"),
-        user=user,
-        document=Consent.Document.PRIVACY_NOTICE,
-        version=OuterRef("event__policy__privacy_notice_version"),
-        withdrawn_at=None,
-    )
+    """Slugs of the events ``user`` is registered at whose current privacy notice or code of
+    conduct they have not accepted (one query)."""
+
+    def accepted(document, version_field):
+        return Exists(
+            Consent.objects.filter(
+                event=OuterRef("event"),
+                user=user,
+                document=document,
+                version=OuterRef(f"event__policy__{version_field}"),
+                withdrawn_at=None,
+            )
+        )
+
     return sorted(
-        Registration.objects.filter(user=user, event__policy__privacy_notice_version__gt="")
-        .exclude(Exists(accepted))
+        Registration.objects.filter(user=user)
+        .annotate(
+            has_notice=accepted(Consent.Document.PRIVACY_NOTICE, "privacy_notice_version"),
+            has_code=accepted(Consent.Document.CODE_OF_CONDUCT, "code_of_conduct_version"),
+        )
+        .filter(
+            Q(event__policy__privacy_notice_version__gt="", has_notice=False)
+            | Q(event__policy__code_of_conduct_version__gt="", has_code=False)
+        )
         .values_list("event__slug", flat=True)
     )
 

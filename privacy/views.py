@@ -138,14 +138,19 @@ def consent_again(request, slug):
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         next_url = f"/events/{slug}/"
     if request.method == "POST" and policy is not None:
-        record_consent(
-            user=request.user,
-            event=event,
-            document=Consent.Document.PRIVACY_NOTICE,
-            given=True,
-            method="web: changed text asked again",
-            version=policy.privacy_notice_version,
-        )
+        for document, version in (
+            (Consent.Document.PRIVACY_NOTICE, policy.privacy_notice_version),
+            (Consent.Document.CODE_OF_CONDUCT, policy.code_of_conduct_version),
+        ):
+            if version:
+                record_consent(
+                    user=request.user,
+                    event=event,
+                    document=document,
+                    given=True,
+                    method="web: changed text asked again",
+                    version=version,
+                )
         remember_stale_notices(request, request.user)
         return redirect(next_url)
     text = services.text_for(event, EventText.Kind.PRIVACY_NOTICE, _language())

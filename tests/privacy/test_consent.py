@@ -97,3 +97,22 @@ def test_the_same_text_saved_again_is_no_new_version(db):
     text = save_event_text(event=event, kind="privacy_notice", language="de", body="Text")
     assert text.version == 1
     assert event.policy.privacy_notice_version == "1"
+
+
+def test_a_changed_code_of_conduct_asks_again_too(db, django_capture_on_commit_callbacks):
+    from accounts.models import RegistrationPolicy
+    from privacy.middleware import renew_notice_stamp
+
+    event = EventFactory()
+    user = UserFactory()
+    RegistrationFactory(event=event, user=user)
+    client = web(user)
+    programme = reverse("web:programme", kwargs={"slug": event.slug})
+    RegistrationPolicy.objects.create(
+        event=event, code_of_conduct="Freundlich bleiben.", code_of_conduct_version="2"
+    )
+    renew_notice_stamp()
+    assert client.get(programme).status_code == 302
+    client.post(reverse("privacy:consent-again", kwargs={"slug": event.slug}), {"next": programme})
+    assert client.get(programme).status_code == 200
+    assert Consent.objects.get(user=user).document == "code_of_conduct"
