@@ -156,12 +156,13 @@ def delete_expired_exports(now=None):
 
 
 def identity_strings(user):
-    """What identifies ``user`` in copies (stored mail, pushes): e-mail first, then the names."""
+    """What identifies ``user`` in copies (stored mail, pushes): e-mail first, then the username
+    and full name. First or last names alone are left out: they would scrub others' texts."""
     addresses = [
         user.email,
         *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
     ]
-    strings = [*addresses, user.username, user.get_full_name(), user.first_name, user.last_name]
+    strings = [*addresses, user.username, user.get_full_name()]
     return [s for s in dict.fromkeys(strings) if s and len(s) >= 3]
 
 
