@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from congress import hooks
 
-        from . import permissions  # noqa: F401  (registers the access rules)
+        from . import (
+            permissions,  # noqa: F401  (registers the access rules)
+            privacy,  # noqa: F401  (registers exporter, shredder, consent recorder)
+        )
         from .services import registration_refusal
 
         hooks.registration_gate(registration_refusal)

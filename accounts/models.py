@@ -172,27 +172,46 @@ class RegistrationRequest(models.Model):
 
 
 class Consent(models.Model):
-    """Which version of which text a person accepted for an event, and when."""
+    """A consent a person gave: which text (version), for what, when and how; and its withdrawal.
+
+    Withdrawing keeps the row (``withdrawn_at``, ``withdrawn_how``) as the record; consenting again
+    adds a new row. Optional processing (matchmaking visibility, lead sharing with one booth,
+    mail notifications) is recorded here as well, through ``treffpunkt.privacy.record_consent``.
+    """
 
     class Document(models.TextChoices):
         PRIVACY_NOTICE = "privacy_notice", _("Privacy notice")
         CODE_OF_CONDUCT = "code_of_conduct", _("Code of conduct")
+        MATCHMAKING_VISIBILITY = "matchmaking_visibility", _("Matchmaking visibility")
+        LEAD_SHARING = "lead_sharing", _("Sharing contact details with a booth")
+        MAIL_NOTIFICATIONS = "mail_notifications", _("Mail notifications")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", null=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    document = models.CharField(max_length=20, choices=Document.choices)
+    document = models.CharField(max_length=32, choices=Document.choices)
+    # What the consent is about within the event, e.g. "booth:12" for lead sharing.
+    scope = models.CharField(max_length=60, blank=True, default="")
     version = models.CharField(max_length=40)
     accepted_at = models.DateTimeField(default=timezone.now)
+    how = models.CharField(max_length=60, blank=True, default="registration form")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_how = models.CharField(max_length=60, blank=True, default="")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "user", "document", "version"], name="consent_once_per_version"
+                fields=["event", "user", "document", "scope", "version"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_once_per_version",
             )
         ]
 
     def __str__(self):
         return f"{self.user}: {self.document} {self.version}"
+
+    @property
+    def is_active(self):
+        return self.withdrawn_at is None
 
 
 ROLE_FOR_INVITATION = {

@@ -627,7 +627,11 @@ def required_consents(policy):
 
 def missing_consents(user, event, policy):
     required = required_consents(policy)
-    given = set(Consent.objects.filter(event=event, user=user).values_list("document", "version"))
+    given = set(
+        Consent.objects.filter(event=event, user=user, withdrawn_at=None).values_list(
+            "document", "version"
+        )
+    )
     return [document for document, version in required.items() if (document, version) not in given]
 
 
@@ -684,6 +688,7 @@ def join_event(*, user, event, consents=()):
                 user=user,
                 document=document,
                 version=version,
+                withdrawn_at=None,
                 defaults={"accepted_at": now},
             )
         if policy.mode == RegistrationPolicy.Mode.APPROVAL:

@@ -7,4 +7,4 @@ class CongressConfig(AppConfig):
     verbose_name = _("Congress")
 
     def ready(self):
-        from . import live, permissions  # noqa: F401  (register access rules and handlers)
+        from . import live, permissions, privacy  # noqa: F401  (rules, handlers, privacy registry)

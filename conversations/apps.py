@@ -10,4 +10,5 @@ class ConversationsConfig(AppConfig):
         from . import (
             live,  # noqa: F401  (registers the realtime topic kind and handlers)
             permissions,  # noqa: F401  (registers the access rules)
+            privacy,  # noqa: F401  (registers exporter, shredder, retention)
         )

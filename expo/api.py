@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from congress.api import EventScopedMixin
+from treffpunkt import privacy
 from treffpunkt.access import require
 from treffpunkt.errors import AccessDenied
 
@@ -284,7 +285,14 @@ class ExhibitorViewSet(
             lead = services.leave_lead(exhibitor, user=request.user, **serializer.validated_data)
             return Response(LeadSerializer(lead).data, status=status.HTTP_201_CREATED)
         exhibitor = self.booth("expo.view_leads")
-        return Response(LeadSerializer(selectors.leads_for(exhibitor), many=True).data)
+        leads = list(selectors.leads_for(exhibitor))
+        privacy.record_access(
+            actor=request.user,
+            what="expo.leads",
+            subject_ids=[lead.user_id for lead in leads],
+            event=self.event,
+        )
+        return Response(LeadSerializer(leads, many=True).data)
 
     @action(detail=True, methods=["delete"], url_path="leads/mine")
     def my_lead(self, request, *args, **kwargs):
@@ -302,7 +310,14 @@ class ExhibitorViewSet(
         response["Content-Disposition"] = f'attachment; filename="leads-{exhibitor.slug}.csv"'
         writer = csv.writer(response)
         writer.writerow(["name", "email", "organisation", "message", "date"])
-        for lead in selectors.leads_for(exhibitor):
+        leads = list(selectors.leads_for(exhibitor))
+        privacy.record_access(
+            actor=request.user,
+            what="expo.leads.csv",
+            subject_ids=[lead.user_id for lead in leads],
+            event=self.event,
+        )
+        for lead in leads:
             writer.writerow(
                 _csv_cell(value)
                 for value in (

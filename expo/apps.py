@@ -13,6 +13,7 @@ class ExpoConfig(AppConfig):
             backoffice,
             live,  # noqa: F401  (registers the realtime topic kind and handlers)
             permissions,  # noqa: F401  (registers the access rules)
+            privacy,  # noqa: F401  (registers exporter, shredder, retention)
         )
         from .models import Exhibitor
 

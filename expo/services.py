@@ -12,6 +12,7 @@ from congress import hooks
 from congress.live_services import _check_rate, user_data
 from congress.permissions import is_organizer
 from conversations.services import open_conversation
+from treffpunkt import privacy
 from treffpunkt.access import require
 from treffpunkt.realtime import bus
 
@@ -212,6 +213,14 @@ def leave_lead(exhibitor, *, user, consent, message=""):
         hooks.announce(
             exhibitor.event, "lead.created", lead_announcement(lead), scope=f"booth:{exhibitor.pk}"
         )
+    privacy.record_consent(
+        user=user,
+        event=exhibitor.event,
+        document="lead_sharing",
+        scope=f"booth:{exhibitor.pk}",
+        given=True,
+        method="booth lead form",
+    )
     return lead
 
 
@@ -219,6 +228,14 @@ def leave_lead(exhibitor, *, user, consent, message=""):
 def withdraw_lead(exhibitor, *, user):
     """Delete the user's lead at this booth, if any. Returns whether one existed."""
     deleted, _details = Lead.objects.filter(exhibitor=exhibitor, user=user).delete()
+    privacy.record_consent(
+        user=user,
+        event=exhibitor.event,
+        document="lead_sharing",
+        scope=f"booth:{exhibitor.pk}",
+        given=False,
+        method="booth lead form",
+    )
     return bool(deleted)
 
 

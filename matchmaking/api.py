@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from congress.api import EventScopedMixin
 from conversations.models import Conversation
+from treffpunkt import privacy
 from treffpunkt.access import require
 
 from . import meetings as meetings_service
@@ -342,7 +343,15 @@ class ReportListView(MatchmakingMixin, APIView):
     @extend_schema(responses=ReportSerializer(many=True))
     def get(self, request, event_slug):
         require(request.user, "matchmaking.handle_reports", self.event)
-        reports = Report.objects.filter(event=self.event).select_related("reporter", "reported")
+        reports = list(
+            Report.objects.filter(event=self.event).select_related("reporter", "reported")
+        )
+        privacy.record_access(
+            actor=request.user,
+            what="matchmaking.reports",
+            subject_ids=[id_ for r in reports for id_ in (r.reporter_id, r.reported_id)],
+            event=self.event,
+        )
         return Response(ReportSerializer(reports, many=True).data)
 
     @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})

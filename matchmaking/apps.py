@@ -9,7 +9,10 @@ class MatchmakingConfig(AppConfig):
     def ready(self):
         from congress import hooks
 
-        from . import permissions  # noqa: F401  (register access rules)
+        from . import (
+            permissions,  # noqa: F401  (register access rules)
+            privacy,  # noqa: F401  (registers exporter, shredder, retention)
+        )
         from .agenda import accepted_meetings
         from .meetings import contact_barrier
 

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from treffpunkt import privacy
 from treffpunkt.access import require
 
 from .errors import MatchmakingError
@@ -78,11 +79,20 @@ def update_profile(profile, *, user, **changes):
                 _("At most %(count)d languages.") % {"count": MAX_LANGUAGES}, field="languages"
             )
     with transaction.atomic():
+        was_visible = profile.is_visible
         for field, value in changes.items():
             setattr(profile, field, value)
         profile.full_clean()
         profile.save()
         bump_version(profile.event)
+        if profile.is_visible != was_visible:
+            privacy.record_consent(
+                user=user,
+                event=profile.event,
+                document="matchmaking_visibility",
+                given=profile.is_visible,
+                method="profile setting",
+            )
     return profile
 
 

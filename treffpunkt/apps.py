@@ -6,4 +6,5 @@ class TreffpunktConfig(AppConfig):
     verbose_name = "Treffpunkt"
 
     def ready(self):
+        from . import realtime_privacy  # noqa: F401  (declares the realtime log's data)
         from .realtime import signals  # noqa: F401  (logout closes the user's sockets)

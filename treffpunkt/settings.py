@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "privacy",
     "web",
 ]
 
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.OrganizerMFAMiddleware",
+    "privacy.middleware.ConsentAgainMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "treffpunkt.middleware.RunMiddlewareInOneThread",
 ]
@@ -200,6 +202,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Data-protection archives: outside MEDIA_ROOT, served only to their owner (privacy app).
+PRIVACY_EXPORT_ROOT = Path(os.environ.get("PRIVACY_EXPORT_ROOT", BASE_DIR / "private"))
+PRIVACY_EXPORT_DAYS = int(os.environ.get("PRIVACY_EXPORT_DAYS", "7"))
+PRIVACY_NOTICE_TEXT = os.environ.get("PRIVACY_NOTICE_TEXT", "")
+IMPRINT_TEXT = os.environ.get("IMPRINT_TEXT", "")
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

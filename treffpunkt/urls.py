@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Before congress: "registrations/import/" would match the registration detail route.
     path("api/v1/", include("accounts.api_urls")),
+    path("api/v1/", include("privacy.api_urls")),
     path("api/v1/", include("matchmaking.urls")),
     path("api/v1/", include("backoffice.urls")),
     path("api/v1/", include("congress.urls")),
@@ -24,5 +25,6 @@ urlpatterns = [
     # Before web: allauth's log-in serves /login/ (`web:login` keeps pointing there).
     path("", include("accounts.urls")),
     path("", include("backoffice.web_urls")),
+    path("", include("privacy.urls")),
     path("", include("web.urls")),
 ]

@@ -18,6 +18,7 @@ from expo import services as expo_services
 from expo.markdown import render_markdown
 from expo.models import Exhibitor, Lead
 from treffpunkt.access import allowed
+from treffpunkt.privacy import record_access
 
 from ..forms import BoothForm, LeadForm
 from .common import event_or_404, handles_domain_errors, refusals_to_form
@@ -253,13 +254,20 @@ def booth_leads(request, slug, pk):
     most = max((row["visits"] for row in stats["visits_per_day"]), default=0)
     for row in stats["visits_per_day"]:
         row["percent"] = round(100 * row["visits"] / most) if most else 0
+    leads = list(expo_selectors.leads_for(exhibitor))
+    record_access(
+        actor=request.user,
+        what="expo.leads",
+        subject_ids=[lead.user_id for lead in leads],
+        event=event,
+    )
     return render(
         request,
         "web/leads.html",
         {
             "event": event,
             "exhibitor": exhibitor,
-            "leads": expo_selectors.leads_for(exhibitor),
+            "leads": leads,
             "stats": stats,
             "csv_url": reverse(
                 "exhibitor-leads-csv-file", kwargs={"event_slug": event.slug, "pk": exhibitor.pk}

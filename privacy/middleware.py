@@ -1,0 +1,104 @@
+"""Ask again when an event's privacy notice or code of conduct changed (consent to the current text).
+
+The check costs no query on the common path, as accounts' MFA check: the session holds the slugs
+of the events whose current notice the person has not accepted, computed at log-in and again
+whenever a notice changes (a stamp in the cache, renewed by ``save_event_text``). A lost cache
+renews the stamp, so the sessions compute again rather than miss a change.
+"""
+
+import uuid
+
+from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q
+from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from accounts.models import Consent
+from congress.models import Registration
+
+STAMP_KEY = "privacy:notice-stamp"
+SESSION_KEY = "privacy_stale_notices"
+
+
+def notice_stamp():
+    stamp = cache.get(STAMP_KEY)
+    if stamp is None:
+        cache.add(STAMP_KEY, uuid.uuid4().hex, None)
+        stamp = cache.get(STAMP_KEY)
+    return stamp
+
+
+def renew_notice_stamp():
+    cache.set(STAMP_KEY, uuid.uuid4().hex, None)
+
+
+def stale_notices_for(user):
+    """Slugs of the events ``user`` is registered at whose current privacy notice or code of
+    conduct they have not accepted (one query)."""
+
+    def accepted(document, version_field):
+        return Exists(
+            Consent.objects.filter(
+                event=OuterRef("event"),
+                user=user,
+                document=document,
+                version=OuterRef(f"event__policy__{version_field}"),
+                withdrawn_at=None,
+            )
+        )
+
+    return sorted(
+        Registration.objects.filter(user=user)
+        .annotate(
+            has_notice=accepted(Consent.Document.PRIVACY_NOTICE, "privacy_notice_version"),
+            has_code=accepted(Consent.Document.CODE_OF_CONDUCT, "code_of_conduct_version"),
+        )
+        .filter(
+            Q(event__policy__privacy_notice_version__gt="", has_notice=False)
+            | Q(event__policy__code_of_conduct_version__gt="", has_code=False)
+        )
+        .values_list("event__slug", flat=True)
+    )
+
+
+def remember_stale_notices(request, user):
+    request.session[SESSION_KEY] = {"stamp": notice_stamp(), "slugs": stale_notices_for(user)}
+
+
+@receiver(user_logged_in, dispatch_uid="privacy_stale_notices")
+def _on_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        remember_stale_notices(request, user)
+
+
+class ConsentAgainMiddleware:
+    """A registered person opening an event's web page is asked to accept a changed privacy notice
+    first. REST and websocket clients are not redirected; the join API refuses stale consents."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        match = request.resolver_match
+        if (
+            match is None
+            or match.app_name != "web"
+            or "slug" not in kwargs
+            or request.method != "GET"
+            or not request.user.is_authenticated
+        ):
+            return None
+        known = request.session.get(SESSION_KEY)
+        if not known or known.get("stamp") != notice_stamp():
+            remember_stale_notices(request, request.user)
+            known = request.session[SESSION_KEY]
+        if kwargs["slug"] not in known["slugs"]:
+            return None
+        url = reverse("privacy:consent-again", kwargs={"slug": kwargs["slug"]})
+        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
