@@ -3,9 +3,16 @@
 from django.db import transaction
 from django.utils import timezone
 
-from treffpunkt.privacy import consent_recorder, declare, exporter, rows, shredder
+from treffpunkt.privacy import consent_recorder, declare, exporter, rows, scrub_json, shredder
 
-from .models import Consent, Invitation, Preferences, RegistrationRequest, StoredMail
+from .models import (
+    Consent,
+    ImportJob,
+    Invitation,
+    Preferences,
+    RegistrationRequest,
+    StoredMail,
+)
 
 declare(
     "accounts.Preferences",
@@ -20,11 +27,21 @@ declare(
 declare(
     "accounts.Invitation",
     exported=("event", "email", "role", "created_at", "accepted_at"),
-    erased=("user", "email", "token", "last_error", "language"),
+    erased=("user", "email", "token_hash", "last_error", "language"),
     kept={
         "invited_by": "The organizer who invited (accountability for invitations sent).",
         "role": "Not personal.",
         "delivery": "Not personal.",
+    },
+)
+declare(
+    "accounts.ImportJob",
+    erased=("content", "report", "error"),
+    kept={
+        "created_by": "The organizer who imported (accountability for invitations sent).",
+        "filename": "The organizer's file name.",
+        "language": "Not personal.",
+        "state": "Not personal.",
     },
 )
 declare("accounts.RegistrationPolicy", not_personal="The organizers' texts and settings.")
@@ -119,7 +136,8 @@ def _scrub(text, strings):
 @shredder(
     "accounts",
     "Deletes preferences, invitations, registration requests and the mails sent to the person; "
-    "removes their name and address from other stored mails. Consent records stay (proof).",
+    "removes their name and address from other stored mails and from uploaded registration "
+    "lists. Consent records stay (proof).",
 )
 @transaction.atomic
 def shred_accounts(user, *, strings):
@@ -140,4 +158,13 @@ def shred_accounts(user, *, strings):
             StoredMail.objects.filter(pk=mail.pk).update(**fields)
             scrubbed += 1
     counts["mails_scrubbed"] = scrubbed
+    # Uploaded registration lists name many people; only this person's strings leave them.
+    jobs = 0
+    for job in ImportJob.objects.filter(content__icontains=email) if email else []:
+        job.content = _scrub(job.content, strings)
+        job.report = scrub_json(job.report, user_id=user.pk, strings=strings)
+        job.error = _scrub(job.error, strings)
+        job.save(update_fields=["content", "report", "error"])
+        jobs += 1
+    counts["imports_scrubbed"] = jobs
     return counts

@@ -11,6 +11,7 @@ class BackofficeConfig(AppConfig):
 
         from . import (
             permissions,  # noqa: F401  (registers the access rules)
+            privacy,  # noqa: F401  (declares what it stores about people)
             viewers,
             webhooks,
         )

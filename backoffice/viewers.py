@@ -11,14 +11,21 @@ from django.utils import timezone
 from .models import SessionPeak, SessionViewer
 
 
+def keyed_hash(identity):
+    return hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256).hexdigest()
+
+
+def user_key(user):
+    """The key a signed-in user's attendance is stored under."""
+    return keyed_hash(f"user:{user.pk}")
+
+
 def viewer_key(ctx):
     """A keyed hash of the user, or of the anonymous socket: stable per person, no name."""
     user = ctx.user
     if user is not None and user.is_authenticated:
-        identity = f"user:{user.pk}"
-    else:
-        identity = f"socket:{os.getpid()}:{id(ctx.connection)}"
-    return hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256).hexdigest()
+        return user_key(user)
+    return keyed_hash(f"socket:{os.getpid()}:{id(ctx.connection)}")
 
 
 # What this process has written already: a resubscribe (a reconnect, a resume) of a known viewer,

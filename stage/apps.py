@@ -9,6 +9,10 @@ class StageConfig(AppConfig):
     def ready(self):
         from congress import hooks
 
-        from . import permissions, services  # noqa: F401  (register access rules)
+        from . import (  # noqa: F401  (register access rules)
+            permissions,
+            privacy,  # noqa: F401  (declares what it stores about people)
+            services,
+        )
 
         hooks.session_state_listener(services.close_video_room_when_over)
