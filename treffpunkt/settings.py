@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "conversations",
     "expo",
     "matchmaking",
+    "accessibility",
     "demo",
     "web",
 ]
@@ -179,6 +180,10 @@ LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
+# Day-first dates and 24-hour times in both languages (treffpunkt/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["treffpunkt.formats"]
+# The language organizers write titles, abstracts and bios in; marked with lang= on other pages.
+CONTENT_LANGUAGE = "de"
 USE_I18N = True
 USE_TZ = True
 
