@@ -19,6 +19,7 @@ const MUTE_KEY = "treffpunkt.announce.chat-muted";
 const queue = [];
 const lastByKey = new Map();
 let timer = null;
+let lastSaid = 0;
 let quiet = 0;
 
 function region() {
@@ -75,7 +76,10 @@ export function announce(text, { kind = "update", key = null, every = 0 } = {}) 
   }
   queue.push({ text: message, kind, key, every });
   collapseChat();
-  schedule(0);
+  // A new message may be due before the one the timer waits for (a throttled count).
+  clearTimeout(timer);
+  timer = null;
+  schedule(Math.max(0, lastSaid + GAP_MS - Date.now()));
 }
 
 function collapseChat() {
@@ -84,14 +88,14 @@ function collapseChat() {
     return;
   }
   const first = queue.indexOf(chat[0]);
-  const format = region().dataset.chatSummary || "%(count)s";
+  const label = region().dataset.chatSummary || "";
   const extra = queue.filter((item) => item.kind === "chat" && item.summary);
   const count = chat.length + extra.reduce((sum, item) => sum + item.count, 0);
   for (const item of [...chat, ...extra]) {
     queue.splice(queue.indexOf(item), 1);
   }
   queue.splice(first, 0, {
-    text: format.replace("%(count)s", String(count)),
+    text: `${label} ${count}`.trim(),
     kind: "chat",
     summary: true,
     count,
@@ -123,6 +127,7 @@ function flush() {
   if (item.key !== null) {
     lastByKey.set(item.key, now);
   }
+  lastSaid = now;
   say(item.text);
   if (queue.length) {
     schedule(GAP_MS);
