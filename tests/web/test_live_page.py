@@ -100,7 +100,7 @@ def test_labels_are_german_by_default(client, session):
     ]
     assert [visible_text(label) for label in region.xpath(".//label")] == [
         "Nachricht",
-        "Neue Chat-Nachrichten vorlesen",
+        "Neue Chat-Beiträge vorlesen",
         "Ihre Frage",
         "Frage",
         "Antworten (eine pro Zeile, 2 bis 10)",
@@ -124,7 +124,7 @@ def test_labels_are_english_after_switching_language(client, session):
 
     assert [visible_text(label) for label in region.xpath(".//label")][:3] == [
         "Message",
-        "Read out new chat messages",
+        "Read out new chat posts",
         "Your question",
     ]
     (link,) = region.xpath(".//a[@data-live-stream-link]")
