@@ -583,3 +583,44 @@ def test_captions_reach_two_viewers_within_a_second_and_the_player_options_work(
     )
     for context in [*(context for context, _page in viewers), captioner_context, late_context]:
         context.close()
+
+
+def test_a_busy_chat_is_collapsed_muting_silences_it_and_reactions_are_named(browser, server):
+    from playwright.sync_api import expect
+
+    path = f"/events/{server['event']}/sessions/{server['session']}/"
+    context = new_context(browser, server, "de")
+    page = log_in(context, server, "david")
+    page.goto(f"{server['url']}{path}")
+    settle(page, path)
+    announcer = announced(page)
+
+    # Ten chat messages at once: one summary instead of ten messages.
+    page.evaluate(
+        """async () => {
+          const { announce } = await import("/static/web/lib/announce.js");
+          for (let n = 1; n <= 10; n++) announce(`Ben: Nachricht ${n}`, { kind: "chat" });
+        }"""
+    )
+    expect(announcer).to_contain_text("Weitere neue Chat-Nachrichten: 10", timeout=5000)
+    assert "Nachricht" not in announcer.inner_text().replace("Chat-Nachrichten", "")
+
+    # Muted: chat is no longer said, other updates still are.
+    page.get_by_label("Neue Chat-Beiträge vorlesen").uncheck()
+    page.evaluate(
+        """async () => {
+          const { announce } = await import("/static/web/lib/announce.js");
+          announce("Ben: still", { kind: "chat" });
+          announce("Neue Frage: laut");
+        }"""
+    )
+    expect(announcer).to_contain_text("Neue Frage: laut")
+    assert "Ben: still" not in announcer.inner_text()
+
+    # Reaction buttons: the emoji is shown, the name is said, the sent one is pressed.
+    applause = page.get_by_role("button", name="Applaus")
+    expect(applause).to_have_attribute("aria-pressed", "false")
+    applause.click()
+    expect(applause).to_have_attribute("aria-pressed", "true")
+    expect(applause).to_have_attribute("aria-pressed", "false", timeout=5000)
+    context.close()

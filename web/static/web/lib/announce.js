@@ -82,26 +82,23 @@ export function announce(text, { kind = "update", key = null, every = 0 } = {}) 
   schedule(Math.max(0, lastSaid + GAP_MS - Date.now()));
 }
 
+// Chat beyond CHAT_BURST waiting messages becomes one summary; while it waits, every further
+// chat message is only counted in it.
 function collapseChat() {
-  const chat = queue.filter((item) => item.kind === "chat" && !item.summary);
-  if (chat.length <= CHAT_BURST) {
+  const pending = queue.filter((item) => item.kind === "chat" && !item.summary);
+  let summary = queue.find((item) => item.kind === "chat" && item.summary);
+  if (!summary && pending.length <= CHAT_BURST) {
     return;
   }
-  const first = queue.indexOf(chat[0]);
-  const label = region().dataset.chatSummary || "";
-  const extra = queue.filter((item) => item.kind === "chat" && item.summary);
-  const count = chat.length + extra.reduce((sum, item) => sum + item.count, 0);
-  for (const item of [...chat, ...extra]) {
-    queue.splice(queue.indexOf(item), 1);
+  if (!summary) {
+    summary = { kind: "chat", summary: true, count: 0, key: null, every: 0 };
+    queue.splice(queue.indexOf(pending[0]), 0, summary);
   }
-  queue.splice(first, 0, {
-    text: `${label} ${count}`.trim(),
-    kind: "chat",
-    summary: true,
-    count,
-    key: null,
-    every: 0,
-  });
+  for (const item of pending) {
+    queue.splice(queue.indexOf(item), 1);
+    summary.count += 1;
+  }
+  summary.text = `${region().dataset.chatSummary || ""} ${summary.count}`.trim();
 }
 
 function schedule(wait) {
