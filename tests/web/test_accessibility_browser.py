@@ -100,7 +100,7 @@ poll = Poll.objects.create(session=session, question="Nutzen Sie offene Daten?",
                            created_by=users["orga"])
 for position, text in enumerate(("Ja", "Nein")):
     PollOption.objects.create(poll=poll, text=text, position=position)
-print(json.dumps({"event": event.slug, "session": session.pk, "booth": booth.pk,
+print(json.dumps({"event": event.slug, "session": session.pk, "later": later.pk, "booth": booth.pk,
                   "conversation": conversation.pk,
                   "users": {name: user.pk for name, user in users.items()}}))
 """
@@ -624,3 +624,27 @@ def test_a_busy_chat_is_collapsed_muting_silences_it_and_reactions_are_named(bro
     expect(applause).to_have_attribute("aria-pressed", "true")
     expect(applause).to_have_attribute("aria-pressed", "false", timeout=5000)
     context.close()
+
+
+def test_a_session_state_change_is_announced(browser, server):
+    from playwright.sync_api import expect
+
+    path = f"/events/{server['event']}/sessions/{server['later']}/"
+    viewer_context = new_context(browser, server, "de")
+    viewer = log_in(viewer_context, server, "clara")
+    viewer.goto(f"{server['url']}{path}")
+    settle(viewer, path)
+    orga_context = new_context(browser, server, "de")
+    orga = log_in(orga_context, server, "orga")
+    token = next(c["value"] for c in orga_context.cookies() if c["name"] == "csrftoken")
+
+    response = orga.request.post(
+        f"{server['url']}/api/v1/events/{server['event']}/sessions/{server['later']}/state/",
+        data={"state": "live"},
+        headers={"X-CSRFToken": token, "Referer": server["url"] + path},
+    )
+
+    assert response.status == 200, response.text()
+    expect(announced(viewer)).to_contain_text("Status der Session: Live")
+    viewer_context.close()
+    orga_context.close()
