@@ -547,10 +547,15 @@ def test_captions_reach_two_viewers_within_a_second_and_the_player_options_work(
             timeout=1000
         )
     assert time.monotonic() - sent < 1.5
-    for _context, page in viewers:
-        expect(page.locator("[data-transcript] li")).to_contain_text(
-            ["Willkommen zur Session über Datenräume."]
+    for page in (*(page for _context, page in viewers), captioner):
+        # One line, with its time in the event's time zone (24 hours).
+        expect(page.locator("[data-transcript] li")).to_have_text(
+            [re.compile(r"^\d\d:\d\d Willkommen zur Session über Datenräume\.$")]
         )
+    # The captioner's own cue comes back as reply and as push; it shows once.
+    expect(captioner.locator("[data-caption-overlay]")).to_have_text(
+        "Willkommen zur Session über Datenräume."
+    )
 
     page = viewers[0][1]
     # The room's WebVTT file becomes a track of the stage video and loads.

@@ -32,7 +32,8 @@ export function createCaptions(page) {
   }
 
   function add(cue) {
-    const key = cue.seq || `${cue.at}|${cue.text}`;
+    // The reply to a captioner and the push carry the same cue: one line per author and moment.
+    const key = `${cue.at}|${cue.by}`;
     if (seen.has(key)) {
       return;
     }
