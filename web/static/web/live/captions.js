@@ -28,7 +28,8 @@ export function createCaptions(page) {
   let showing = true;
 
   function video() {
-    return page.root.querySelector("[data-live-video]");
+    // The stage player names its video data-stage-video; the older player data-live-video.
+    return page.root.querySelector("[data-stage-video], [data-live-video]");
   }
 
   function add(cue) {
