@@ -66,9 +66,9 @@ def _local_time(event, moment, fmt="H:i"):
 
 
 def span_label(event, start, end):
-    """``Mi 25.11., 10:00–10:30`` in the event's time zone (the request's language)."""
+    """``Mi, 25. Nov., 10:00–10:30`` in the event's time zone (the request's language)."""
     return _("%(day)s, %(start)s–%(end)s") % {
-        "day": _local_time(event, start, "D d.m."),
+        "day": _local_time(event, start, "MONTH_DAY_FORMAT"),
         "start": _local_time(event, start),
         "end": _local_time(event, end),
     }

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "matchmaking",
     "backoffice",
     "stage",
+    "accessibility",
     "demo",
     # Before allauth, so its templates and catalogue (formal German) override allauth's own.
     "accounts",
@@ -195,6 +196,10 @@ LANGUAGES = [("de", _("German")), ("en", _("English"))]
 # accounts/allauth_locale: formal German ("Sie") for django-allauth's own texts.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "accounts" / "allauth_locale"]
 TIME_ZONE = "Europe/Berlin"
+# Day-first dates and 24-hour times in both languages (treffpunkt/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["treffpunkt.formats"]
+# The language organizers write titles, abstracts and bios in; marked with lang= on other pages.
+CONTENT_LANGUAGE = "de"
 USE_I18N = True
 USE_TZ = True
 

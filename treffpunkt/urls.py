@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("expo.urls")),
     path("api/v1/", include("conversations.urls")),
     path("api/v1/", include("stage.urls")),
+    path("api/v1/", include("accessibility.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -66,7 +66,7 @@ class BoothForm(Form):
     description = forms.CharField(
         label=gettext_lazy("Description"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 10, "aria-describedby": "id_description-help"}),
+        widget=forms.Textarea(attrs={"rows": 10}),
         help_text=gettext_lazy(
             "Markdown: **bold**, *italic*, lists with “- ”, headings with “## ”, links as "
             "[text](https://…). HTML and images are removed."
@@ -80,9 +80,7 @@ class BoothForm(Form):
         label=gettext_lazy("Logo"),
         required=False,
         help_text=gettext_lazy("PNG, JPEG or WebP, at most 2 MB, 32 to 4000 pixels per side."),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/png,image/jpeg,image/webp", "aria-describedby": "id_logo-help"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
 
 
@@ -177,7 +175,6 @@ class MeetingRequestForm(Form):
         help_text=gettext_lazy(
             "A table at the venue (e.g. “Tisch 12”) or a video link starting with https://."
         ),
-        widget=forms.TextInput(attrs={"aria-describedby": "id_location-help"}),
     )
     message = forms.CharField(
         label=gettext_lazy("Message (optional)"),
@@ -208,3 +205,61 @@ class ReportForm(Form):
     block = forms.BooleanField(
         label=gettext_lazy("Also block this person"), required=False, initial=True
     )
+
+
+class FeedbackForm(Form):
+    message = forms.CharField(
+        label=gettext_lazy("What is the barrier?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("Which page, what you tried, what went wrong."),
+        error_messages={"required": gettext_lazy("Please describe the barrier.")},
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Your name (optional)"), max_length=200, required=False
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("Your email address (optional)"),
+        required=False,
+        help_text=gettext_lazy("Only if you would like an answer."),
+    )
+    page = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+
+
+class StatementForm(Form):
+    conformance = forms.ChoiceField(label=gettext_lazy("Conformance status"))
+    body = forms.CharField(
+        label=gettext_lazy("Statement"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy("Plain text; blank lines separate paragraphs."),
+    )
+    known_limits = forms.CharField(
+        label=gettext_lazy("Content that is not accessible"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("One limit per line, each with the reason and the alternative."),
+    )
+    contact_email = forms.EmailField(label=gettext_lazy("Contact for feedback"), required=False)
+    prepared_on = forms.DateField(
+        label=gettext_lazy("Statement prepared on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    easy_language = forms.CharField(
+        label=gettext_lazy("Core information in Leichte Sprache"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "lang": "de"}),
+        help_text=gettext_lazy("German Leichte Sprache; blank lines separate paragraphs."),
+    )
+    sign_language_video_url = forms.URLField(
+        label=gettext_lazy("Video in German Sign Language (DGS)"),
+        required=False,
+        assume_scheme="https",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from accessibility.models import Statement
+
+        super().__init__(*args, **kwargs)
+        self.fields["conformance"].choices = Statement.Conformance.choices

@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import control_room, expo, meetings, messages, networking, programme, stage
+from .views import (
+    accessibility,
+    control_room,
+    expo,
+    meetings,
+    messages,
+    networking,
+    programme,
+    stage,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -14,6 +23,21 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accessibility/", accessibility.statement, name="accessibility-site"),
+    path("accessibility/feedback/", accessibility.feedback, name="accessibility-feedback-site"),
+    path("easy-language/", accessibility.easy_language, name="easy-language-site"),
+    path("events/<slug:slug>/accessibility/", accessibility.statement, name="accessibility"),
+    path(
+        "events/<slug:slug>/accessibility/edit/",
+        accessibility.statement_edit,
+        name="accessibility-edit",
+    ),
+    path(
+        "events/<slug:slug>/accessibility/feedback/",
+        accessibility.feedback,
+        name="accessibility-feedback",
+    ),
+    path("events/<slug:slug>/easy-language/", accessibility.easy_language, name="easy-language"),
     path("events/<slug:slug>/", programme.programme, name="programme"),
     path("events/<slug:slug>/sessions/<int:pk>/", programme.session_detail, name="session"),
     path("events/<slug:slug>/sessions/<int:pk>/favourite/", programme.favourite, name="favourite"),

@@ -133,7 +133,12 @@ def test_exhibitor_changes_tagline_and_attendee_sees_it(browser, live_server, ex
     anna_page.get_by_label("Nachricht (optional)").fill("Bitte um Rückruf")
     anna_page.get_by_role("button", name="Kontakt hinterlassen").click()
     # Without the consent box the form comes back with the reason and no lead is stored.
-    anna_page.get_by_role("alert").get_by_text("Bitte bestätigen Sie Ihre Einwilligung").wait_for()
+    # The page comes back with the list of errors focused (web/forms/errors.html).
+    summary = anna_page.locator("[data-error-summary]")
+    summary.get_by_text("Bitte bestätigen Sie Ihre Einwilligung").wait_for()
+    anna_page.wait_for_function(
+        "() => document.activeElement && document.activeElement.matches('[data-error-summary]')"
+    )
     anna_page.get_by_role("checkbox", name="Ich willige ein").check()
     anna_page.get_by_role("button", name="Kontakt hinterlassen").click()
     anna_page.get_by_role("button", name="Einwilligung widerrufen").wait_for()

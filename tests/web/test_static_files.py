@@ -109,10 +109,14 @@ def test_every_script_of_the_page_and_every_module_it_imports_has_a_hashed_name(
         "/static/web/treffpunkt.js",
     ]
     assert sorted(by_source(graph)) == [
+        "/static/web/lib/announce.js",
         "/static/web/lib/dom.js",
+        "/static/web/lib/focus.js",
+        "/static/web/lib/format.js",
         "/static/web/lib/i18n.js",
         "/static/web/lib/socket.js",
         "/static/web/live.js",
+        "/static/web/live/captions.js",
         "/static/web/live/chat.js",
         "/static/web/live/polls.js",
         "/static/web/live/questions.js",

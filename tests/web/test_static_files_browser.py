@@ -97,10 +97,14 @@ def test_session_page_runs_on_hashed_modules_only(server):
         assert sorted(
             re.sub(r"\.[0-9a-f]{12}\.js$", ".js", url.split("/static/")[1]) for url in static
         ) == [
+            "web/lib/announce.js",
             "web/lib/dom.js",
+            "web/lib/focus.js",
+            "web/lib/format.js",
             "web/lib/i18n.js",
             "web/lib/socket.js",
             "web/live.js",
+            "web/live/captions.js",
             "web/live/chat.js",
             "web/live/polls.js",
             "web/live/questions.js",

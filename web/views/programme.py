@@ -13,8 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accessibility import selectors as accessibility_selectors
 from congress import hooks, selectors, services
 from congress.models import Registration, Room
+from treffpunkt.access import allowed
 
 from . import programme_grid
 from .common import event_or_404, handles_domain_errors
@@ -165,6 +167,8 @@ def session_detail(request, slug, pk):
             "session": session,
             "colour": _colour_of(session),
             "is_favourite": session.pk in _favourite_ids(request.user, event),
+            "room_media": accessibility_selectors.room_media_for(session.room),
+            "may_caption": allowed(request.user, "accessibility.caption_session", session),
         },
     )
 

@@ -4,7 +4,10 @@
 // side's read receipts (`chat.read` pushes, `other_read_seq` in the snapshot). Every label
 // is rendered by the server; the script only shows, hides and fills.
 
+import { announce, announcement, silently } from "./lib/announce.js";
 import { fromTemplate, showError as showErrorIn, slot } from "./lib/dom.js";
+import { keepFocus } from "./lib/focus.js";
+import { eventFormats } from "./lib/format.js";
 import { LiveSocket, followPage, gatewayUrl, newClientId } from "./lib/socket.js";
 
 const root = document.querySelector("[data-conversation-live]");
@@ -14,6 +17,7 @@ if (root && "WebSocket" in window) {
 
 function start(root) {
   const topic = root.dataset.topic;
+  const formats = eventFormats(root.dataset.timezone);
 
   const elements = {
     connecting: root.querySelector("[data-conversation-connecting]"),
@@ -54,10 +58,7 @@ function start(root) {
     const created = new Date(message.created_at);
     if (!Number.isNaN(created.getTime())) {
       time.dateTime = message.created_at;
-      time.textContent = created.toLocaleTimeString(document.documentElement.lang || undefined, {
-        hour: "2-digit",
-        minute: "2-digit",
-      });
+      time.textContent = formats.time.format(created);
     }
     shown.set(message.id, item);
     elements.list.append(item);
@@ -120,10 +121,13 @@ function start(root) {
   live.subscribe(topic, {
     onSnapshot(snapshot) {
       elements.connecting.hidden = true;
-      for (const message of snapshot.chat || []) {
-        addMessage(message);
-        noteSeq(message, message.seq);
-      }
+      // The history is not news: it loads without a word.
+      silently(() => {
+        for (const message of snapshot.chat || []) {
+          addMessage(message);
+          noteSeq(message, message.seq);
+        }
+      });
       otherReadSeq = Math.max(otherReadSeq, snapshot.other_read_seq || 0);
       showReceipt();
       elements.empty.hidden = shown.size > 0;
@@ -132,6 +136,9 @@ function start(root) {
     },
     onPush(push) {
       if (push.type === "chat.message") {
+        if (push.data.user.id !== me && !shown.has(push.data.id)) {
+          announce(announcement(root, "message", { name: push.data.user.name, text: push.data.text }));
+        }
         addMessage(push.data);
         noteSeq(push.data, push.seq);
         markRead();
@@ -152,5 +159,6 @@ function start(root) {
   // For the browser tests and for debugging in the console.
   window.treffpunktConversation = { client: live };
 
+  keepFocus(root);
   live.connect();
 }

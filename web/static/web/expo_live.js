@@ -2,7 +2,9 @@
 // conversations they open, over the shared socket client in lib/socket.js (docs/realtime.md, topics
 // `booth:<id>`, `conversation:<id>` and `user:<id>`). Every label is rendered by the server.
 
+import { announce, silently } from "./lib/announce.js";
 import { fromTemplate, showError as showErrorIn, slot } from "./lib/dom.js";
+import { focusOn, keepFocus } from "./lib/focus.js";
 import { LiveSocket, followPage, gatewayUrl, newClientId } from "./lib/socket.js";
 
 const root = document.querySelector("[data-booth-live]");
@@ -13,6 +15,7 @@ if (root && "WebSocket" in window) {
 function start(root) {
   const STAFF_ONLINE_INTERVAL = 25_000;
   const boothId = Number(root.dataset.booth);
+  let me = null;
   const boothTopic = `booth:${boothId}`;
 
   const elements = {
@@ -102,6 +105,8 @@ function start(root) {
         item.remove();
         elements.requestsEmpty.hidden = elements.requestList.children.length > 0;
         openChat(reply.topic, reply.with);
+        // The request is gone; the conversation it opened is where the keyboard goes on.
+        focusOn(state.chats.get(reply.topic).element.querySelector("input"));
       } catch (error) {
         button.disabled = false;
         showError(error);
@@ -163,12 +168,18 @@ function start(root) {
         if (snapshot.with) {
           slot(element, "with").textContent = snapshot.with.name;
         }
-        for (const message of snapshot.chat || []) {
-          addMessage(chat, message);
-        }
+        // The history is not news.
+        silently(() => {
+          for (const message of snapshot.chat || []) {
+            addMessage(chat, message);
+          }
+        });
       },
       onPush(push) {
         if (push.type === "chat.message") {
+          if (push.data.user.id !== me && !chat.messages.has(push.data.id)) {
+            announce(`${push.data.user.name}: ${push.data.text}`);
+          }
           addMessage(chat, push.data);
         }
       },
@@ -179,6 +190,12 @@ function start(root) {
   function applyUserPush(push) {
     if (push.type === "booth.contact" && push.data.booth === boothId && state.staff) {
       addRequest(push.data);
+      const item = state.requests.get(push.data.id);
+      if (item) {
+        const heading = root.querySelector("[data-booth-requests] h3, [data-booth-requests] h2");
+        const parts = [heading?.textContent, slot(item, "name").textContent, slot(item, "message").textContent];
+        announce(parts.filter(Boolean).join(": "));
+      }
     } else if (push.type === "conversation.opened" && push.data.booth.id === boothId) {
       elements.contactSent.hidden = true;
       openChat(push.data.topic, push.data.with);
@@ -191,7 +208,9 @@ function start(root) {
     onStatus(status) {
       root.dataset.connection = status;
     },
-    onHello() {},
+    onHello(hello) {
+      me = hello.user ? hello.user.id : null;
+    },
     onUnclaimedPush(push) {
       if (push.topic && push.topic.startsWith("user:")) {
         applyUserPush(push);
@@ -224,5 +243,6 @@ function start(root) {
   // For the browser tests and for debugging in the console.
   window.treffpunktBooth = { client: live };
 
+  keepFocus(root);
   live.connect();
 }

@@ -4,9 +4,13 @@
 // Every label is rendered by the server in web/_live.html; the modules only fill in data and
 // switch between the prepared texts. Without them, the page shows the stream and says so.
 
+import { announce, announcement, isChatMuted, setChatMuted, silently } from "./lib/announce.js";
 import { showError } from "./lib/dom.js";
+import { keepFocus } from "./lib/focus.js";
+import { eventFormats } from "./lib/format.js";
 import { interpolate, ngettext } from "./lib/i18n.js";
 import { LiveSocket, followPage, gatewayUrl, newClientId } from "./lib/socket.js";
+import { createCaptions } from "./live/captions.js";
 import { createChat } from "./live/chat.js";
 import { createPolls } from "./live/polls.js";
 import { createQuestions } from "./live/questions.js";
@@ -24,7 +28,6 @@ function start(root) {
   const topic = root.dataset.topic;
   const eventTopic = root.dataset.eventTopic;
   const timeZone = root.dataset.timezone || undefined;
-  const language = document.documentElement.lang || "de";
 
   const find = (selector) => root.querySelector(selector);
   const elements = {
@@ -70,31 +73,7 @@ function start(root) {
   let unmuteTimer = null;
 
   // 24-hour times in the event's time zone, as the server renders them.
-  const formats = {
-    time: new Intl.DateTimeFormat(language, {
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-      timeZone,
-    }),
-    date: new Intl.DateTimeFormat(language, {
-      weekday: "long",
-      day: "numeric",
-      month: "long",
-      year: "numeric",
-      timeZone,
-    }),
-    day: new Intl.DateTimeFormat(language, {
-      weekday: "long",
-      day: "numeric",
-      month: "long",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-      timeZone,
-    }),
-    percent: new Intl.NumberFormat(language, { style: "percent", maximumFractionDigits: 0 }),
-  };
+  const formats = eventFormats(timeZone);
 
   // What the chat, questions, polls and reactions modules share with this page.
   const page = {
@@ -110,6 +89,8 @@ function start(root) {
   const questions = createQuestions(page);
   const polls = createPolls(page);
   const reactions = createReactions(page);
+  const captions = createCaptions(page);
+  const say = (name, values = {}, options = {}) => announce(announcement(root, name, values), options);
 
   // -- status line --------------------------------------------------------------------------
 
@@ -123,8 +104,19 @@ function start(root) {
 
   function showSessionState(value) {
     elements.state.className = `badge live__state live__state--${value}`;
+    let label = "";
     for (const text of elements.state.querySelectorAll("[data-state]")) {
       text.hidden = text.dataset.state !== value;
+      if (!text.hidden) {
+        label = text.textContent;
+      }
+    }
+    return label;
+  }
+
+  function announceState(value) {
+    if (state.session && state.session.state !== value) {
+      say("state", { state: showSessionState(value) }, { key: "state" });
     }
   }
 
@@ -137,6 +129,8 @@ function start(root) {
       { count },
     );
     elements.viewers.hidden = false;
+    // The count changes often: say only the newest, at most twice a minute.
+    announce(elements.viewers.textContent, { key: "viewers", every: 30_000 });
   }
 
   function showNotice(kind, values = {}) {
@@ -161,6 +155,7 @@ function start(root) {
     }
     elements.notice.replaceChildren(content);
     elements.notice.hidden = false;
+    announce(elements.notice.textContent.replace(/\s+/g, " "), { key: "notice" });
   }
 
   function showStream(url) {
@@ -262,7 +257,12 @@ function start(root) {
 
   // -- snapshot and pushes ------------------------------------------------------------------
 
-  function applySnapshot(snapshot, { resumed }) {
+  // A snapshot restores what is there; nothing in it is news to be read out.
+  function applySnapshot(snapshot, options) {
+    silently(() => restoreSnapshot(snapshot, options));
+  }
+
+  function restoreSnapshot(snapshot, { resumed }) {
     state.session = snapshot.session;
     state.chatOpen = snapshot.chat_open;
     state.moderator = snapshot.moderator;
@@ -277,6 +277,7 @@ function start(root) {
     polls.reset(snapshot.polls);
     state.muted = Boolean(snapshot.muted);
     reactions.render(snapshot.reactions);
+    captions.start();
     elements.panels.hidden = false;
     elements.nojs.hidden = true;
     updateForms();
@@ -286,19 +287,41 @@ function start(root) {
     const data = push.data;
     switch (push.type) {
       case "chat.message":
+        if (data.user.id !== state.userId && !chat.has(data.id)) {
+          say("chat", { author: data.user.name, text: data.text }, { kind: "chat" });
+        }
         chat.add(data);
         break;
       case "chat.deleted":
         chat.remove(data.id);
         break;
       case "question.new":
+        if (data.user.id !== state.userId && !questions.has(data.id)) {
+          say("question", { text: data.text, author: data.user.name });
+        }
+        questions.upsert(data);
+        break;
       case "question.updated":
         questions.upsert(data);
         break;
       case "poll.opened":
+        polls.upsert(data);
+        say("poll-opened", { question: data.question });
+        break;
       case "poll.closed":
       case "poll.results":
         polls.upsert(data);
+        if (polls.showsResults(data.id)) {
+          // Results of a busy poll change with every vote: the newest, every 10 s at most.
+          say(
+            "poll-results",
+            { question: data.question, results: polls.resultsText(data) },
+            { key: `poll-${data.id}`, every: 10_000 },
+          );
+        }
+        break;
+      case "captions.cue":
+        captions.add(data);
         break;
       case "reaction.burst":
         reactions.burst(data.counts);
@@ -308,6 +331,7 @@ function start(root) {
         break;
       case "session.state":
         if (state.session && data.session === sessionId) {
+          announceState(data.state);
           state.session = { ...state.session, state: data.state };
           showSessionState(data.state);
           state.chatOpen = computeChatOpen();
@@ -325,6 +349,7 @@ function start(root) {
       return;
     }
     if (state.session) {
+      announceState(data.session.state);
       state.session = {
         ...state.session,
         start: data.session.start,
@@ -446,8 +471,19 @@ function start(root) {
   }
 
   handleTextForm(elements.chatForm, "chat.send", (reply) => chat.add(reply.message));
-  handleTextForm(elements.askForm, "question.ask", (reply) => questions.upsert(reply.question));
+  handleTextForm(elements.askForm, "question.ask", (reply) => {
+    questions.upsert(reply.question);
+    say("question-sent");
+  });
   polls.handleCreateForm(elements.pollCreateForm, setFormBusy);
+  polls.onVoted(() => say("vote-counted"));
+  captions.handleForm(setFormBusy);
+
+  // Chat announcements can be switched off (kept in this browser).
+  const chatAnnounce = find("[data-chat-announce]");
+  chatAnnounce.checked = !isChatMuted();
+  chatAnnounce.addEventListener("change", () => setChatMuted(!chatAnnounce.checked));
+  keepFocus(root);
 
   // -- start --------------------------------------------------------------------------------
 

@@ -3,7 +3,9 @@
 // with a reload link, and keeps the unread badge of the navigation up to date on
 // `conversation.message`. Every label is rendered by the server; the script only fills it in.
 
+import { announce } from "./lib/announce.js";
 import { slot } from "./lib/dom.js";
+import { eventFormats } from "./lib/format.js";
 import { LiveSocket, followPage, gatewayUrl } from "./lib/socket.js";
 
 const MAX_NOTICES = 5;
@@ -14,18 +16,13 @@ if (root && "WebSocket" in window) {
 }
 
 function start(root) {
+  const formats = eventFormats(root.dataset.timezone);
   function timeOf(iso) {
     const start = new Date(iso);
     if (Number.isNaN(start.getTime())) {
       return "";
     }
-    return start.toLocaleString(document.documentElement.lang || undefined, {
-      weekday: "short",
-      day: "2-digit",
-      month: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-    });
+    return formats.slot.format(start);
   }
 
   function showNotice(type, data) {
@@ -43,7 +40,13 @@ function start(root) {
     if (time) {
       time.textContent = data.start ? timeOf(data.start) : "";
     }
+    // A notice about the conversation on screen is no news: the chat shows and says it.
+    const open = document.querySelector("[data-conversation-live]");
+    if (type === "conversation.message" && open && open.dataset.topic === `conversation:${data.conversation}`) {
+      return;
+    }
     root.prepend(notice);
+    announce(notice.textContent.replace(/\s+/g, " "), { kind: "notice" });
     const notices = root.querySelectorAll(".live-notice");
     for (const old of Array.from(notices).slice(MAX_NOTICES)) {
       old.remove();

@@ -67,3 +67,16 @@ function enhanceSubscribeField(input) {
 // A module runs once the document is parsed, so the elements are there.
 document.querySelectorAll("[data-tabs]").forEach(enhanceTabs);
 document.querySelectorAll(".subscribe__url").forEach(enhanceSubscribeField);
+
+// The focus after a form was sent, on the page that answers: a failed submit comes back with the
+// list of errors (web/forms/errors.html), whose entries link to the fields; a successful one
+// redirects to a page with its confirmation (web/base.html). Either takes the focus, so the
+// next Tab continues from the result, not from the top of the page.
+function focusResultOfSubmit() {
+  const result = document.querySelector("[data-error-summary], [data-messages]");
+  if (result) {
+    result.focus();
+  }
+}
+
+focusResultOfSubmit();

@@ -87,8 +87,7 @@ export function createChat(page) {
 
   function rebuild(messages) {
     const list = elements.chatList;
-    // The history is not news: keep the live region quiet while it is filled.
-    list.setAttribute("aria-live", "off");
+    // The history is not news: live.js rebuilds it inside silently() (lib/announce.js).
     list.replaceChildren();
     items.clear();
     for (const message of messages) {
@@ -96,7 +95,6 @@ export function createChat(page) {
     }
     elements.chatEmpty.hidden = items.size > 0;
     list.scrollTop = list.scrollHeight;
-    setTimeout(() => list.setAttribute("aria-live", "polite"), 500);
   }
 
   async function deleteMessage(id, button) {
@@ -138,5 +136,5 @@ export function createChat(page) {
     }
   }
 
-  return { add, remove: removeMessage, rebuild, refresh };
+  return { add, has: (id) => items.has(id), remove: removeMessage, rebuild, refresh };
 }

@@ -14,6 +14,7 @@ export function createPolls(page) {
   let polls = new Map();
   let voted = new Set();
   const items = new Map();
+  let votedListener = () => {};
 
   // Polls carry counts that are pushed without seq: the snapshot replaces them all.
   function reset(snapshotPolls) {
@@ -159,6 +160,7 @@ export function createPolls(page) {
       await page.request("poll.vote", { poll: id, option: Number(choice.value) });
       voted.add(id);
       showError(slot(item, "error"), null);
+      votedListener(id);
     } catch (error) {
       if (error.code === "already_voted") {
         voted.add(id);
@@ -211,5 +213,34 @@ export function createPolls(page) {
     });
   }
 
-  return { reset, upsert, render, handleCreateForm };
+  // Whether the user sees the results of this poll (voted, closed, or moderating).
+  function showsResults(id) {
+    const poll = polls.get(id);
+    if (!poll || poll.state === "draft") {
+      return false;
+    }
+    return poll.state === "closed" || voted.has(id) || state.moderator;
+  }
+
+  // "Ja: 2 Stimmen · 67 %, Nein: 1 Stimme · 33 %", as the bars say it.
+  function resultsText(poll) {
+    return poll.options
+      .map((option) => {
+        const share = poll.total ? option.votes / poll.total : 0;
+        return `${option.text}: ${votesText(option.votes)} · ${page.formats.percent.format(share)}`;
+      })
+      .join(", ");
+  }
+
+  return {
+    reset,
+    upsert,
+    render,
+    handleCreateForm,
+    showsResults,
+    resultsText,
+    onVoted: (listener) => {
+      votedListener = listener;
+    },
+  };
 }

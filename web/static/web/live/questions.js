@@ -129,5 +129,5 @@ export function createQuestions(page) {
     }
   }
 
-  return { reset, upsert, render };
+  return { reset, upsert, render, has: (id) => questions.has(id) };
 }

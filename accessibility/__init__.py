@@ -1,0 +1,1 @@
+"""Accessibility of the congress: statement, feedback, Leichte Sprache, captions, sign language."""
