@@ -7,5 +7,6 @@ class AccessibilityConfig(AppConfig):
     verbose_name = _("Accessibility")
 
     def ready(self):
-        # Registers the access rules and the realtime handlers of live captions.
-        from . import captions, permissions  # noqa: F401
+        # Registers the access rules, the realtime handlers of live captions and what it stores
+        # about people.
+        from . import captions, permissions, privacy  # noqa: F401
