@@ -27,7 +27,7 @@ from .models import (
     Product,
 )
 from .selectors import contact_request_data
-from .uploads import check_logo, check_pdf
+from .uploads import check_logo, check_pdf, stored_name
 
 Status = Exhibitor.Status
 
@@ -85,9 +85,9 @@ def update_booth(exhibitor, *, user, categories=None, **fields):
 def set_logo(exhibitor, *, user, upload):
     """Replace the booth's logo after checking the upload's content. Raises AccessDenied, ExpoError."""
     require(user, "expo.change_exhibitor", exhibitor)
-    check_logo(upload)
+    detected = check_logo(upload)
     old = exhibitor.logo.name if exhibitor.logo else None
-    exhibitor.logo.save(upload.name, upload, save=True)
+    exhibitor.logo.save(stored_name(detected), upload, save=True)
     if old and old != exhibitor.logo.name:
         transaction.on_commit(lambda: exhibitor.logo.storage.delete(old))
     return exhibitor
@@ -173,8 +173,7 @@ def save_booth_item(exhibitor, item=None, *, user, kind, **fields):
     for name, value in fields.items():
         setattr(item, name, value)
     if upload is not None:
-        check_pdf(upload)
-        item.file.save(upload.name, upload, save=False)
+        item.file.save(stored_name(check_pdf(upload)), upload, save=False)
     if kind == "download" and not item.file and not item.link:
         raise ExpoError(_("A download needs a PDF file or a link."), field="file")
     item.save()
