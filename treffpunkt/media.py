@@ -18,7 +18,12 @@ from django.http import Http404, HttpResponseNotFound
 from django.views.static import serve
 
 # Served inline (an <img> needs that); the upload check admits nothing else as a logo.
-INLINE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+INLINE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+}
 MEDIA_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 

@@ -51,7 +51,10 @@ print(json.dumps({"path": Download.objects.get(exhibitor=booth).file.name}))
 @pytest.fixture
 def server(database_templates, tmp_path):
     media = tmp_path / "media"
-    env = {**sqlite_env(tmp_path, database_templates.sqlite_url(tmp_path)), "MEDIA_ROOT": str(media)}
+    env = {
+        **sqlite_env(tmp_path, database_templates.sqlite_url(tmp_path)),
+        "MEDIA_ROOT": str(media),
+    }
     made = run_setup(env, f"SCRIPT = {SCRIPT.encode()!r}\n" + SETUP)
     legacy = media / "expo" / "legacy"
     legacy.mkdir(parents=True)
@@ -81,9 +84,8 @@ def test_html_pdf_and_svg_logo_do_not_run_on_the_origin(server):
         downloaded = []
         for path in paths:
             # Opened directly: an attachment is downloaded, never rendered.
-            with page.expect_download() as download:
-                with contextlib.suppress(Exception):  # "Download is starting"
-                    page.goto(f"{base_url}/media/{path}")
+            with page.expect_download() as download, contextlib.suppress(Exception):
+                page.goto(f"{base_url}/media/{path}")  # raises "Download is starting"
             downloaded.append(download.value.url.endswith(path))
             # Embedded in a page of the origin: nothing runs there either.
             page.goto(f"{base_url}/")
