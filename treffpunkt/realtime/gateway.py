@@ -442,6 +442,8 @@ def _open_topic(opener, context, key, topic, since):
     if since is None:
         return subscription, (seq, [], False)
     missed, truncated = events.replay(topic, since)
+    if missed and subscription.redact is not None:
+        missed = subscription.redact(missed)
     if missed:
         seq = max(seq, missed[-1]["seq"])
     return subscription, (seq, missed, truncated)
