@@ -267,6 +267,12 @@ if not DEBUG:
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters of real randomness.")
 
+# Password of the demo accounts (demo/congress.py). Only a development machine gets the known
+# one; with DEBUG off it is DEMO_PASSWORD or, unset, a random one printed once by seed_demo.
+DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD") or ("treffpunkt" if DEBUG else "")
+if not DEBUG and DEMO_PASSWORD == "treffpunkt":
+    raise ImproperlyConfigured("DEMO_PASSWORD must not be the public demo password.")
+
 # Realtime gateway limits.
 REALTIME = {
     "MAX_FRAME_BYTES": int(os.environ.get("REALTIME_MAX_FRAME_BYTES", "16384")),
