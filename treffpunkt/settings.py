@@ -288,8 +288,15 @@ RATE_LIMITS = {
     "chat": (chat_rate, 5),  # per user: session chat and 1:1 conversations together
     "question": (chat_rate, 5),  # per user
     "contact": (chat_rate, 5),  # booth contact requests per user
-    "login": (20, 60),  # token requests per client address
+    # Log-in attempts (web form and token endpoint together, treffpunkt.ratelimit.check_login)
+    "login": (5, 300),  # per client address and username
+    "login_ip": (20, 300),  # per client address, any username
+    "login_user": (20, 900),  # per username, any address
 }
+
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated). Empty: the
+# peer's address is the client's, whatever a client sends.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 LOGGING = {
     "version": 1,

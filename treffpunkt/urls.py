@@ -3,19 +3,26 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled
 
 from .media import serve_media
-from .ratelimit import RateLimitThrottle
-
-
-class LoginRateThrottle(RateLimitThrottle):
-    limit = "login"
+from .ratelimit import check_login, request_ip
 
 
 class ObtainToken(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}; send it as `Authorization: Token …`."""
+    """POST {"username", "password"} → {"token"}; send it as `Authorization: Token …`.
 
-    throttle_classes = [LoginRateThrottle]
+    Throttled with the web log-in form (``ratelimit.check_login``): 429 with ``Retry-After``.
+    """
+
+    throttle_classes = []
+
+    def post(self, request, *args, **kwargs):
+        username = request.data.get("username", "") if hasattr(request.data, "get") else ""
+        verdict = check_login(request_ip(request), username)
+        if not verdict.allowed:
+            raise Throttled(wait=verdict.retry_after)
+        return super().post(request, *args, **kwargs)
 
 
 urlpatterns = [

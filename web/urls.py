@@ -1,18 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import expo, meetings, messages, networking, programme
+from .views import expo, login, meetings, messages, networking, programme
 
 app_name = "web"
 urlpatterns = [
     path("", programme.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", login.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("events/<slug:slug>/", programme.programme, name="programme"),
     path("events/<slug:slug>/sessions/<int:pk>/", programme.session_detail, name="session"),
