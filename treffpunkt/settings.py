@@ -279,12 +279,19 @@ REALTIME = {
     "SEND_QUEUE": int(os.environ.get("REALTIME_SEND_QUEUE", "256")),
     "CHAT_MAX_LENGTH": 1000,
     "HISTORY": 50,
+    # Per server process (treffpunkt/realtime/limits.py).
+    "MAX_SOCKETS_PER_IP": int(os.environ.get("REALTIME_MAX_SOCKETS_PER_IP", "50")),
+    "MAX_SOCKETS_PER_USER": int(os.environ.get("REALTIME_MAX_SOCKETS_PER_USER", "10")),
+    "MAX_TOPICS": 50,
+    "MAX_UNSENT_BYTES": int(os.environ.get("REALTIME_MAX_UNSENT_BYTES", str(1024 * 1024))),
 }
 
 # Every rate limit (treffpunkt/ratelimit.py): name → (hits, per seconds[, cache alias]).
 chat_rate = int(os.environ.get("REALTIME_CHAT_RATE", "5"))
 RATE_LIMITS = {
     "socket": (30, 3, "local"),  # requests on one websocket
+    "subscribe": (10, 10, "local"),  # subscribes on one websocket
+    "subscribe_client": (60, 10, "local"),  # subscribes of one user (or anonymous address)
     "chat": (chat_rate, 5),  # per user: session chat and 1:1 conversations together
     "question": (chat_rate, 5),  # per user
     "contact": (chat_rate, 5),  # booth contact requests per user

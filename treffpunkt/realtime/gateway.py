@@ -25,7 +25,7 @@ from rest_framework import serializers
 
 from .. import ratelimit
 from ..errors import AccessDenied, DomainError, NotFound
-from . import events, presence, registry
+from . import events, limits, presence, registry
 from .hub import Hub
 from .registry import RealtimeError
 
@@ -34,6 +34,10 @@ logger = logging.getLogger(__name__)
 CLOSE_SLOW = 4008
 CLOSE_LOGGED_OUT = 4001
 CLOSE_FORBIDDEN_ORIGIN = 4003
+CLOSE_TOO_MANY_SOCKETS = 4029
+# A laggard's close frame waits behind everything it did not read: give it this long, then drop
+# the TCP connection, which frees what the server buffered for it.
+ABORT_AFTER_SECONDS = 2.0
 
 _socket_numbers = itertools.count()
 
@@ -160,6 +164,11 @@ class Connection:
         self._busy = False
         self._rate_key = next(_socket_numbers)
         self.context = Context(self)
+        self.client_ip = ratelimit.client_ip(
+            (scope.get("client") or (None,))[0], _header(scope, b"x-forwarded-for")
+        )
+        self._unsent = limits.unsent_bytes_probe(send)
+        self._max_unsent = settings.REALTIME["MAX_UNSENT_BYTES"]
 
     @property
     def viewer_key(self):
@@ -195,10 +204,20 @@ class Connection:
         try:
             awaited = coroutine.send(None)
         except StopIteration:
+            if self._unsent is not None and self._unsent() > self._max_unsent:
+                self._drop_laggard()
             return
         except Exception:  # noqa: BLE001 (the socket is gone; the receive loop ends it)
             return
         self.queue.put_nowait(_SuspendedSend(coroutine, awaited))
+
+    def _drop_laggard(self):
+        """The server holds more unsent bytes for this socket than allowed: close it (4008) and
+        drop the connection if the close frame cannot get through either."""
+        self.close_soon(CLOSE_SLOW)
+        abort = getattr(self._unsent, "abort", None)
+        if abort is not None:
+            asyncio.get_running_loop().call_later(ABORT_AFTER_SECONDS, abort)
 
     def close_soon(self, code, text=None):
         if self.closing is None:
@@ -254,6 +273,16 @@ class Connection:
         if self.user is None:
             await self._send({"type": "websocket.close", "code": CLOSE_FORBIDDEN_ORIGIN})
             return
+        counted = limits.counts.admit(self.user, self.client_ip)
+        if counted is None:
+            await self._send({"type": "websocket.close", "code": CLOSE_TOO_MANY_SOCKETS})
+            return
+        try:
+            await self._serve_accepted()
+        finally:
+            limits.counts.release(counted)
+
+    async def _serve_accepted(self):
         await self._send({"type": "websocket.accept"})
         self.hub = Hub.current()
         self.context.hub = self.hub
@@ -354,6 +383,7 @@ class Connection:
         if type_ == "ping":
             return {"time": timezone.now().isoformat()}
         if type_ == "subscribe":
+            self._check_subscribe_limits(data)
             return await self.subscribe(_validate(SubscribeSchema, data), request_id)
         if type_ == "unsubscribe":
             topic = _validate(TopicSchema, data)["topic"]
@@ -373,6 +403,20 @@ class Connection:
             raise RealtimeError("login_required", _("Please log in first."))
         validated = _validate(handler.schema, data) if handler.schema is not None else data
         return await handler.function(self.context, validated)
+
+    def _check_subscribe_limits(self, data):
+        """Subscribes cost a database trip each: per socket, per client and in topics held."""
+        client = f"user:{self.user.pk}" if self.user.is_authenticated else f"ip:{self.client_ip}"
+        if not (
+            ratelimit.hit("subscribe", self._rate_key).allowed
+            and ratelimit.hit("subscribe_client", client).allowed
+        ):
+            raise RealtimeError("rate_limited", _("Too many subscriptions; please slow down."))
+        topic = data.get("topic") if isinstance(data, dict) else None
+        if topic not in self.topics and len(self.topics) >= settings.REALTIME["MAX_TOPICS"]:
+            raise RealtimeError(
+                "too_many_topics", _("Unsubscribe from a topic before subscribing to another.")
+            )
 
     async def subscribe(self, data, request_id):
         topic = data["topic"]
