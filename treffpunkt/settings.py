@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "treffpunkt.unavailable.DatabaseUnavailableMiddleware",
     "treffpunkt.middleware.RunMiddlewareInOneThread",
 ]
 
@@ -128,13 +129,21 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     "DATABASE_POOL", True
 ):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Makes the pool test each connection before lending it: those that died with a restarted
+    # server are replaced instead of failing a request each.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
+        # A down database answers 503 within about these seconds (treffpunkt/unavailable.py).
+        "connect_timeout": 2,
         "pool": {
             "min_size": 1,
             "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
-            "timeout": 10,
-        }
+            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "1.5")),
+        },
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and channel layer: local memory by default, Redis from REDIS_URL. The "local" cache stays

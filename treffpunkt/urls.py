@@ -7,6 +7,7 @@ from rest_framework.exceptions import Throttled
 
 from .media import serve_media
 from .ratelimit import check_login, request_ip
+from .unavailable import health
 
 
 class ObtainToken(ObtainAuthToken):
@@ -25,7 +26,10 @@ class ObtainToken(ObtainAuthToken):
         return super().post(request, *args, **kwargs)
 
 
+handler500 = "treffpunkt.unavailable.server_error"
+
 urlpatterns = [
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", ObtainToken.as_view(), name="api-token"),
     path("api/v1/", include("matchmaking.urls")),

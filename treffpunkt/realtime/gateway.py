@@ -25,6 +25,7 @@ from rest_framework import serializers
 
 from .. import ratelimit
 from ..errors import AccessDenied, DomainError, NotFound
+from ..unavailable import is_database_unavailable
 from . import events, limits, presence, registry
 from .hub import Hub
 from .registry import RealtimeError
@@ -372,7 +373,15 @@ class Connection:
             await self.reply_error(request_id, error.code, error.message)
         except NotFound as error:
             await self.reply_error(request_id, error.code, error.message)
-        except Exception:
+        except Exception as error:
+            if is_database_unavailable(error):
+                logger.warning("realtime handler %s: database unavailable: %s", type_, error)
+                await self.reply_error(
+                    request_id,
+                    "unavailable",
+                    _("The service is briefly unavailable. Please try again shortly."),
+                )
+                return
             logger.exception("realtime handler %s failed", type_)
             await self.reply_error(request_id, "internal", _("Something went wrong on our side."))
         else:

@@ -1,0 +1,102 @@
+"""When the database is unreachable: 503 with Retry-After, fast, and a health check.
+
+A request that needs the database while it is down gets ``503 Service Unavailable`` with
+``Retry-After`` (JSON under ``/api/``, a short page elsewhere) instead of a 500. The wait is
+bounded by the connection pool's ``timeout`` and libpq's ``connect_timeout`` (settings.py), so
+the answer comes in about that time, not after the pool's former 10 s. Once the database is back,
+the pool's ``check`` tests each connection before lending it, so connections that died with the
+old server are replaced silently rather than failing one request each.
+
+``/health/`` answers 200 when a query runs and 503 when not, for load balancers and compose.
+"""
+
+import contextlib
+import logging
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+
+
+def unavailable_errors():
+    errors = [OperationalError, InterfaceError]
+    try:
+        from psycopg_pool import PoolTimeout
+    except ImportError:  # psycopg_pool is installed with PostgreSQL support only
+        pass
+    else:
+        errors.append(PoolTimeout)
+    return tuple(errors)
+
+
+def is_database_unavailable(error):
+    """``error`` says the database could not be reached (not that a query was wrong)."""
+    if isinstance(error, OperationalError) and "locked" in str(error):
+        return False  # SQLite's busy timeout: a slow writer, not an outage
+    return isinstance(error, unavailable_errors())
+
+
+def unavailable_response(request):
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": _("The service is briefly unavailable. Please try again shortly.")},
+            status=503,
+        )
+    else:
+        response = HttpResponse(
+            _("The service is briefly unavailable. Please try again shortly."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns an unreachable database into 503 + Retry-After (sync only, like the rest of the chain)."""
+
+    sync_capable = True
+    async_capable = False
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_unavailable(exception):
+            return None
+        logger.warning("database unavailable: %s", exception)
+        # The failed connection must not be handed to the next request on this thread.
+        with contextlib.suppress(DatabaseError):
+            connection.close()
+        return unavailable_response(request)
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: what escaped the middleware (a database error while rendering) still maps."""
+    import sys
+
+    from django.views.defaults import server_error as default_server_error
+
+    error = sys.exc_info()[1]
+    if error is not None and is_database_unavailable(error):
+        return unavailable_response(request)
+    return default_server_error(request, *args, **kwargs)
+
+
+def health(request):
+    """200 ``ok`` when the database answers a query, else 503 with Retry-After."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except unavailable_errors():
+        with contextlib.suppress(DatabaseError):
+            connection.close()
+        return unavailable_response(request)
+    return HttpResponse("ok", content_type="text/plain")
