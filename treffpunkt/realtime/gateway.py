@@ -457,6 +457,7 @@ class Connection:
             else:
                 state.pending = None
             raise
+        self.hub.note_seq(topic, seq)
         if subscription.counts_presence:
             self.hub.presence_topics[topic] = True
             subscription.snapshot["viewers"] = max(
