@@ -146,6 +146,7 @@ class SpeakerViewSet(ProgrammeObjectViewSet):
 
 class SessionViewSet(EventScopedMixin, viewsets.ModelViewSet):
     """The programme. Filters: day, room, track, kind, speaker, state, q; ordering by start/title."""
+
     lookup_value_regex = "[0-9]+"
 
     queryset = Session.objects.none()
@@ -203,6 +204,7 @@ class SessionViewSet(EventScopedMixin, viewsets.ModelViewSet):
 
 class RegistrationViewSet(EventScopedMixin, viewsets.ReadOnlyModelViewSet):
     """All registrations of an event (organizers only)."""
+
     lookup_value_regex = "[0-9]+"
 
     queryset = Registration.objects.none()

@@ -292,6 +292,8 @@ REALTIME = {
     "MAX_SOCKETS_PER_IP": int(os.environ.get("REALTIME_MAX_SOCKETS_PER_IP", "50")),
     "MAX_SOCKETS_PER_USER": int(os.environ.get("REALTIME_MAX_SOCKETS_PER_USER", "10")),
     "MAX_TOPICS": 50,
+    # On SIGTERM: close every socket with 1012 and wait at most this long (realtime/shutdown.py).
+    "DRAIN_SECONDS": float(os.environ.get("REALTIME_DRAIN_SECONDS", "5")),
     "MAX_UNSENT_BYTES": int(os.environ.get("REALTIME_MAX_UNSENT_BYTES", str(1024 * 1024))),
 }
 
@@ -299,8 +301,8 @@ REALTIME = {
 chat_rate = int(os.environ.get("REALTIME_CHAT_RATE", "5"))
 RATE_LIMITS = {
     "socket": (30, 3, "local"),  # requests on one websocket
-    "subscribe": (10, 10, "local"),  # subscribes on one websocket
-    "subscribe_client": (60, 10, "local"),  # subscribes of one user (or anonymous address)
+    "subscribe": (20, 10, "local"),  # subscribes on one websocket
+    "subscribe_client": (120, 10, "local"),  # subscribes of one user (or anonymous address)
     "chat": (chat_rate, 5),  # per user: session chat and 1:1 conversations together
     "question": (chat_rate, 5),  # per user
     "contact": (chat_rate, 5),  # booth contact requests per user

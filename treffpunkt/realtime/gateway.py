@@ -26,7 +26,7 @@ from rest_framework import serializers
 from .. import ratelimit
 from ..errors import AccessDenied, DomainError, NotFound
 from ..unavailable import is_database_unavailable
-from . import events, limits, presence, registry
+from . import events, limits, presence, registry, shutdown
 from .hub import Hub
 from .registry import RealtimeError
 
@@ -274,6 +274,10 @@ class Connection:
         if self.user is None:
             await self._send({"type": "websocket.close", "code": CLOSE_FORBIDDEN_ORIGIN})
             return
+        shutdown.install()
+        if shutdown.draining():
+            await self._send({"type": "websocket.close", "code": shutdown.CLOSE_RESTART})
+            return
         counted = limits.counts.admit(self.user, self.client_ip)
         if counted is None:
             await self._send({"type": "websocket.close", "code": CLOSE_TOO_MANY_SOCKETS})
@@ -285,6 +289,7 @@ class Connection:
 
     async def _serve_accepted(self):
         await self._send({"type": "websocket.accept"})
+        shutdown.open_connections.add(self)
         self.hub = Hub.current()
         self.context.hub = self.hub
         self._sender_task = asyncio.create_task(self._sender())
@@ -318,6 +323,7 @@ class Connection:
                 await self.hub.leave(topic, self)
             self.topics.clear()
             self._sender_task.cancel()
+            shutdown.open_connections.discard(self)
 
     # -- requests -----------------------------------------------------------------------------
     async def handle(self, message):
