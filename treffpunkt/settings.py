@@ -302,7 +302,10 @@ chat_rate = int(os.environ.get("REALTIME_CHAT_RATE", "5"))
 RATE_LIMITS = {
     "socket": (30, 3, "local"),  # requests on one websocket
     "subscribe": (20, 10, "local"),  # subscribes on one websocket
-    "subscribe_client": (120, 10, "local"),  # subscribes of one user (or anonymous address)
+    "subscribe_client": (120, 10, "local"),  # subscribes of one user, all its sockets
+    # Anonymous subscribes per client address: each costs a snapshot on the database thread, and
+    # anonymous sockets cost an attacker nothing (benchmarks/abuse.py flood).
+    "subscribe_anonymous": (20, 10, "local"),
     "chat": (chat_rate, 5),  # per user: session chat and 1:1 conversations together
     "question": (chat_rate, 5),  # per user
     "contact": (chat_rate, 5),  # booth contact requests per user

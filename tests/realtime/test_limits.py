@@ -52,7 +52,7 @@ async def test_subscribes_are_rate_limited_per_socket(connect, people, live_sess
 async def test_subscribes_are_rate_limited_per_client_over_its_sockets(
     connect, people, live_session, settings
 ):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "subscribe_client": (4, 10, "local")}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "subscribe_anonymous": (4, 10, "local")}
     topic = f"session:{live_session.pk}"
     sockets = [await connect() for _ in range(2)]
 

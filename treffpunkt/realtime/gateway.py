@@ -39,6 +39,14 @@ CLOSE_TOO_MANY_SOCKETS = 4029
 # A laggard's close frame waits behind everything it did not read: give it this long, then drop
 # the TCP connection, which frees what the server buffered for it.
 ABORT_AFTER_SECONDS = 2.0
+# A socket refused by a rate limit is not read again until its window reopens, within these bounds.
+PAUSE_AFTER_REFUSAL = (0.5, 2.0)
+
+
+def _pause_for(verdict):
+    low, high = PAUSE_AFTER_REFUSAL
+    return min(max(verdict.retry_after, low), high)
+
 
 _socket_numbers = itertools.count()
 
@@ -170,6 +178,7 @@ class Connection:
         )
         self._unsent = limits.unsent_bytes_probe(send)
         self._max_unsent = settings.REALTIME["MAX_UNSENT_BYTES"]
+        self._pause = 0.0
 
     @property
     def viewer_key(self):
@@ -316,6 +325,11 @@ class Connection:
                 if kind != "websocket.receive":
                     continue
                 await self.handle(message)
+                if self._pause:
+                    # Over a limit: read nothing more from this socket for a while, so a client
+                    # that ignores its refusals costs no more than one that obeys them.
+                    pause, self._pause = self._pause, 0.0
+                    await asyncio.sleep(pause)
                 if self.closing is not None and self._sender_task.done():
                     break
         finally:
@@ -359,7 +373,9 @@ class Connection:
                 request_id, "bad_envelope", _("The request needs a type and a data object.")
             )
             return
-        if not ratelimit.hit("socket", self._rate_key).allowed:
+        verdict = ratelimit.hit("socket", self._rate_key)
+        if not verdict.allowed:
+            self._pause = _pause_for(verdict)
             await self.reply_error(
                 request_id, "rate_limited", _("Too many messages; please slow down.")
             )
@@ -421,12 +437,14 @@ class Connection:
 
     def _check_subscribe_limits(self, data):
         """Subscribes cost a database trip each: per socket, per client and in topics held."""
-        client = f"user:{self.user.pk}" if self.user.is_authenticated else f"ip:{self.client_ip}"
-        if not (
-            ratelimit.hit("subscribe", self._rate_key).allowed
-            and ratelimit.hit("subscribe_client", client).allowed
-        ):
-            raise RealtimeError("rate_limited", _("Too many subscriptions; please slow down."))
+        if self.user.is_authenticated:
+            client_limit = ratelimit.hit("subscribe_client", f"user:{self.user.pk}")
+        else:
+            client_limit = ratelimit.hit("subscribe_anonymous", self.client_ip)
+        for verdict in (ratelimit.hit("subscribe", self._rate_key), client_limit):
+            if not verdict.allowed:
+                self._pause = _pause_for(verdict)
+                raise RealtimeError("rate_limited", _("Too many subscriptions; please slow down."))
         topic = data.get("topic") if isinstance(data, dict) else None
         if topic not in self.topics and len(self.topics) >= settings.REALTIME["MAX_TOPICS"]:
             raise RealtimeError(
