@@ -12,6 +12,7 @@ old server are replaced silently rather than failing one request each.
 
 import contextlib
 import logging
+import time
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
@@ -20,6 +21,32 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
+# After an outage was seen, requests are answered 503 at once for this long, but one request per
+# period still tries the database (and closes the breaker when it answers): every request would
+# otherwise wait the pool's whole timeout, one after another on the shared sync thread.
+BREAKER_SECONDS = 1.0
+
+_breaker = {"open_until": 0.0}
+
+
+def note_outage():
+    _breaker["open_until"] = time.monotonic() + BREAKER_SECONDS
+
+
+def note_recovery():
+    _breaker["open_until"] = 0.0
+
+
+def should_fail_fast():
+    """True while the breaker is open; the first caller after each period goes through instead."""
+    open_until = _breaker["open_until"]
+    if not open_until:
+        return False
+    now = time.monotonic()
+    if now < open_until:
+        return True
+    _breaker["open_until"] = now + BREAKER_SECONDS  # this caller probes; the others wait for it
+    return False
 
 
 def unavailable_errors():
@@ -66,11 +93,17 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        if request.path != "/health/" and should_fail_fast():
+            return unavailable_response(request)
+        response = self.get_response(request)
+        if response.status_code != 503 and _breaker["open_until"]:
+            note_recovery()
+        return response
 
     def process_exception(self, request, exception):
         if not is_database_unavailable(exception):
             return None
+        note_outage()
         logger.warning("database unavailable: %s", exception)
         # The failed connection must not be handed to the next request on this thread.
         with contextlib.suppress(DatabaseError):
@@ -96,7 +129,9 @@ def health(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except unavailable_errors():
+        note_outage()
         with contextlib.suppress(DatabaseError):
             connection.close()
         return unavailable_response(request)
+    note_recovery()
     return HttpResponse("ok", content_type="text/plain")

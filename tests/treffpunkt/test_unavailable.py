@@ -5,8 +5,17 @@ from django.db import OperationalError
 from django.test import Client
 
 from congress import api as congress_api
+from treffpunkt import unavailable
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _closed_breaker():
+    """The outage breaker is process-wide: no test leaves it open for the next."""
+    unavailable.note_recovery()
+    yield
+    unavailable.note_recovery()
 
 
 @pytest.fixture
@@ -54,3 +63,17 @@ def test_a_bug_is_still_a_500(monkeypatch):
     response = Client(raise_request_exception=False).get("/api/v1/events/")
 
     assert response.status_code == 500
+
+
+def test_after_an_outage_requests_fail_fast_until_one_probe_succeeds(database_down, monkeypatch):
+    client = Client(raise_request_exception=False)
+    assert client.get("/api/v1/events/").status_code == 503
+    monkeypatch.undo()  # the database is back
+
+    fast = client.get("/api/v1/events/")
+    monkeypatch.setattr(unavailable, "BREAKER_SECONDS", 0.0)
+    unavailable._breaker["open_until"] = 1.0  # the period is over: the next request probes
+    probe = client.get("/api/v1/events/")
+    after = client.get("/api/v1/events/")
+
+    assert (fast.status_code, probe.status_code, after.status_code) == (503, 200, 200)

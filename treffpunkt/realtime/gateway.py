@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from .. import ratelimit
+from .. import ratelimit, unavailable
 from ..errors import AccessDenied, DomainError, NotFound
 from ..unavailable import is_database_unavailable
 from . import events, limits, presence, registry, shutdown
@@ -380,6 +380,13 @@ class Connection:
                 request_id, "rate_limited", _("Too many messages; please slow down.")
             )
             return
+        if type_ != "ping" and unavailable.should_fail_fast():
+            await self.reply_error(
+                request_id,
+                "unavailable",
+                _("The service is briefly unavailable. Please try again shortly."),
+            )
+            return
         try:
             result = await self.dispatch(type_, data, request_id)
         except RealtimeError as error:
@@ -397,6 +404,7 @@ class Connection:
             await self.reply_error(request_id, error.code, error.message)
         except Exception as error:
             if is_database_unavailable(error):
+                unavailable.note_outage()
                 logger.warning("realtime handler %s: database unavailable: %s", type_, error)
                 await self.reply_error(
                     request_id,
@@ -407,6 +415,7 @@ class Connection:
             logger.exception("realtime handler %s failed", type_)
             await self.reply_error(request_id, "internal", _("Something went wrong on our side."))
         else:
+            unavailable.note_recovery()
             if result is not _ALREADY_REPLIED:
                 await self.reply_ok(request_id, result if result is not None else {})
 
