@@ -138,7 +138,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
         "pool": {
             "min_size": 1,
             "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
-            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "1.5")),
+            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "1")),
         },
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

@@ -83,6 +83,37 @@ def unavailable_response(request):
     return response
 
 
+CHECKED = "treffpunkt.breaker_checked"
+
+
+class FailFast:
+    """ASGI wrapper: while the breaker is open, answer 503 on the event loop, without waiting for
+    the sync thread (where a probing request may wait for the pool's timeout)."""
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope.get("path") != "/health/":
+            if should_fail_fast():
+                body = b'{"detail": "The service is briefly unavailable."}'
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 503,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+            scope = {**scope, CHECKED: True}
+        await self.application(scope, receive, send)
+
+
 class DatabaseUnavailableMiddleware:
     """Turns an unreachable database into 503 + Retry-After (sync only, like the rest of the chain)."""
 
@@ -93,7 +124,8 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path != "/health/" and should_fail_fast():
+        checked = getattr(request, "scope", {}).get(CHECKED)  # by FailFast, before the thread
+        if not checked and request.path != "/health/" and should_fail_fast():
             return unavailable_response(request)
         response = self.get_response(request)
         if response.status_code != 503 and _breaker["open_until"]:
