@@ -57,6 +57,7 @@ class Hub:
         self._tasks = []
         # Per topic with local sockets: what was delivered (treffpunkt/realtime/relay.py).
         self.trackers = {}
+        self._untracked = {}
 
     async def _start(self):
         if self.channel is None:
@@ -100,6 +101,7 @@ class Hub:
                 del self.members[topic]
                 self._viewer_keys.pop(topic, None)
                 self.trackers.pop(topic, None)
+                self._untracked.pop(topic, None)
                 await self.layer.group_discard(group_name(topic), self.channel)
 
     def local_push(self, topic, type_, data):
@@ -137,6 +139,9 @@ class Hub:
             seq = message.get("seq")
             tracker = self.trackers.get(topic) if seq is not None else None
             if tracker is None:
+                if seq is not None:
+                    # Before the first subscribe here has read the log: remember what went out.
+                    self._untracked[topic] = max(seq, self._untracked.get(topic, 0))
                 self.deliver_local(topic, message["frame"], seq)
                 continue
             # In seq order, once: early pushes wait for the gap to fill (or the relay to fill it).
@@ -150,7 +155,7 @@ class Hub:
     def note_seq(self, topic, seq):
         """A socket subscribed to ``topic`` whose log ends at ``seq``: start tracking from there."""
         if topic in self.members and topic not in self.trackers:
-            self.trackers[topic] = relay.SeqTracker(seq)
+            self.trackers[topic] = relay.SeqTracker(max(seq, self._untracked.pop(topic, 0)))
 
     async def _relay(self):
         while True:
