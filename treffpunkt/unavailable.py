@@ -37,16 +37,27 @@ def note_recovery():
     _breaker["open_until"] = 0.0
 
 
-def should_fail_fast():
-    """True while the breaker is open; the first caller after each period goes through instead."""
+def breaker_state():
+    """ "closed" (no outage known), "open" (fail fast) or "probe" (this caller tries the database:
+    the first one after each period)."""
     open_until = _breaker["open_until"]
     if not open_until:
-        return False
+        return "closed"
     now = time.monotonic()
     if now < open_until:
-        return True
-    _breaker["open_until"] = now + BREAKER_SECONDS  # this caller probes; the others wait for it
-    return False
+        return "open"
+    _breaker["open_until"] = now + BREAKER_SECONDS  # the others keep failing fast meanwhile
+    return "probe"
+
+
+def should_fail_fast():
+    """True while the breaker is open; the first caller after each period goes through instead."""
+    return breaker_state() == "open"
+
+
+def is_breaker_open():
+    """Open now, without taking the probe (for requests admitted while it was closed)."""
+    return time.monotonic() < _breaker["open_until"]
 
 
 def unavailable_errors():
@@ -95,7 +106,8 @@ class FailFast:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope.get("path") != "/health/":
-            if should_fail_fast():
+            state = breaker_state()
+            if state == "open":
                 body = b'{"detail": "The service is briefly unavailable."}'
                 await send(
                     {
@@ -110,7 +122,7 @@ class FailFast:
                 )
                 await send({"type": "http.response.body", "body": body})
                 return
-            scope = {**scope, CHECKED: True}
+            scope = {**scope, CHECKED: state}
         await self.application(scope, receive, send)
 
 
@@ -124,9 +136,14 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        checked = getattr(request, "scope", {}).get(CHECKED)  # by FailFast, before the thread
-        if not checked and request.path != "/health/" and should_fail_fast():
-            return unavailable_response(request)
+        # FailFast decided on the event loop; an outage noticed while this request waited for the
+        # sync thread still fails it fast, unless it is the probe.
+        admitted = getattr(request, "scope", {}).get(CHECKED)
+        if request.path != "/health/":
+            if admitted is None and should_fail_fast():
+                return unavailable_response(request)
+            if admitted == "closed" and is_breaker_open():
+                return unavailable_response(request)
         response = self.get_response(request)
         if response.status_code != 503 and _breaker["open_until"]:
             note_recovery()
