@@ -2,8 +2,9 @@
 
 ``treffpunkt.ratelimit.check_login`` counts each attempt per client address and username before
 the password is checked; the token endpoint calls the same function, so the two doors share
-their counts. (The accounts work replaces this view with django-allauth, whose adapter calls
-``check_login`` in the same place.)
+their counts. (The accounts work replaces this view with django-allauth: its
+``AccountAdapter.pre_authenticate(request, **credentials)`` is the place to call ``check_login``
+with ``request_ip(request)`` and the submitted login, answering 429 with ``Retry-After`` the same way.)
 """
 
 import math
