@@ -45,5 +45,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import http.client as h, sys; c = h.HTTPConnection('127.0.0.1', 8000, timeout=4); c.request('HEAD', '/static/admin/css/base.css', headers={'X-Forwarded-Proto': 'https'}); sys.exit(c.getresponse().status != 200)"]
 
-# --proxy-headers: take the client address from X-Forwarded-For set by the proxy in front.
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "treffpunkt.asgi:application"]
+# No --proxy-headers: daphne would take X-Forwarded-For from anyone who reaches it. The client
+# address comes from the peer, and from X-Forwarded-For only when the peer is in TRUSTED_PROXIES
+# (treffpunkt/ratelimit.py: client_ip).
+CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "treffpunkt.asgi:application"]

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +16,7 @@ from congress.models import Event
 from expo.models import Exhibitor, ExhibitorStaff
 from treffpunkt.access import require
 from treffpunkt.errors import NotFound
-from treffpunkt.ratelimit import RateLimitThrottle
+from treffpunkt.ratelimit import check_login, request_ip
 
 from . import services
 from .models import Consent, ImportJob, Invitation, RegistrationPolicy, RegistrationRequest
@@ -167,10 +168,6 @@ class StaffInviteView(APIView):
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
-class LoginRateThrottle(RateLimitThrottle):
-    limit = "login"
-
-
 class TokenView(ObtainAuthToken):
     """POST {"username", "password"} → {"token"}; send it as `Authorization: Token …`.
 
@@ -178,9 +175,14 @@ class TokenView(ObtainAuthToken):
     its owner creates one on the web, under "Meine Daten" → "API token", after the full log-in.
     """
 
-    throttle_classes = [LoginRateThrottle]
+    # Throttled with the web log-in (``ratelimit.check_login``): 429 with ``Retry-After``.
+    throttle_classes = []
 
     def post(self, request, *args, **kwargs):
+        username = request.data.get("username", "") if hasattr(request.data, "get") else ""
+        verdict = check_login(request_ip(request), username)
+        if not verdict.allowed:
+            raise Throttled(wait=verdict.retry_after)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]

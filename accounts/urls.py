@@ -1,13 +1,12 @@
 """Web pages of onboarding: invitation links, my account, the import and staff invitation pages."""
 
-from allauth.account.views import LoginView
 from django.urls import path
 
 from . import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", LoginView.as_view(), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("me/", views.my_account, name="me"),
     path("me/token/", views.api_token, name="api-token"),

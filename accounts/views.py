@@ -1,11 +1,15 @@
 """Web pages of onboarding: thin — parse, check, call a service, render."""
 
+import math
+
+from allauth.account.views import LoginView as AllauthLoginView
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,10 +23,35 @@ from congress.models import Event, Registration
 from expo.models import Exhibitor, ExhibitorStaff
 from treffpunkt.access import allowed
 from treffpunkt.errors import AccessDenied
+from treffpunkt.ratelimit import check_login, request_ip
 
 from . import services
 from .forms import AcceptInvitationForm
 from .models import ImportJob, Invitation, Preferences, RegistrationRequest, StoredMail
+
+
+class LoginView(AllauthLoginView):
+    """allauth's log-in, throttled with every other door that checks a password.
+
+    ``treffpunkt.ratelimit.check_login`` counts each attempt per client address and name before
+    the password is checked; the token endpoint calls the same function, so the doors share their
+    counts (allauth's own failed-login limit stays on top).
+    """
+
+    def post(self, request, *args, **kwargs):
+        login_name = request.POST.get("login") or request.POST.get("username", "")
+        verdict = check_login(request_ip(request), login_name)
+        if verdict.allowed:
+            return super().post(request, *args, **kwargs)
+        form = self.get_form()
+        # Refused before the password is checked: the form carries only this error.
+        form.cleaned_data, form._errors = {}, ErrorDict()
+        form.add_error(
+            None, _("Too many log-in attempts. Please wait a few minutes and try again.")
+        )
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(math.ceil(verdict.retry_after))
+        return response
 
 
 def _organizer_event(request, slug, permission):

@@ -1121,6 +1121,8 @@ async def orchestrate(args):
         }
         env.update(
             DATABASE_URL=database_url,
+            # Every load socket comes from 127.0.0.1: lift the per-address socket limit.
+            REALTIME_MAX_SOCKETS_PER_IP="1000000",
             DEBUG="1",
             DJANGO_SETTINGS_MODULE="treffpunkt.settings",
             REALTIME_CHAT_RATE="100000",

@@ -91,6 +91,7 @@ class EventScopedMixin:
 
 
 class ProgrammeObjectViewSet(EventScopedMixin, viewsets.ModelViewSet):
+    lookup_value_regex = "[0-9]+"
     # Subclasses name their model with an empty queryset, which the schema generator reads
     # without a request; the rows are scoped to the event in get_queryset.
     queryset = None
@@ -145,6 +146,8 @@ class SpeakerViewSet(ProgrammeObjectViewSet):
 
 class SessionViewSet(EventScopedMixin, viewsets.ModelViewSet):
     """The programme. Filters: day, room, track, kind, speaker, state, q; ordering by start/title."""
+
+    lookup_value_regex = "[0-9]+"
 
     queryset = Session.objects.none()
     serializer_class = SessionSerializer
@@ -201,6 +204,8 @@ class SessionViewSet(EventScopedMixin, viewsets.ModelViewSet):
 
 class RegistrationViewSet(EventScopedMixin, viewsets.ReadOnlyModelViewSet):
     """All registrations of an event (organizers only)."""
+
+    lookup_value_regex = "[0-9]+"
 
     queryset = Registration.objects.none()
     serializer_class = RegistrationSerializer

@@ -98,7 +98,47 @@ def open_session_topic(ctx, key):
         "muted_until": muted_until.isoformat() if muted_until not in (None, True) else None,
         "reactions": list(REACTIONS),
     }
-    return Subscription(snapshot=snapshot, counts_presence=True)
+    return Subscription(
+        snapshot=snapshot,
+        counts_presence=True,
+        redact=lambda missed: redact_session_replay(session, missed, moderator=moderator),
+    )
+
+
+QUESTION_PUSHES = {"question.new", "question.updated"}
+
+
+def redact_session_replay(session, missed, *, moderator):
+    """The replayed pushes without what the snapshot would not show: deleted chat messages
+    (to everyone) and hidden questions (to all but moderators).
+
+    A redacted push keeps its seq and says only that the item is gone: ``chat.deleted {"id"}``
+    or ``question.updated {"id", "state": "hidden"}``, which the client already handles.
+    """
+    message_ids = {push["data"]["id"] for push in missed if push["type"] == "chat.message"}
+    deleted = set(
+        ChatMessage.objects.filter(
+            session=session, pk__in=message_ids, is_deleted=True
+        ).values_list("pk", flat=True)
+    )
+    hidden = set()
+    if not moderator:
+        question_ids = {push["data"]["id"] for push in missed if push["type"] in QUESTION_PUSHES}
+        hidden = set(
+            Question.objects.filter(
+                session=session, pk__in=question_ids, state=Question.State.HIDDEN
+            ).values_list("pk", flat=True)
+        )
+    redacted = []
+    for push in missed:
+        item = push["data"].get("id") if isinstance(push["data"], dict) else None
+        if push["type"] == "chat.message" and item in deleted:
+            push = {**push, "type": "chat.deleted", "data": {"id": item}}
+        elif push["type"] in QUESTION_PUSHES and item in hidden:
+            state = Question.State.HIDDEN.value
+            push = {**push, "type": "question.updated", "data": {"id": item, "state": state}}
+        redacted.append(push)
+    return redacted
 
 
 @topic_kind("user")

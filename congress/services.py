@@ -5,7 +5,7 @@ change. Programme changes bump ``Event.programme_version`` (which tags the cache
 committed, push ``programme.changed`` to the ``event:<slug>`` topic.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -176,9 +176,27 @@ def note_programme_change(event, *, session=None):
     _programme_changed(event, action="changed", session=session)
 
 
+# An event is a congress of days, not years: a longer span makes every per-day page and export
+# (the public event list, the schedule) as long as the span.
+MAX_EVENT_DAYS = 31
+
+
+def check_event_dates(start_date, end_date):
+    """Raise ProgrammeError unless the event's last day follows its first within MAX_EVENT_DAYS."""
+    if end_date < start_date:
+        raise ProgrammeError(_("The last day must not be before the first."), field="end_date")
+    if (end_date - start_date).days >= MAX_EVENT_DAYS:
+        raise ProgrammeError(
+            _("An event lasts at most %(days)s days.") % {"days": MAX_EVENT_DAYS},
+            field="end_date",
+        )
+
+
 def create_event(*, user, **fields):
-    """Create an event; its creator becomes its first organizer."""
+    """Create an event; its creator becomes its first organizer. Raises AccessDenied,
+    ProgrammeError (dates)."""
     require(user, "congress.add_event")
+    check_event_dates(fields["start_date"], fields["end_date"])
     with transaction.atomic():
         event = Event.objects.create(**fields)
         Registration.objects.create(event=event, user=user, role=Registration.Role.ORGANIZER)
@@ -188,10 +206,9 @@ def create_event(*, user, **fields):
 
 def update_event(event, *, user, **fields):
     require(user, "congress.change_event", event)
-    start_date = fields.get("start_date", event.start_date)
-    end_date = fields.get("end_date", event.end_date)
-    if end_date < start_date:
-        raise ProgrammeError(_("The last day must not be before the first."), field="end_date")
+    check_event_dates(
+        fields.get("start_date", event.start_date), fields.get("end_date", event.end_date)
+    )
     with transaction.atomic():
         for name, value in fields.items():
             setattr(event, name, value)
@@ -307,15 +324,25 @@ def set_session_state(session, *, user, state):
 
 
 def _save_programme_object(model, instance, *, user, event, fields):
+    """Create or change a room, track or speaker. Raises AccessDenied, ProgrammeError (a room's
+    or track's name taken in the event, or a speaker's user linked twice)."""
     require(user, "congress.change_programme", event)
-    with transaction.atomic():
-        if instance is None:
-            instance = model.objects.create(event=event, **fields)
-        else:
-            for name, value in fields.items():
-                setattr(instance, name, value)
-            instance.save()
-        _programme_changed(event, action=model._meta.model_name)
+    try:
+        with transaction.atomic():
+            if instance is None:
+                instance = model.objects.create(event=event, **fields)
+            else:
+                for name, value in fields.items():
+                    setattr(instance, name, value)
+                instance.save()
+            _programme_changed(event, action=model._meta.model_name)
+    except IntegrityError:
+        # Only the event-scoped unique constraints can fail here; two organizers saving the same
+        # name at once both reach this, so it is not checked before.
+        field = "user" if model is Speaker else "name"
+        raise ProgrammeError(
+            _("This is already taken in this event."), field=field, code="duplicate"
+        ) from None
     return instance
 
 

@@ -12,10 +12,12 @@ would take a password hash each. Every session is then held to the service's own
 ``check_session``. Anna's favourites go through ``congress.services.add_favourite``.
 """
 
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandError
@@ -31,7 +33,7 @@ from .sync import sync_links, sync_rows
 
 SLUG = "digitale-staedte"
 TIMEZONE = "Europe/Berlin"
-PASSWORD = "treffpunkt"
+PASSWORD = "treffpunkt"  # the development default of settings.DEMO_PASSWORD
 SEED = 2026
 # Speaker and session GUIDs derive from their names, so exports stay stable across re-seeds.
 GUID_NAMESPACE = uuid.UUID("6f1d7c2e-5b7a-4d6e-9a51-2d0c8e3b7f42")
@@ -403,7 +405,7 @@ def seed_users(people, *, accounts):
     promises it even after someone changed it while trying the demo.
     """
     user_model = get_user_model()
-    password = make_password(PASSWORD)
+    password = make_password(demo_password())
     usernames = [username for username, *_rest in people]
     existing = set(
         user_model.objects.filter(username__in=usernames).values_list("username", flat=True)
@@ -459,6 +461,20 @@ def write_accounts(out):
     first, last = attendee_username(0), attendee_username(generated_attendee_count() - 1)
     rows.append((f"{first} … {last}", "Teilnehmende"))
     width = max(len(username) for username, _role in rows)
-    out.write(f"  {'Benutzername':<{width}}  {'Passwort':<{len(PASSWORD)}}  Rolle")
+    password = demo_password()
+    out.write(f"  {'Benutzername':<{width}}  {'Passwort':<{len(password)}}  Rolle")
     for username, role in rows:
-        out.write(f"  {username:<{width}}  {PASSWORD}  {role}")
+        out.write(f"  {username:<{width}}  {password}  {role}")
+
+
+_random_password = []
+
+
+def demo_password():
+    """``settings.DEMO_PASSWORD``; unset (production), one random password per process, so the
+    accounts table printed at the end names the password the users were given."""
+    if settings.DEMO_PASSWORD:
+        return settings.DEMO_PASSWORD
+    if not _random_password:
+        _random_password.append(secrets.token_urlsafe(12))
+    return _random_password[0]

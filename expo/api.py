@@ -91,6 +91,7 @@ class ExhibitorViewSet(
     """
 
     queryset = Exhibitor.objects.none()
+    lookup_value_regex = "[0-9]+"
     serializer_class = ExhibitorSerializer
     filterset_class = ExhibitorFilter
     ordering_fields = ["name", "tier"]

@@ -64,6 +64,31 @@ class Exhibitor(models.Model):
         return self.name
 
 
+class BoothRevision(models.Model):
+    """A staff edit of a published booth awaiting review; the published booth stays as it was.
+
+    ``fields`` holds the edited content fields by name, ``category_ids`` the new categories (null:
+    unchanged). Approving applies both to the booth; rejecting deletes the revision.
+    """
+
+    exhibitor = models.OneToOneField(
+        Exhibitor, on_delete=models.CASCADE, related_name="pending_revision"
+    )
+    fields = models.JSONField(_("changed fields"), default=dict)
+    category_ids = models.JSONField(_("categories"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("booth revision")
+        verbose_name_plural = _("booth revisions")
+
+    def __str__(self):
+        return f"{self.exhibitor} ({', '.join(sorted(self.fields))})"
+
+
 class ExhibitorStaff(models.Model):
     class Role(models.TextChoices):
         ADMIN = "admin", _("Booth admin")

@@ -1,7 +1,16 @@
 from rest_framework import serializers
 
 from .markdown import render_markdown
-from .models import Category, ContactPerson, Download, Exhibitor, ExhibitorStaff, Lead, Product
+from .models import (
+    BoothRevision,
+    Category,
+    ContactPerson,
+    Download,
+    Exhibitor,
+    ExhibitorStaff,
+    Lead,
+    Product,
+)
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -67,16 +76,31 @@ class ExhibitorDetailSerializer(ExhibitorSerializer):
     products = ProductSerializer(many=True, read_only=True)
     downloads = DownloadSerializer(many=True, read_only=True)
     contacts = ContactPersonSerializer(many=True, read_only=True)
+    pending_revision = serializers.SerializerMethodField()
 
     class Meta(ExhibitorSerializer.Meta):
         fields = [
             *ExhibitorSerializer.Meta.fields,
             "review_note",
+            "pending_revision",
             "products",
             "downloads",
             "contacts",
         ]
         read_only_fields = [*ExhibitorSerializer.Meta.read_only_fields, "review_note"]
+
+    def get_pending_revision(self, exhibitor) -> dict | None:
+        """The edit awaiting review, for those who may edit the booth (others see none)."""
+        if not getattr(exhibitor, "can_edit", False):
+            return None
+        revision = BoothRevision.objects.filter(exhibitor=exhibitor).first()
+        if revision is None:
+            return None
+        return {
+            "fields": revision.fields,
+            "category_ids": revision.category_ids,
+            "updated_at": revision.updated_at.isoformat(),
+        }
 
 
 class ReviewSerializer(serializers.Serializer):

@@ -18,6 +18,7 @@ from treffpunkt.realtime import bus
 
 from .errors import ExpoError
 from .models import (
+    BoothRevision,
     BoothVisit,
     ContactPerson,
     ContactRequest,
@@ -29,7 +30,7 @@ from .models import (
     Product,
 )
 from .selectors import contact_request_data
-from .uploads import check_logo, check_pdf
+from .uploads import check_logo, check_pdf, stored_name
 
 Status = Exhibitor.Status
 
@@ -51,9 +52,10 @@ def expo_settings_for(event):
 def update_booth(exhibitor, *, user, categories=None, **fields):
     """Change the booth's content.
 
-    A staff edit of a published booth sends it back to ``submitted`` when the event's expo settings
-    say edits need review; organizers' edits never do. Only organizers change the tier.
-    Raises AccessDenied, ExpoError.
+    A staff edit of a published booth is kept as its pending :class:`BoothRevision` when the
+    event's expo settings say edits need review: visitors keep seeing the published content until
+    an organizer approves it (``approve_booth``). Organizers' edits never wait. Only organizers
+    change the tier. Raises AccessDenied, ExpoError.
     """
     require(user, "expo.change_exhibitor", exhibitor)
     unknown = set(fields) - BOOTH_FIELDS
@@ -66,30 +68,65 @@ def update_booth(exhibitor, *, user, categories=None, **fields):
         }
         if changed:
             raise ExpoError(_("Only organizers change this."), field=sorted(changed)[0])
-    for name, value in fields.items():
-        setattr(exhibitor, name, value)
+    if categories is not None and any(
+        category.event_id != exhibitor.event_id for category in categories
+    ):
+        raise ExpoError(_("The category belongs to another event."), field="categories")
     if (
         not organizer
         and exhibitor.status == Status.PUBLISHED
         and expo_settings_for(exhibitor.event).edits_need_review
     ):
-        exhibitor.status = Status.SUBMITTED
+        _store_revision(exhibitor, user=user, categories=categories, fields=fields)
+        return exhibitor
+    for name, value in fields.items():
+        setattr(exhibitor, name, value)
     exhibitor.full_clean(exclude=["logo", "categories"])
     exhibitor.save()
     if categories is not None:
-        if any(category.event_id != exhibitor.event_id for category in categories):
-            raise ExpoError(_("The category belongs to another event."), field="categories")
         exhibitor.categories.set(categories)
     return exhibitor
+
+
+def _store_revision(exhibitor, *, user, categories, fields):
+    """Merge ``fields`` into the booth's pending revision, validated as the booth would be."""
+    revision = BoothRevision.objects.select_for_update().filter(exhibitor=exhibitor).first()
+    if revision is None:
+        revision = BoothRevision(exhibitor=exhibitor)
+    merged = {**revision.fields, **fields}
+    candidate = Exhibitor(**{**_content_of(exhibitor), **merged}, event=exhibitor.event)
+    candidate.full_clean(exclude=["logo", "categories", "slug", "event"], validate_unique=False)
+    revision.fields = {name: value for name, value in merged.items() if name in BOOTH_FIELDS}
+    if categories is not None:
+        revision.category_ids = sorted(category.pk for category in categories)
+    revision.created_by = user
+    revision.save()
+
+
+def _content_of(exhibitor):
+    return {name: getattr(exhibitor, name) for name in BOOTH_FIELDS} | {"slug": exhibitor.slug}
+
+
+def booth_with_revision(exhibitor):
+    """An unsaved copy of the booth showing its pending revision (the editor's view), or the booth."""
+    revision = BoothRevision.objects.filter(exhibitor=exhibitor).first()
+    if revision is None:
+        return exhibitor
+    return Exhibitor(
+        **{**_content_of(exhibitor), **revision.fields},
+        pk=exhibitor.pk,
+        event=exhibitor.event,
+        status=exhibitor.status,
+    )
 
 
 @transaction.atomic
 def set_logo(exhibitor, *, user, upload):
     """Replace the booth's logo after checking the upload's content. Raises AccessDenied, ExpoError."""
     require(user, "expo.change_exhibitor", exhibitor)
-    check_logo(upload)
+    detected = check_logo(upload)
     old = exhibitor.logo.name if exhibitor.logo else None
-    exhibitor.logo.save(upload.name, upload, save=True)
+    exhibitor.logo.save(stored_name(detected), upload, save=True)
     if old and old != exhibitor.logo.name:
         transaction.on_commit(lambda: exhibitor.logo.storage.delete(old))
     return exhibitor
@@ -119,8 +156,22 @@ def submit_booth(exhibitor, *, user):
 
 @transaction.atomic
 def approve_booth(exhibitor, *, user):
-    """Submitted → published; clears the review note. Raises AccessDenied, ExpoError."""
+    """Submitted → published, or a published booth's pending revision applied; clears the review
+    note. Raises AccessDenied, ExpoError (nothing to approve)."""
     require(user, "expo.review_exhibitor", exhibitor)
+    revision = BoothRevision.objects.select_for_update().filter(exhibitor=exhibitor).first()
+    if revision is not None and exhibitor.status == Status.PUBLISHED:
+        for name, value in revision.fields.items():
+            setattr(exhibitor, name, value)
+        exhibitor.review_note = ""
+        exhibitor.full_clean(exclude=["logo", "categories"])
+        exhibitor.save()
+        if revision.category_ids is not None:
+            exhibitor.categories.set(
+                exhibitor.event.exhibitor_categories.filter(pk__in=revision.category_ids)
+            )
+        revision.delete()
+        return exhibitor
     return _change_status(
         exhibitor, expected={Status.SUBMITTED}, new=Status.PUBLISHED, review_note=""
     )
@@ -128,8 +179,15 @@ def approve_booth(exhibitor, *, user):
 
 @transaction.atomic
 def reject_booth(exhibitor, *, user, note=""):
-    """Submitted → draft, with the organizer's note. Raises AccessDenied, ExpoError."""
+    """Submitted → draft, or a published booth's pending revision dropped; with the organizer's
+    note. Raises AccessDenied, ExpoError (nothing to reject)."""
     require(user, "expo.review_exhibitor", exhibitor)
+    if exhibitor.status == Status.PUBLISHED:
+        deleted, _rows = BoothRevision.objects.filter(exhibitor=exhibitor).delete()
+        if deleted:
+            exhibitor.review_note = note
+            exhibitor.save(update_fields=["review_note"])
+            return exhibitor
     return _change_status(
         exhibitor, expected={Status.SUBMITTED}, new=Status.DRAFT, review_note=note
     )
@@ -175,8 +233,7 @@ def save_booth_item(exhibitor, item=None, *, user, kind, **fields):
     for name, value in fields.items():
         setattr(item, name, value)
     if upload is not None:
-        check_pdf(upload)
-        item.file.save(upload.name, upload, save=False)
+        item.file.save(stored_name(check_pdf(upload)), upload, save=False)
     if kind == "download" and not item.file and not item.link:
         raise ExpoError(_("A download needs a PDF file or a link."), field="file")
     item.save()

@@ -1,4 +1,10 @@
-"""Checks of uploaded files by their content, never by their name or declared type."""
+"""Checks of uploaded files by their content, never by their name or declared type.
+
+A checked file is stored under :func:`stored_name`: a random name with the extension of the type
+its content was found to be, never the name the uploader gave (``brochure.html``).
+"""
+
+import uuid
 
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -10,10 +16,16 @@ LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
 LOGO_MIN_SIDE = 32
 LOGO_MAX_SIDE = 4000
 PDF_MAX_BYTES = 10 * 1024 * 1024
+EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "PDF": "pdf"}
+
+
+def stored_name(detected_type):
+    """A fresh file name for an upload whose content was checked to be ``detected_type``."""
+    return f"{uuid.uuid4().hex}.{EXTENSIONS[detected_type]}"
 
 
 def check_logo(upload):
-    """Raise ExpoError unless ``upload`` is a PNG, JPEG or WebP of sane size and dimensions."""
+    """The detected format ("PNG", "JPEG", "WEBP"); ExpoError unless a sane-sized image of those."""
     if upload.size > LOGO_MAX_BYTES:
         raise ExpoError(_("The logo may be at most 2 MB."), field="logo", code="too_large")
     upload.seek(0)
@@ -33,6 +45,7 @@ def check_logo(upload):
                     code="dimensions",
                 )
             image.verify()
+        return image_format
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise ExpoError(
             _("The logo must be a PNG, JPEG or WebP image."), field="logo", code="format"
@@ -42,7 +55,7 @@ def check_logo(upload):
 
 
 def check_pdf(upload):
-    """Raise ExpoError unless ``upload`` starts like a PDF and is at most 10 MB."""
+    """``"PDF"``; ExpoError unless ``upload`` starts like a PDF and is at most 10 MB."""
     if upload.size > PDF_MAX_BYTES:
         raise ExpoError(_("A download may be at most 10 MB."), field="file", code="too_large")
     upload.seek(0)
@@ -50,3 +63,4 @@ def check_pdf(upload):
     upload.seek(0)
     if head != b"%PDF-":
         raise ExpoError(_("A download must be a PDF file."), field="file", code="format")
+    return "PDF"

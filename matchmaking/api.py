@@ -293,6 +293,7 @@ class SlotListView(MatchmakingMixin, generics.ListCreateAPIView):
         return MeetingSlot.objects.filter(event=self.event).order_by("start", "end")
 
     def create(self, request, *args, **kwargs):
+        require(request.user, "matchmaking.manage_slots", self.event)
         serializer = SlotSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         slot = meetings_service.create_slot(
@@ -307,6 +308,7 @@ class SlotSeriesView(MatchmakingMixin, APIView):
 
     @extend_schema(request=SlotSeriesSerializer, responses={201: SlotSerializer(many=True)})
     def post(self, request, event_slug):
+        require(request.user, "matchmaking.manage_slots", self.event)
         serializer = SlotSeriesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -326,6 +328,7 @@ class SlotDetailView(MatchmakingMixin, APIView):
 
     @extend_schema(responses=None)
     def delete(self, request, event_slug, pk):
+        require(request.user, "matchmaking.manage_slots", self.event)
         slot = MeetingSlot.objects.filter(event=self.event, pk=pk).first()
         if slot is None:
             raise NotFound()

@@ -37,7 +37,10 @@ from django.utils.module_loading import import_string  # noqa: E402
 if settings.GC_THRESHOLD:
     gc.set_threshold(*(int(part) for part in settings.GC_THRESHOLD.split(",")))
 
-http_application = django_application
+from .unavailable import FailFast  # noqa: E402
+
+# While the database is known to be down, 503 at once (treffpunkt/unavailable.py).
+http_application = FailFast(django_application)
 # Apps may answer their hottest GETs before Django's request cycle (settings.ASGI_HTTP_FAST_PATHS).
 for wrapper in reversed(settings.ASGI_HTTP_FAST_PATHS):
     http_application = import_string(wrapper)(http_application)

@@ -12,9 +12,16 @@ cache alias; per-socket limits use the process-local ``"local"`` cache, because 
 one process and its requests should not pay a trip to Redis.
 
 Users of it: the gateway (per socket), the live services (``congress.live_services.check_rate``,
-per user) and REST (:class:`RateLimitThrottle`, per client address, e.g. the token endpoint).
+per user), REST (:class:`RateLimitThrottle`, per client address) and every log-in door
+(:func:`check_login`: the web log-in form and the token endpoint, later allauth's adapter).
+
+The client address is :func:`client_ip`: the peer's address, unless the peer is one of
+``settings.TRUSTED_PROXIES``; only then does ``X-Forwarded-For`` count, read from the right
+(the entries a trusted proxy appended), so a client cannot pick its own address by sending one.
 """
 
+import hashlib
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -58,10 +65,68 @@ def hit(name, key):
     return Verdict(False, max(0.0, value // _START + seconds - now))
 
 
+def _trusted(address, networks):
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _networks():
+    return [ipaddress.ip_network(entry, strict=False) for entry in settings.TRUSTED_PROXIES]
+
+
+def client_ip(peer, forwarded_for=None):
+    """The client's address: ``peer`` (REMOTE_ADDR, the ASGI scope's client) unless it is a
+    trusted proxy; then the rightmost ``X-Forwarded-For`` entry that is not a trusted proxy."""
+    networks = _networks()
+    if not peer or not forwarded_for or not _trusted(peer, networks):
+        return peer or "unknown"
+    for entry in reversed([part.strip() for part in forwarded_for.split(",")]):
+        if entry and not _trusted(entry, networks):
+            return entry
+    return peer
+
+
+def request_ip(request):
+    """:func:`client_ip` of a Django (or DRF) request."""
+    meta = request.META
+    return client_ip(meta.get("REMOTE_ADDR"), meta.get("HTTP_X_FORWARDED_FOR"))
+
+
+def _username_key(username):
+    # Usernames are user input: hash them into a fixed-size cache key of safe characters.
+    return hashlib.sha256(str(username).strip().lower().encode()).hexdigest()[:32]
+
+
+def check_login(ip, username):
+    """Count one log-in attempt from ``ip`` for ``username``; allowed or not, and when to retry.
+
+    Three limits (``settings.RATE_LIMITS``): ``login`` per address and name, ``login_ip`` per
+    address whatever the name (one client trying many accounts) and ``login_user`` per name
+    whatever the address (many clients trying one account). Every door that checks a password
+    calls this first, so all doors share the counts.
+    """
+    name = _username_key(username)
+    verdicts = [
+        hit("login", f"{ip}:{name}"),
+        hit("login_ip", ip),
+        hit("login_user", name),
+    ]
+    refused = [verdict for verdict in verdicts if not verdict.allowed]
+    if not refused:
+        return Verdict(True)
+    return Verdict(False, max(verdict.retry_after for verdict in refused))
+
+
 class RateLimitThrottle(BaseThrottle):
     """A DRF throttle counting anonymous requests per client address against ``limit``."""
 
     limit = None
+
+    def get_ident(self, request):
+        return request_ip(request)
 
     def allow_request(self, request, view):
         if request.user and request.user.is_authenticated:

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "accounts.middleware.OrganizerMFAMiddleware",
     "privacy.middleware.ConsentAgainMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "treffpunkt.unavailable.DatabaseUnavailableMiddleware",
     "treffpunkt.middleware.RunMiddlewareInOneThread",
 ]
 
@@ -143,13 +145,21 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     "DATABASE_POOL", True
 ):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Makes the pool test each connection before lending it: those that died with a restarted
+    # server are replaced instead of failing a request each.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
+        # A down database answers 503 within about these seconds (treffpunkt/unavailable.py).
+        "connect_timeout": 2,
         "pool": {
             "min_size": 1,
             "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
-            "timeout": 10,
-        }
+            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "1")),
+        },
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and channel layer: local memory by default, Redis from REDIS_URL. The "local" cache stays
@@ -323,6 +333,28 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # `manage.py db_worker` process runs them (make run, the compose `worker` service).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Content-Security-Policy of every page (django-csp): scripts and styles only from this origin's
+# files (the web client has no inline script), so an injected <script> does not run. Inline style
+# attributes stay allowed for the track colours set in templates. /media/ sets its own, stricter
+# policy (treffpunkt/media.py); the Swagger UI page initialises itself with an inline script.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'", "https:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -337,22 +369,43 @@ if not DEBUG:
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters of real randomness.")
 
+# Password of the demo accounts (demo/congress.py). Only a development machine gets the known
+# one; with DEBUG off it is DEMO_PASSWORD or, unset, a random one printed once by seed_demo.
+DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD") or ("treffpunkt" if DEBUG else "")
+if not DEBUG and DEMO_PASSWORD == "treffpunkt":
+    raise ImproperlyConfigured("DEMO_PASSWORD must not be the public demo password.")
+
 # Realtime gateway limits.
 REALTIME = {
     "MAX_FRAME_BYTES": int(os.environ.get("REALTIME_MAX_FRAME_BYTES", "16384")),
     "SEND_QUEUE": int(os.environ.get("REALTIME_SEND_QUEUE", "256")),
     "CHAT_MAX_LENGTH": 1000,
     "HISTORY": 50,
+    # Per server process (treffpunkt/realtime/limits.py).
+    "MAX_SOCKETS_PER_IP": int(os.environ.get("REALTIME_MAX_SOCKETS_PER_IP", "50")),
+    "MAX_SOCKETS_PER_USER": int(os.environ.get("REALTIME_MAX_SOCKETS_PER_USER", "10")),
+    "MAX_TOPICS": 50,
+    # On SIGTERM: close every socket with 1012 and wait at most this long (realtime/shutdown.py).
+    "DRAIN_SECONDS": float(os.environ.get("REALTIME_DRAIN_SECONDS", "5")),
+    "MAX_UNSENT_BYTES": int(os.environ.get("REALTIME_MAX_UNSENT_BYTES", str(1024 * 1024))),
 }
 
 # Every rate limit (treffpunkt/ratelimit.py): name → (hits, per seconds[, cache alias]).
 chat_rate = int(os.environ.get("REALTIME_CHAT_RATE", "5"))
 RATE_LIMITS = {
     "socket": (30, 3, "local"),  # requests on one websocket
+    "subscribe": (20, 10, "local"),  # subscribes on one websocket
+    "subscribe_client": (120, 10, "local"),  # subscribes of one user, all its sockets
+    # Anonymous subscribes per client address: each costs a snapshot on the database thread, and
+    # anonymous sockets cost an attacker nothing (benchmarks/abuse.py flood).
+    "subscribe_anonymous": (20, 10, "local"),
     "chat": (chat_rate, 5),  # per user: session chat and 1:1 conversations together
     "question": (chat_rate, 5),  # per user
     "contact": (chat_rate, 5),  # booth contact requests per user
-    "login": (20, 60),  # token requests per client address
+    # Log-in attempts (web form and token endpoint together, treffpunkt.ratelimit.check_login)
+    "login": (5, 300),  # per client address and username
+    "login_ip": (20, 300),  # per client address, any username
+    "login_user": (20, 900),  # per username, any address
 }
 
 # Webhooks (backoffice, docs/webhooks.md), delivered by the task worker: seconds before each retry;
@@ -361,6 +414,10 @@ WEBHOOKS = {
     "RETRY_DELAYS": [30, 120, 600, 3600, 21600],
     "ALLOW_LOCAL_HTTP": DEBUG,
 }
+
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated). Empty: the
+# peer's address is the client's, whatever a client sends.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,15 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .media import serve_media
+from .unavailable import health
+
+handler500 = "treffpunkt.unavailable.server_error"
+
 urlpatterns = [
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     # Before congress: "registrations/import/" would match the registration detail route.
     path("api/v1/", include("accounts.api_urls")),
@@ -21,7 +25,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>.*)$", serve_media),
     path("accounts/", include("allauth.urls")),
     # Before web: allauth's log-in serves /login/ (`web:login` keeps pointing there).
     path("", include("accounts.urls")),

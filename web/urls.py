@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts.views import LoginView
+
 from .views import (
     accessibility,
     control_room,
@@ -15,13 +17,8 @@ from .views import (
 app_name = "web"
 urlpatterns = [
     path("", programme.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    # accounts/ serves /login/ (it is included first); this name keeps `web:login` pointing there.
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accessibility/", accessibility.statement, name="accessibility-site"),
     path("accessibility/feedback/", accessibility.feedback, name="accessibility-feedback-site"),

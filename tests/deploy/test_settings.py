@@ -190,3 +190,30 @@ def test_the_compose_environment_passes_check_deploy_but_for_the_ssl_redirect(tm
     output = result.stdout + result.stderr
     assert "ImproperlyConfigured" not in output, output
     assert re.findall(r"\(security\.\w+\)", output) == ["(security.W008)"], output
+
+
+def test_production_refuses_the_public_demo_password(tmp_path):
+    result = manage(production_env(tmp_path, DEMO_PASSWORD="treffpunkt"), "check")
+
+    assert result.returncode != 0
+    assert "DEMO_PASSWORD must not be the public demo password." in result.stderr
+
+
+_PRINT_DEMO_PASSWORD = """
+import django; django.setup()
+from demo.congress import demo_password
+print(demo_password() == demo_password(), demo_password() != "treffpunkt", len(demo_password()))
+"""
+
+
+def test_production_demo_password_is_random_unless_configured(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", _PRINT_DEMO_PASSWORD],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.split() == ["True", "True", "16"], result.stderr

@@ -2,7 +2,7 @@
 
 import pytest
 
-from expo.models import Category, Exhibitor, ExhibitorStaff, ExpoSettings
+from expo.models import BoothRevision, Category, Exhibitor, ExhibitorStaff, ExpoSettings
 from tests.factories import CategoryFactory, ExhibitorFactory, ExhibitorStaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +65,10 @@ def test_can_edit_per_booth_and_own_drafts_listed(event, staff, as_user, attende
     ]
 
 
-def test_staff_edit_of_published_booth_goes_back_to_review(event, staff, as_user):
-    booth = ExhibitorFactory(event=event)
+def test_staff_edit_of_published_booth_waits_as_revision_while_old_text_stays(
+    event, staff, organizer, as_user, api
+):
+    booth = ExhibitorFactory(event=event, tagline="Alt")
     ExhibitorStaffFactory(exhibitor=booth, user=staff)
     category = CategoryFactory(event=event)
 
@@ -77,14 +79,63 @@ def test_staff_edit_of_published_booth_goes_back_to_review(event, staff, as_user
     )
 
     assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["tagline"]) == ("published", "Alt")
+    assert response.json()["pending_revision"]["fields"] == {
+        "tagline": "Neu",
+        "social_links": ["https://x.example"],
+    }
+    assert response.json()["pending_revision"]["category_ids"] == [category.pk]
+    public = api.get(booth_url(booth))
+    assert public.status_code == 200
+    assert (public.json()["tagline"], public.json()["pending_revision"]) == ("Alt", None)
     booth.refresh_from_db()
-    assert (booth.tagline, booth.status, booth.social_links) == (
-        "Neu",
-        "submitted",
-        ["https://x.example"],
-    )
+    assert (booth.tagline, booth.status, list(booth.categories.all())) == ("Alt", "published", [])
+
+    approved = as_user(organizer).post(booth_url(booth) + "approve/")
+
+    assert approved.status_code == 200, approved.content
+    assert (approved.json()["tagline"], approved.json()["status"]) == ("Neu", "published")
+    booth.refresh_from_db()
+    assert (booth.tagline, booth.social_links) == ("Neu", ["https://x.example"])
     assert list(booth.categories.all()) == [category]
-    assert response.json()["status"] == "submitted"
+    assert api.get(booth_url(booth)).json()["tagline"] == "Neu"
+    assert BoothRevision.objects.count() == 0
+
+
+def test_rejected_revision_is_dropped_and_the_booth_unchanged(event, staff, organizer, as_user):
+    booth = ExhibitorFactory(event=event, tagline="Alt")
+    ExhibitorStaffFactory(exhibitor=booth, user=staff)
+    as_user(staff).patch(booth_url(booth), {"tagline": "Neu"}, format="json")
+
+    rejected = as_user(organizer).post(booth_url(booth) + "reject/", {"note": "Bitte sachlich"})
+
+    assert rejected.status_code == 200, rejected.content
+    booth.refresh_from_db()
+    assert (booth.tagline, booth.status, booth.review_note) == (
+        "Alt",
+        "published",
+        "Bitte sachlich",
+    )
+    assert BoothRevision.objects.count() == 0
+
+
+def test_invalid_revision_is_refused_and_nothing_stored(event, staff, as_user):
+    booth = ExhibitorFactory(event=event)
+    ExhibitorStaffFactory(exhibitor=booth, user=staff)
+
+    response = as_user(staff).patch(booth_url(booth), {"name": ""}, format="json")
+
+    assert response.status_code == 400
+    assert BoothRevision.objects.count() == 0
+
+
+def test_approving_a_published_booth_without_revision_is_refused(event, organizer, as_user):
+    booth = ExhibitorFactory(event=event)
+
+    response = as_user(organizer).post(booth_url(booth) + "approve/")
+
+    assert response.status_code == 400
+    assert Exhibitor.objects.values_list("status", flat=True).get() == "published"
 
 
 def test_staff_edit_stays_published_when_event_needs_no_review(event, staff, as_user):

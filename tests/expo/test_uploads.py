@@ -1,6 +1,7 @@
 """Logos and PDFs are checked by their content, never by their name."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -40,7 +41,7 @@ def test_real_png_is_stored(staff_client, booth):
 
     assert response.status_code == 200, response.content
     booth.refresh_from_db()
-    assert booth.logo.name.startswith("expo/logos/logo")
+    assert re.fullmatch(r"expo/logos/[0-9a-f]{32}\.png", booth.logo.name)
     with booth.logo.open("rb") as stored, Image.open(stored) as image:
         assert (image.format, image.size) == ("PNG", (200, 100))
     assert response.json()["logo"].endswith(booth.logo.name)
@@ -102,7 +103,7 @@ def test_pdf_download_is_stored(staff_client, booth):
 
     assert response.status_code == 201, response.content
     download = Download.objects.get()
-    assert download.file.name.startswith("expo/downloads/info")
+    assert re.fullmatch(r"expo/downloads/[0-9a-f]{32}\.pdf", download.file.name)
 
 
 def test_non_pdf_download_is_refused(staff_client, booth):
@@ -127,3 +128,24 @@ def test_download_needs_file_or_link(staff_client, booth):
 
     assert response.status_code == 400
     assert response.json() == {"file": ["A download needs a PDF file or a link."]}
+
+
+def test_pdf_named_html_is_stored_under_a_generated_pdf_name(staff_client, booth):
+    upload = SimpleUploadedFile(
+        "brochure.html", b"%PDF-<script>alert(document.cookie)</script>", content_type="text/html"
+    )
+    url = f"/api/v1/events/{booth.event.slug}/exhibitors/{booth.pk}/downloads/"
+
+    response = staff_client.post(url, {"title": "Prospekt", "file": upload}, format="multipart")
+
+    assert response.status_code == 201, response.content
+    stored = Download.objects.get(exhibitor=booth).file.name
+    assert re.fullmatch(r"expo/downloads/[0-9a-f]{32}\.pdf", stored)
+
+
+def test_logo_keeps_no_uploaded_name_only_the_detected_type(staff_client, booth):
+    response = upload_logo(staff_client, booth, image_file(image_format="JPEG", name="x.html"))
+
+    assert response.status_code == 200, response.content
+    booth.refresh_from_db()
+    assert re.fullmatch(r"expo/logos/[0-9a-f]{32}\.jpg", booth.logo.name)

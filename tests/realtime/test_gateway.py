@@ -113,7 +113,10 @@ async def test_flooding_socket_is_rate_limited_but_stays_open(connect, people):
     codes = []
     for _ in range(40):
         codes.append((await client.request("ping"))["ok"])
-    assert codes.count(False) >= 5
+    # After a refusal the gateway stops reading the socket until its window reopens, so the
+    # flood is paced rather than refused over and over; every request is still answered.
+    assert codes[:30] == [True] * 30
+    assert codes.count(False) >= 1
     refused = [m for m in client.pushes if m.get("ok") is False]
     assert refused == []
 

@@ -1,7 +1,8 @@
 """The expo pages of the web client: hall, booth, lead form, editor and lead list."""
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from expo.models import BoothVisit, ExpoSettings, Lead
 from expo.models import Exhibitor as Booth
@@ -174,11 +175,14 @@ def test_editor_is_forbidden_for_attendees_and_other_booths_staff(client, attend
     assert booth.tagline == "Offene Daten"
 
 
-def test_editor_saves_tagline_and_sends_a_published_booth_back_to_review(client, aussteller, booth):
+def test_editor_edit_of_a_published_booth_waits_for_review_while_the_old_text_shows(
+    client, aussteller, booth
+):
     client.force_login(aussteller)
     page = client.get(booth_url(booth))
     assert "Stand bearbeiten" in page.content.decode()
     assert client.get(booth_url(booth) + "edit/").status_code == 200
+    old_tagline = booth.tagline
 
     response = client.post(
         booth_url(booth) + "edit/",
@@ -188,9 +192,19 @@ def test_editor_saves_tagline_and_sends_a_published_booth_back_to_review(client,
 
     booth.refresh_from_db()
     html = response.content.decode()
-    assert booth.tagline == "Neue Daten"
-    assert booth.status == Booth.Status.SUBMITTED
-    assert "zur Prüfung" in html
+    assert (booth.tagline, booth.status) == (old_tagline, Booth.Status.PUBLISHED)
+    with translation.override("de"):
+        waiting = gettext(
+            "The changes await review: visitors see the published booth until "
+            "an organizer has approved them."
+        )
+    assert waiting in html
+    assert 'value="Neue Daten"' in html
+    client.logout()
+    public = client.get(booth_url(booth))
+    assert public.status_code == 200
+    assert old_tagline in public.content.decode()
+    assert "Neue Daten" not in public.content.decode()
 
 
 def test_editor_without_review_keeps_the_booth_published(client, aussteller, booth, event):

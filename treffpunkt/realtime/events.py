@@ -28,7 +28,9 @@ def emit(topic, type_, data):
     """
     seq = next_seq(topic)
     TopicEvent.objects.create(topic=topic, seq=seq, type=type_, data=data)
-    transaction.on_commit(lambda: bus.publish(topic, type_, data, seq=seq))
+    # robust: a failed publish (Redis down) is logged, not raised into the request whose write
+    # is committed; each process's relay delivers it from the log (realtime/relay.py).
+    transaction.on_commit(lambda: bus.publish(topic, type_, data, seq=seq), robust=True)
     return seq
 
 

@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from .. import ratelimit
+from .. import ratelimit, unavailable
 from ..errors import AccessDenied, DomainError, NotFound
-from . import events, presence, registry
+from ..unavailable import is_database_unavailable
+from . import events, limits, presence, registry, shutdown
 from .hub import Hub
 from .registry import RealtimeError
 
@@ -34,6 +35,18 @@ logger = logging.getLogger(__name__)
 CLOSE_SLOW = 4008
 CLOSE_LOGGED_OUT = 4001
 CLOSE_FORBIDDEN_ORIGIN = 4003
+CLOSE_TOO_MANY_SOCKETS = 4029
+# A laggard's close frame waits behind everything it did not read: give it this long, then drop
+# the TCP connection, which frees what the server buffered for it.
+ABORT_AFTER_SECONDS = 2.0
+# A socket refused by a rate limit is not read again until its window reopens, within these bounds.
+PAUSE_AFTER_REFUSAL = (0.5, 2.0)
+
+
+def _pause_for(verdict):
+    low, high = PAUSE_AFTER_REFUSAL
+    return min(max(verdict.retry_after, low), high)
+
 
 _socket_numbers = itertools.count()
 
@@ -160,6 +173,12 @@ class Connection:
         self._busy = False
         self._rate_key = next(_socket_numbers)
         self.context = Context(self)
+        self.client_ip = ratelimit.client_ip(
+            (scope.get("client") or (None,))[0], _header(scope, b"x-forwarded-for")
+        )
+        self._unsent = limits.unsent_bytes_probe(send)
+        self._max_unsent = settings.REALTIME["MAX_UNSENT_BYTES"]
+        self._pause = 0.0
 
     @property
     def viewer_key(self):
@@ -195,10 +214,20 @@ class Connection:
         try:
             awaited = coroutine.send(None)
         except StopIteration:
+            if self._unsent is not None and self._unsent() > self._max_unsent:
+                self._drop_laggard()
             return
         except Exception:  # noqa: BLE001 (the socket is gone; the receive loop ends it)
             return
         self.queue.put_nowait(_SuspendedSend(coroutine, awaited))
+
+    def _drop_laggard(self):
+        """The server holds more unsent bytes for this socket than allowed: close it (4008) and
+        drop the connection if the close frame cannot get through either."""
+        self.close_soon(CLOSE_SLOW)
+        abort = getattr(self._unsent, "abort", None)
+        if abort is not None:
+            asyncio.get_running_loop().call_later(ABORT_AFTER_SECONDS, abort)
 
     def close_soon(self, code, text=None):
         if self.closing is None:
@@ -254,7 +283,22 @@ class Connection:
         if self.user is None:
             await self._send({"type": "websocket.close", "code": CLOSE_FORBIDDEN_ORIGIN})
             return
+        shutdown.install()
+        if shutdown.draining():
+            await self._send({"type": "websocket.close", "code": shutdown.CLOSE_RESTART})
+            return
+        counted = limits.counts.admit(self.user, self.client_ip)
+        if counted is None:
+            await self._send({"type": "websocket.close", "code": CLOSE_TOO_MANY_SOCKETS})
+            return
+        try:
+            await self._serve_accepted()
+        finally:
+            limits.counts.release(counted)
+
+    async def _serve_accepted(self):
         await self._send({"type": "websocket.accept"})
+        shutdown.open_connections.add(self)
         self.hub = Hub.current()
         self.context.hub = self.hub
         self._sender_task = asyncio.create_task(self._sender())
@@ -281,6 +325,11 @@ class Connection:
                 if kind != "websocket.receive":
                     continue
                 await self.handle(message)
+                if self._pause:
+                    # Over a limit: read nothing more from this socket for a while, so a client
+                    # that ignores its refusals costs no more than one that obeys them.
+                    pause, self._pause = self._pause, 0.0
+                    await asyncio.sleep(pause)
                 if self.closing is not None and self._sender_task.done():
                     break
         finally:
@@ -288,6 +337,7 @@ class Connection:
                 await self.hub.leave(topic, self)
             self.topics.clear()
             self._sender_task.cancel()
+            shutdown.open_connections.discard(self)
 
     # -- requests -----------------------------------------------------------------------------
     async def handle(self, message):
@@ -323,9 +373,18 @@ class Connection:
                 request_id, "bad_envelope", _("The request needs a type and a data object.")
             )
             return
-        if not ratelimit.hit("socket", self._rate_key).allowed:
+        verdict = ratelimit.hit("socket", self._rate_key)
+        if not verdict.allowed:
+            self._pause = _pause_for(verdict)
             await self.reply_error(
                 request_id, "rate_limited", _("Too many messages; please slow down.")
+            )
+            return
+        if type_ != "ping" and unavailable.should_fail_fast():
+            await self.reply_error(
+                request_id,
+                "unavailable",
+                _("The service is briefly unavailable. Please try again shortly."),
             )
             return
         try:
@@ -343,10 +402,20 @@ class Connection:
             await self.reply_error(request_id, error.code, error.message)
         except NotFound as error:
             await self.reply_error(request_id, error.code, error.message)
-        except Exception:
+        except Exception as error:
+            if is_database_unavailable(error):
+                unavailable.note_outage()
+                logger.warning("realtime handler %s: database unavailable: %s", type_, error)
+                await self.reply_error(
+                    request_id,
+                    "unavailable",
+                    _("The service is briefly unavailable. Please try again shortly."),
+                )
+                return
             logger.exception("realtime handler %s failed", type_)
             await self.reply_error(request_id, "internal", _("Something went wrong on our side."))
         else:
+            unavailable.note_recovery()
             if result is not _ALREADY_REPLIED:
                 await self.reply_ok(request_id, result if result is not None else {})
 
@@ -354,6 +423,7 @@ class Connection:
         if type_ == "ping":
             return {"time": timezone.now().isoformat()}
         if type_ == "subscribe":
+            self._check_subscribe_limits(data)
             return await self.subscribe(_validate(SubscribeSchema, data), request_id)
         if type_ == "unsubscribe":
             topic = _validate(TopicSchema, data)["topic"]
@@ -373,6 +443,22 @@ class Connection:
             raise RealtimeError("login_required", _("Please log in first."))
         validated = _validate(handler.schema, data) if handler.schema is not None else data
         return await handler.function(self.context, validated)
+
+    def _check_subscribe_limits(self, data):
+        """Subscribes cost a database trip each: per socket, per client and in topics held."""
+        if self.user.is_authenticated:
+            client_limit = ratelimit.hit("subscribe_client", f"user:{self.user.pk}")
+        else:
+            client_limit = ratelimit.hit("subscribe_anonymous", self.client_ip)
+        for verdict in (ratelimit.hit("subscribe", self._rate_key), client_limit):
+            if not verdict.allowed:
+                self._pause = _pause_for(verdict)
+                raise RealtimeError("rate_limited", _("Too many subscriptions; please slow down."))
+        topic = data.get("topic") if isinstance(data, dict) else None
+        if topic not in self.topics and len(self.topics) >= settings.REALTIME["MAX_TOPICS"]:
+            raise RealtimeError(
+                "too_many_topics", _("Unsubscribe from a topic before subscribing to another.")
+            )
 
     async def subscribe(self, data, request_id):
         topic = data["topic"]
@@ -404,6 +490,7 @@ class Connection:
             else:
                 state.pending = None
             raise
+        self.hub.note_seq(topic, seq)
         if subscription.counts_presence:
             self.hub.presence_topics[topic] = True
             subscription.snapshot["viewers"] = max(
@@ -442,6 +529,8 @@ def _open_topic(opener, context, key, topic, since):
     if since is None:
         return subscription, (seq, [], False)
     missed, truncated = events.replay(topic, since)
+    if missed and subscription.redact is not None:
+        missed = subscription.redact(missed)
     if missed:
         seq = max(seq, missed[-1]["seq"])
     return subscription, (seq, missed, truncated)

@@ -18,7 +18,7 @@ import weakref
 
 from channels.layers import get_channel_layer
 
-from . import presence
+from . import presence, relay
 from .bus import frame as build_frame
 from .bus import group_name
 
@@ -28,6 +28,7 @@ PROCESS_ID = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 TICK_SECONDS = 1.0
 PRESENCE_STEP = 0.02
 PRESENCE_QUIET_SECONDS = 5.0
+RELAY_SECONDS = 1.0
 
 _hubs = weakref.WeakKeyDictionary()
 
@@ -54,11 +55,18 @@ class Hub:
         self.reaction_counts = {}
         self._lock = asyncio.Lock()
         self._tasks = []
+        # Per topic with local sockets: what was delivered (treffpunkt/realtime/relay.py).
+        self.trackers = {}
+        self._untracked = {}
 
     async def _start(self):
         if self.channel is None:
             self.channel = await self.layer.new_channel("hub.")
-            self._tasks = [asyncio.create_task(self._receive()), asyncio.create_task(self._tick())]
+            self._tasks = [
+                asyncio.create_task(self._receive()),
+                asyncio.create_task(self._tick()),
+                asyncio.create_task(self._relay()),
+            ]
 
     async def join(self, topic, connection, *, counts_presence=False):
         members = self.members.get(topic)
@@ -92,6 +100,8 @@ class Hub:
             if self.members.get(topic) is members and not members:
                 del self.members[topic]
                 self._viewer_keys.pop(topic, None)
+                self.trackers.pop(topic, None)
+                self._untracked.pop(topic, None)
                 await self.layer.group_discard(group_name(topic), self.channel)
 
     def local_push(self, topic, type_, data):
@@ -126,10 +136,36 @@ class Hub:
                 for connection in tuple(members):
                     connection.close_soon(message.get("code", 4001), message.get("frame"))
                 continue
-            text = message["frame"]
             seq = message.get("seq")
-            for connection in tuple(members):
-                connection.deliver(topic, text, seq)
+            tracker = self.trackers.get(topic) if seq is not None else None
+            if tracker is None:
+                if seq is not None:
+                    # Before the first subscribe here has read the log: remember what went out.
+                    self._untracked[topic] = max(seq, self._untracked.get(topic, 0))
+                self.deliver_local(topic, message["frame"], seq)
+                continue
+            # In seq order, once: early pushes wait for the gap to fill (or the relay to fill it).
+            for ready_seq, text in tracker.offer(seq, message["frame"]):
+                self.deliver_local(topic, text, ready_seq)
+
+    def deliver_local(self, topic, text, seq):
+        for connection in tuple(self.members.get(topic, ())):
+            connection.deliver(topic, text, seq)
+
+    def note_seq(self, topic, seq):
+        """A socket subscribed to ``topic`` whose log ends at ``seq``: start tracking from there."""
+        if topic in self.members and topic not in self.trackers:
+            self.trackers[topic] = relay.SeqTracker(max(seq, self._untracked.pop(topic, 0)))
+
+    async def _relay(self):
+        while True:
+            await asyncio.sleep(RELAY_SECONDS)
+            try:
+                await relay.repair(self)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("hub: relay failed; retrying")
 
     async def _tick(self):
         store = presence.store()

@@ -55,6 +55,10 @@ class Subscription:
 
     snapshot: dict = field(default_factory=dict)
     counts_presence: bool = False
+    # ``redact(missed) → missed``: the replayed pushes as this user may see them now, by the
+    # same rules as the snapshot (a deleted message, a hidden question). It keeps every seq, so
+    # the client sees no gap; it runs on the database thread.
+    redact: object = None
 
 
 def handler(

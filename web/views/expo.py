@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from expo import selectors as expo_selectors
 from expo import services as expo_services
 from expo.markdown import render_markdown
-from expo.models import Exhibitor, Lead
+from expo.models import BoothRevision, Exhibitor, Lead
 from treffpunkt.access import allowed
 from treffpunkt.privacy import record_access
 
@@ -195,7 +195,6 @@ def booth_edit(request, slug, pk):
     if request.method == "POST":
         form = BoothForm(request.POST, request.FILES)
         if form.is_valid():
-            was_published = exhibitor.status == Exhibitor.Status.PUBLISHED
             data = form.cleaned_data
             with refusals_to_form(form):
                 if data["logo"]:
@@ -209,22 +208,23 @@ def booth_edit(request, slug, pk):
                     video_url=data["video_url"],
                 )
                 messages.success(request, _("The booth was saved."))
-                if was_published and exhibitor.status == Exhibitor.Status.SUBMITTED:
+                if BoothRevision.objects.filter(exhibitor=exhibitor).exists():
                     messages.info(
                         request,
                         _(
-                            "The changes go back to review: the booth is shown again once an "
-                            "organizer has approved them."
+                            "The changes await review: visitors see the published booth until "
+                            "an organizer has approved them."
                         ),
                     )
                 return redirect("web:booth-edit", slug=event.slug, pk=exhibitor.pk)
     elif request.method == "GET":
+        edited = expo_services.booth_with_revision(exhibitor)
         form = BoothForm(
             initial={
-                "tagline": exhibitor.tagline,
-                "description": exhibitor.description,
-                "website": exhibitor.website,
-                "video_url": exhibitor.video_url,
+                "tagline": edited.tagline,
+                "description": edited.description,
+                "website": edited.website,
+                "video_url": edited.video_url,
             }
         )
     else:

@@ -11,6 +11,9 @@ const BACKOFF_CAP = 30_000;
 const STABLE_AFTER = 10_000;
 const CLOSE_LOGGED_OUT = 4001;
 const CLOSE_REFUSED = 4003;
+// A push that skips a seq waits this long for the missing ones (they may come from another
+// server process a moment later); then the topic is resubscribed with `since` to fetch them.
+const GAP_WAIT = 1_000;
 
 export class RequestError extends Error {
   constructor(code, message, fields = null) {
@@ -32,6 +35,8 @@ function disconnectedError() {
 // One websocket with request/reply matching, app-level pings, reconnects with exponential
 // backoff and full jitter, and resumption: every topic is resubscribed with `since` = the
 // highest seq seen, and pushes at or below it are dropped, so each arrives exactly once.
+// Pushes are handed on in seq order: one that arrives early (seq + 2 before seq + 1) is held
+// back until the gap is filled, or, after GAP_WAIT, the topic resumes with `since`.
 export class LiveSocket {
   constructor(url, { onStatus, onHello, onUnclaimedPush, onClosedForGood }) {
     this.url = url;
@@ -94,7 +99,15 @@ export class LiveSocket {
   }
 
   subscribe(topic, { onSnapshot, onPush, onError }) {
-    this.topics.set(topic, { seq: null, onSnapshot, onPush, onError });
+    this.topics.set(topic, {
+      seq: null,
+      onSnapshot,
+      onPush,
+      onError,
+      held: new Map(),
+      gapTimer: null,
+      resuming: false,
+    });
     if (this.ready) {
       this.subscribeOne(topic);
     }
@@ -192,7 +205,9 @@ export class LiveSocket {
     }
     if (entry.seq === null || reply.reset) {
       entry.seq = reply.seq;
+      this.dropHeld(entry);
       entry.onSnapshot(reply.snapshot, { resumed: false });
+      this.releaseHeld(entry);
       return;
     }
     for (const push of reply.missed) {
@@ -200,6 +215,7 @@ export class LiveSocket {
     }
     entry.seq = Math.max(entry.seq, reply.seq);
     entry.onSnapshot(reply.snapshot, { resumed: true });
+    this.releaseHeld(entry);
   }
 
   deliver(push) {
@@ -208,13 +224,70 @@ export class LiveSocket {
       this.onUnclaimedPush(push);
       return;
     }
-    if (typeof push.seq === "number") {
-      if (entry.seq !== null && push.seq <= entry.seq) {
+    if (typeof push.seq !== "number" || entry.seq === null) {
+      if (typeof push.seq === "number") {
+        entry.seq = push.seq;
+      }
+      entry.onPush(push);
+      return;
+    }
+    if (push.seq <= entry.seq) {
+      return;
+    }
+    if (push.seq > entry.seq + 1) {
+      entry.held.set(push.seq, push);
+      this.watchGap(push.topic, entry);
+      return;
+    }
+    entry.seq = push.seq;
+    entry.onPush(push);
+    this.releaseHeld(entry);
+  }
+
+  // Hand on the held pushes that now follow without a gap; drop those already covered.
+  releaseHeld(entry) {
+    for (const seq of Array.from(entry.held.keys())) {
+      if (seq <= entry.seq) {
+        entry.held.delete(seq);
+      }
+    }
+    while (entry.held.has(entry.seq + 1)) {
+      const push = entry.held.get(entry.seq + 1);
+      entry.held.delete(entry.seq + 1);
+      entry.seq = push.seq;
+      entry.onPush(push);
+    }
+    if (entry.held.size === 0) {
+      clearTimeout(entry.gapTimer);
+      entry.gapTimer = null;
+    }
+  }
+
+  dropHeld(entry) {
+    entry.held.clear();
+    clearTimeout(entry.gapTimer);
+    entry.gapTimer = null;
+  }
+
+  watchGap(topic, entry) {
+    if (entry.gapTimer !== null) {
+      return;
+    }
+    entry.gapTimer = setTimeout(async () => {
+      entry.gapTimer = null;
+      if (entry.held.size === 0 || entry.resuming || !this.ready) {
         return;
       }
-      entry.seq = push.seq;
-    }
-    entry.onPush(push);
+      entry.resuming = true;
+      try {
+        await this.subscribeOne(topic);
+      } finally {
+        entry.resuming = false;
+      }
+      if (entry.held.size > 0) {
+        this.watchGap(topic, entry);
+      }
+    }, GAP_WAIT);
   }
 
   received(socket, event) {

@@ -1,0 +1,131 @@
+"""What one client may hold: sockets per user and address, subscribes, topics, unsent bytes."""
+
+import asyncio
+import functools
+import json
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from treffpunkt.realtime import gateway, limits
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def realtime(settings):
+    settings.REALTIME = {**settings.REALTIME, "MAX_SOCKETS_PER_USER": 2, "MAX_SOCKETS_PER_IP": 3}
+    return settings.REALTIME
+
+
+async def test_a_user_holds_at_most_the_socket_limit(connect, people, realtime):
+    first = await connect(people["anna"])
+    await connect(people["anna"])
+
+    assert await connect(people["anna"], expect=False) is False
+    assert (await connect(people["ben"])).hello["type"] == "hello"
+    await first.close()
+    assert (await connect(people["anna"])).hello["type"] == "hello"
+
+
+async def test_anonymous_sockets_are_limited_per_address(connect, people, realtime):
+    sockets = [await connect() for _ in range(3)]
+
+    assert await connect(expect=False) is False
+    assert (await connect(people["anna"])).hello["type"] == "hello"
+    await sockets[0].close()
+    assert (await connect()).hello["type"] == "hello"
+
+
+async def test_subscribes_are_rate_limited_per_socket(connect, people, live_session, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "subscribe": (3, 10, "local")}
+    client = await connect()
+    topic = f"session:{live_session.pk}"
+
+    replies = [await client.request("subscribe", {"topic": topic}) for _ in range(4)]
+
+    assert [reply["ok"] for reply in replies] == [True, True, True, False]
+    assert replies[-1]["error"]["code"] == "rate_limited"
+    assert (await client.request("ping"))["ok"] is True
+
+
+async def test_subscribes_are_rate_limited_per_client_over_its_sockets(
+    connect, people, live_session, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "subscribe_anonymous": (4, 10, "local")}
+    topic = f"session:{live_session.pk}"
+    sockets = [await connect() for _ in range(2)]
+
+    codes = []
+    for _ in range(3):
+        for client in sockets:
+            reply = await client.request("subscribe", {"topic": topic})
+            codes.append(reply["ok"] or reply["error"]["code"])
+
+    assert codes == [True, True, True, True, "rate_limited", "rate_limited"]
+
+
+async def test_a_socket_holds_at_most_max_topics(connect, people, live_session, settings):
+    settings.REALTIME = {**settings.REALTIME, "MAX_TOPICS": 1}
+    client = await connect()
+
+    first = await client.request("subscribe", {"topic": f"session:{live_session.pk}"})
+    second = await client.request("subscribe", {"topic": f"event:{live_session.event.slug}"})
+
+    assert first["ok"] is True
+    assert second["error"]["code"] == "too_many_topics"
+
+
+class FakeTransport:
+    """Twisted's TCP transport as daphne's send leaves it: bytes it could not write yet."""
+
+    def __init__(self):
+        self.dataBuffer = b""
+        self.offset = 0
+        self._tempDataLen = 0
+        self.aborted = False
+
+    def abortConnection(self):  # noqa: N802 (Twisted's name)
+        self.aborted = True
+
+
+class FakeProtocol:
+    def __init__(self):
+        self.transport = FakeTransport()
+        self.sent = []
+
+
+async def handle_reply(protocol, message):
+    """daphne's send (``partial(server.handle_reply, protocol)``): buffers, never waits."""
+    protocol.sent.append(message)
+    if message["type"] == "websocket.send":
+        protocol.transport._tempDataLen += len(message["text"])
+
+
+async def test_a_client_that_never_reads_is_closed_with_4008_and_dropped(settings, monkeypatch):
+    settings.REALTIME = {**settings.REALTIME, "MAX_UNSENT_BYTES": 10_000}
+    monkeypatch.setattr(gateway, "ABORT_AFTER_SECONDS", 0.05)
+    protocol = FakeProtocol()
+    send = functools.partial(handle_reply, protocol)
+    assert limits.unsent_bytes_probe(send)() == 0
+    incoming = asyncio.Queue()
+    scope = {"type": "websocket", "headers": [(b"host", b"testserver")], "user": AnonymousUser()}
+    connection = gateway.Connection(scope, incoming.get, send)
+    serving = asyncio.create_task(connection.serve())
+    await incoming.put({"type": "websocket.connect"})
+    while len(protocol.sent) < 2:
+        await asyncio.sleep(0.01)
+
+    push = json.dumps({"type": "chat.message", "data": {"text": "x" * 1000}})
+    for _ in range(30):
+        connection.deliver("session:1", push, None)
+    await asyncio.sleep(0.2)
+
+    texts = [message["text"] for message in protocol.sent if message["type"] == "websocket.send"]
+    hello = len(texts[0])
+    # Pushes until the unsent bytes passed 10,000; the rest is not even buffered.
+    assert len(texts) - 1 == -(-(10_000 - hello + 1) // len(push))
+    assert protocol.sent[-1] == {"type": "websocket.close", "code": 4008}
+    assert protocol.transport.aborted is True
+    await incoming.put({"type": "websocket.disconnect", "code": 1006})
+    await asyncio.wait_for(serving, 1)

@@ -1,0 +1,79 @@
+"""An unreachable database answers 503 with Retry-After, never 500."""
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+
+from congress import api as congress_api
+from treffpunkt import unavailable
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _closed_breaker():
+    """The outage breaker is process-wide: no test leaves it open for the next."""
+    unavailable.note_recovery()
+    yield
+    unavailable.note_recovery()
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection failed: Connection refused")
+
+    monkeypatch.setattr(congress_api.EventViewSet, "list", refuse)
+
+
+def test_api_request_while_the_database_is_down_is_503_with_retry_after(database_down):
+    response = Client(raise_request_exception=False).get("/api/v1/events/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert list(response.json()) == ["detail"]
+
+
+def test_health_is_200_with_a_database(client):
+    response = client.get("/health/")
+
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+def test_health_is_503_without_one(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def refuse(self, sql, params=None):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)
+
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+
+
+def test_a_bug_is_still_a_500(monkeypatch):
+    def fail(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(congress_api.EventViewSet, "list", fail)
+
+    response = Client(raise_request_exception=False).get("/api/v1/events/")
+
+    assert response.status_code == 500
+
+
+def test_after_an_outage_requests_fail_fast_until_one_probe_succeeds(database_down, monkeypatch):
+    client = Client(raise_request_exception=False)
+    assert client.get("/api/v1/events/").status_code == 503
+    monkeypatch.undo()  # the database is back
+
+    fast = client.get("/api/v1/events/")
+    monkeypatch.setattr(unavailable, "BREAKER_SECONDS", 0.0)
+    unavailable._breaker["open_until"] = 1.0  # the period is over: the next request probes
+    probe = client.get("/api/v1/events/")
+    after = client.get("/api/v1/events/")
+
+    assert (fast.status_code, probe.status_code, after.status_code) == (503, 200, 200)

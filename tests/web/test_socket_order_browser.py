@@ -1,0 +1,96 @@
+"""socket.js hands pushes on in seq order and resumes on a gap, in Chromium.
+
+Two server processes may deliver a topic's pushes out of order (seq 7 before 6). The client
+holds the early one back until the gap is filled, and when it stays open asks for a resume with
+`since`, instead of dropping the late push (issue 11, hole 7). A fake WebSocket stands in for the
+server, so the test decides the order exactly.
+"""
+
+import os
+
+import pytest
+
+from tests.conftest import skip_or_fail
+from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.browser
+
+SCENARIO = """
+async () => {
+  const sockets = [];
+  class FakeSocket {
+    static OPEN = 1;
+    constructor(url) { this.url = url; this.readyState = 0; this.sent = []; this.listeners = {};
+                       sockets.push(this); }
+    addEventListener(type, listener) { (this.listeners[type] ||= []).push(listener); }
+    emit(type, event = {}) { for (const listener of this.listeners[type] || []) listener(event); }
+    send(text) { this.sent.push(JSON.parse(text)); }
+    close() {}
+  }
+  window.WebSocket = FakeSocket;
+  const { LiveSocket } = await import("/static/web/lib/socket.js");
+  const tick = (ms = 0) => new Promise((done) => setTimeout(done, ms));
+  const seqs = [];
+  const snapshots = [];
+  const live = new LiveSocket("ws://fake/ws/", {
+    onStatus() {}, onHello() {}, onUnclaimedPush() {}, onClosedForGood() {},
+  });
+  live.subscribe("session:1", {
+    onSnapshot: (snapshot, { resumed }) => snapshots.push(resumed),
+    onPush: (push) => seqs.push(push.seq),
+    onError: () => {},
+  });
+  live.connect();
+  const socket = sockets[0];
+  socket.readyState = 1;
+  socket.emit("open");
+  const reply = (data) => socket.emit("message", { data: JSON.stringify(data) });
+  const push = (seq) => reply({ type: "chat.message", topic: "session:1", seq, data: { id: seq } });
+  const first = socket.sent[0];
+  reply({ reply_to: first.id, ok: true,
+          data: { topic: "session:1", seq: 5, snapshot: {}, missed: [], reset: false } });
+  await tick();
+  push(7);
+  push(6);
+  const inOrder = seqs.slice();
+  push(9);
+  push(9);
+  await tick(1300);
+  const resume = socket.sent.find((request) => request.type === "subscribe" && request.data.since);
+  reply({ reply_to: resume.id, ok: true,
+          data: { topic: "session:1", seq: 9, snapshot: {},
+                  missed: [{ type: "chat.message", topic: "session:1", seq: 8, data: { id: 8 } },
+                           { type: "chat.message", topic: "session:1", seq: 9, data: { id: 9 } }],
+                  reset: false } });
+  await tick();
+  push(9);
+  push(10);
+  return { inOrder, seqs, resume: resume.data, snapshots };
+}
+"""
+
+
+@pytest.fixture
+def page(live_server):
+    if not os.path.exists(CHROMIUM):
+        skip_or_fail(f"{CHROMIUM} is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page()
+            page.goto(f"{live_server.url}/static/web/lib/socket.js")
+            yield page
+        finally:
+            browser.close()
+
+
+def test_out_of_order_pushes_are_reordered_and_a_gap_resumes(page):
+    result = page.evaluate(SCENARIO)
+
+    assert result["inOrder"] == [6, 7]
+    assert result["resume"] == {"topic": "session:1", "since": 7}
+    assert result["seqs"] == [6, 7, 8, 9, 10]
+    assert result["snapshots"] == [False, True]
