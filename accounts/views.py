@@ -46,9 +46,8 @@ class LoginView(AllauthLoginView):
         form = self.get_form()
         # Refused before the password is checked: the form carries only this error.
         form.cleaned_data, form._errors = {}, ErrorDict()
-        form.add_error(
-            None, _("Too many log-in attempts. Please wait a few minutes and try again.")
-        )
+        # allauth's own wording (and translation) for its failed-login limit.
+        form.add_error(None, _("Too many failed login attempts. Try again later."))
         response = self.render_to_response(self.get_context_data(form=form), status=429)
         response["Retry-After"] = str(math.ceil(verdict.retry_after))
         return response

@@ -44,7 +44,7 @@ def test_web_login_is_throttled_after_five_failures_even_with_the_right_password
     assert statuses == [200] * 5
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 300
-    assert "Too many log-in attempts" in refused.content.decode()
+    assert "Too many failed login attempts" in refused.content.decode()
     assert "_auth_user_id" not in client.session
 
 
