@@ -12,6 +12,7 @@ from congress.live_services import _check_rate, user_data
 from congress.permissions import is_organizer
 from conversations.services import open_conversation
 from treffpunkt.access import require
+from treffpunkt.notify import notify
 from treffpunkt.realtime import bus
 
 from .errors import ExpoError
@@ -253,6 +254,13 @@ def request_contact(*, user, exhibitor, message=""):
                 bus.publish(f"user:{staff_id}", "booth.contact", payload)
 
         transaction.on_commit(push)
+        for staff_id in staff_ids:
+            notify(
+                staff_id,
+                "booth.contact",
+                event=exhibitor.event,
+                data={**payload, "url": f"/events/{exhibitor.event.slug}/expo/{exhibitor.pk}/"},
+            )
     return request
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("congress.urls")),
     path("api/v1/", include("expo.urls")),
     path("api/v1/", include("conversations.urls")),
+    path("api/v1/", include("notifications.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -21,5 +22,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # Before web: allauth's log-in serves /login/ (`web:login` keeps pointing there).
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("web.urls")),
 ]
