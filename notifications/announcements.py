@@ -27,12 +27,13 @@ from django.utils import timezone
 from congress.announcements import audience_user_ids, count_announcement_mail
 from congress.models import Announcement
 
+from .kinds import KINDS
 from .mail import build_announcement_mail
-from .models import AnnouncementRecipient, Channel
-from .services import channel_for
+from .models import AnnouncementRecipient, Channel, Preference
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 50
+PROGRESS_EVERY = 10
 State = AnnouncementRecipient.State
 
 
@@ -85,14 +86,22 @@ def send_batch(announcement_id, recipient_ids):
             )
         )
     )
+    # One query for the batch's choices instead of one per person.
+    chosen = dict(
+        Preference.objects.filter(user_id__in=list(users), kind="announcement").values_list(
+            "user_id", "channel"
+        )
+    )
+    default = KINDS["announcement"].default
     sent = failed = 0
     connection = get_connection()
     try:
         for recipient in AnnouncementRecipient.objects.filter(pk__in=recipient_ids).order_by("pk"):
             if recipient.state not in (State.PENDING, State.SENDING):
                 continue
+            # attempts in the condition: of two jobs that read the same row, one claims it.
             claimed = AnnouncementRecipient.objects.filter(
-                pk=recipient.pk, state=recipient.state
+                pk=recipient.pk, state=recipient.state, attempts=recipient.attempts
             ).update(
                 state=State.SENDING,
                 attempts=recipient.attempts + 1,
@@ -104,7 +113,7 @@ def send_batch(announcement_id, recipient_ids):
             if (
                 user is None
                 or not user.email
-                or channel_for(user.pk, "announcement") != Channel.MAIL
+                or chosen.get(user.pk, default) != Channel.MAIL
             ):
                 AnnouncementRecipient.objects.filter(pk=recipient.pk).update(state=State.SKIPPED)
                 continue
@@ -123,10 +132,12 @@ def send_batch(announcement_id, recipient_ids):
             AnnouncementRecipient.objects.filter(pk=recipient.pk).update(
                 state=State.SENT, sent_at=timezone.now()
             )
-            count_announcement_mail(announcement_id, sent=1)
             sent += 1
+            if sent % PROGRESS_EVERY == 0:
+                count_announcement_mail(announcement_id, sent=PROGRESS_EVERY)
     finally:
         connection.close()
+        count_announcement_mail(announcement_id, sent=sent % PROGRESS_EVERY)
     return {"sent": sent, "failed": failed}
 
 

@@ -11,7 +11,17 @@ from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from congress.models import Event, Favourite, Registration, Room, Session, Speaker, Track
+from congress.models import (
+    Announcement,
+    AnnouncementDismissal,
+    Event,
+    Favourite,
+    Registration,
+    Room,
+    Session,
+    Speaker,
+    Track,
+)
 from expo.models import Exhibitor
 from tests.factories import (
     EventFactory,
@@ -75,6 +85,7 @@ def world(event, organizer, attendee):
     )
     Favourite.objects.create(user=attendee, session=w.session)
     w.exhibitor = ExhibitorFactory(event=event)
+    w.announcement = Announcement.objects.create(event=event, text_de="Saal 2 beginnt später.")
 
     w.hidden = EventFactory(is_published=False)
     RegistrationFactory(event=w.hidden, user=organizer, role=Registration.Role.ORGANIZER)
@@ -169,6 +180,18 @@ ROUTES = {
     "exhibitors": (lambda w: events_url(w.event) + "exhibitors/", lambda w: {"name": "Neu"}),
     "exhibitor": (lambda w: events_url(w.event) + f"exhibitors/{w.exhibitor.pk}/", lambda w: {}),
     "hidden exhibitors": (lambda w: events_url(w.hidden) + "exhibitors/", lambda w: {}),
+    "announcements": (
+        lambda w: events_url(w.event) + "announcements/",
+        lambda w: {"text_de": "Die Expo öffnet jetzt.", "text_en": "The expo opens now."},
+    ),
+    "announcement": (
+        lambda w: events_url(w.event) + f"announcements/{w.announcement.pk}/",
+        lambda w: {"level": "warning"},
+    ),
+    "announcement dismiss": (
+        lambda w: events_url(w.event) + f"announcements/{w.announcement.pk}/dismiss/",
+        lambda w: {},
+    ),
 }
 
 ALL_200 = (200,) * 7
@@ -234,6 +257,13 @@ TABLE = {
     ("GET", "exhibitor"):             ALL_200,
     ("POST", "exhibitors"):           (401,  403,  403,  403,  405,  403,  403),
     ("GET", "hidden exhibitors"):     (404,  404,  404,  404,  200,  404,  404),
+
+    ("GET", "announcements"):         (401,  200,  200,  200,  200,  200,  200),
+    ("POST", "announcements"):        (401,  403,  403,  403,  201,  403,  403),
+    ("GET", "announcement"):          (401,  403,  403,  403,  200,  403,  403),
+    ("PATCH", "announcement"):        (401,  403,  403,  403,  200,  403,  403),
+    ("DELETE", "announcement"):       (401,  403,  403,  403,  204,  403,  403),
+    ("POST", "announcement dismiss"): (401,  204,  204,  204,  204,  404,  404),
 }
 # fmt: on
 
@@ -281,7 +311,7 @@ def snapshot():
     """
     models = (
         Event, Room, Track, Speaker, Session, Session.speakers.through, Registration, Favourite,
-        Exhibitor, get_user_model(), TopicEvent,
+        Exhibitor, get_user_model(), TopicEvent, Announcement, AnnouncementDismissal,
     )  # fmt: skip
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
 
