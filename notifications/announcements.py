@@ -110,11 +110,7 @@ def send_batch(announcement_id, recipient_ids):
             if not claimed:
                 continue
             user = users.get(recipient.user_id)
-            if (
-                user is None
-                or not user.email
-                or chosen.get(user.pk, default) != Channel.MAIL
-            ):
+            if user is None or not user.email or chosen.get(user.pk, default) != Channel.MAIL:
                 AnnouncementRecipient.objects.filter(pk=recipient.pk).update(state=State.SKIPPED)
                 continue
             try:

@@ -113,9 +113,7 @@ def test_announcement_reaches_650_people_once_each_across_a_worker_restart(
             )
             worker = start_worker(env, log)
             # Everyone registered: the 650 attendees and the organizer.
-            wait_until(
-                lambda: len(collector_counts(collector)) >= PEOPLE + 1, 600, "every person"
-            )
+            wait_until(lambda: len(collector_counts(collector)) >= PEOPLE + 1, 600, "every person")
             elapsed = time.monotonic() - started
             time.sleep(1.0)  # anything sent twice would arrive now
         finally:
