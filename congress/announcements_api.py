@@ -24,7 +24,7 @@ class AnnouncementSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["id", "mail", "created_at", "updated_at"]
 
-    def get_mail(self, announcement):
+    def get_mail(self, announcement) -> dict:
         return {
             "total": announcement.mail_total,
             "sent": announcement.mail_sent,

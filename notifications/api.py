@@ -1,6 +1,8 @@
 """REST: /api/v1/me/notifications/ (preferences) and /api/v1/me/notifications/inbox/."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -16,9 +18,11 @@ class PreferencesView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response({"preferences": services.preferences_for(request.user)})
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def patch(self, request):
         choices = request.data.get("preferences", request.data)
         if not isinstance(choices, dict):
@@ -50,6 +54,7 @@ class InboxView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         notifications = services.inbox_for(request.user)
         if request.query_params.get("unread") in ("1", "true"):
@@ -69,6 +74,7 @@ class InboxReadView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(request=ReadSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         parsed = ReadSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
