@@ -47,3 +47,13 @@ def unsubscribe(request, token):
         "notifications/unsubscribe.html",
         {"kind_label": KINDS[kind].label, "done": done},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox(request):
+    """What you were told, newest first; opening the page marks everything read."""
+    notifications = list(services.inbox_for(request.user)[:100])
+    rows = [services.notification_data(item) for item in notifications]
+    services.mark_read(request.user)
+    return render(request, "notifications/inbox.html", {"notifications": rows})
