@@ -69,6 +69,23 @@ def is_for(announcement, role):
     return roles is None or role in roles
 
 
+def audiences_for(user, event):
+    """The audiences ``user`` belongs to at ``event`` (the web client filters live pushes by it)."""
+    if is_organizer(user, event):
+        return list(Announcement.Audience.values)
+    role = role_for(user, event)
+    if role is None:
+        return []
+    return [
+        audience for audience in Announcement.Audience.values if is_for_audience(audience, role)
+    ]
+
+
+def is_for_audience(audience, role):
+    roles = AUDIENCE_ROLES[audience]
+    return roles is None or role in roles
+
+
 def announcements_for(user, event, *, now=None):
     """Announcements shown to ``user`` now, newest first, each with ``dismissed``."""
     now = now or timezone.now()

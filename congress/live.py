@@ -16,7 +16,7 @@ from treffpunkt.realtime import bus
 from treffpunkt.realtime.registry import RealtimeError, Subscription, handler, topic_kind
 
 from . import live_services
-from .announcements import announcements_for
+from .announcements import announcements_for, audiences_for
 from .live_services import REACTIONS, chat_message_data, poll_data, question_data
 from .models import ChatMessage, Event, Poll, PollVote, Question, Session
 from .serializers import session_event_data
@@ -51,6 +51,7 @@ def open_event_topic(ctx, key):
         snapshot={
             "event": {"slug": event.slug, "name": event.name},
             "announcements": announcements_for(ctx.user, event),
+            "audiences": audiences_for(ctx.user, event),
         }
     )
 

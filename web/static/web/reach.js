@@ -3,7 +3,7 @@
 // `notification.new` / `notification.read`. Dismissals are stored per person (REST) and, for
 // visitors who are not logged in, in this browser.
 
-import { gatewayUrl, followPage, LiveSocket } from "../web/lib/socket.js";
+import { followPage, gatewayUrl, LiveSocket } from "./lib/socket.js";
 
 const root = document.querySelector("[data-reach]");
 const bell = document.querySelector("[data-notification-bell]");
@@ -17,7 +17,18 @@ function setUnread(count) {
   badge.hidden = count === 0;
 }
 
+// The count as the page opens (a REST read, so pages pay no query for it), then live.
+function loadUnread() {
+  if (bell) {
+    fetch(`${bell.dataset.inboxApi}?unread=1&limit=1`, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((body) => body && setUnread(body.unread))
+      .catch(() => {});
+  }
+}
+
 const banners = new Map();
+let audiences = [];
 const slug = root ? root.dataset.event : null;
 const language = root ? root.dataset.language : "de";
 const storageKey = `treffpunkt.dismissed.${slug}`;
@@ -89,7 +100,6 @@ function show(item) {
 function applyPush(push) {
   if (push.type === "announcement.created" || push.type === "announcement.updated") {
     // Pushes go to every subscriber of the event; the page shows those for this person's role.
-    const audiences = (root.dataset.audiences || "").split(" ");
     if (audiences.includes(push.data.audience)) {
       show(push.data);
     } else {
@@ -103,7 +113,8 @@ function applyPush(push) {
 if (root && (slug || bell)) {
   const live = new LiveSocket(gatewayUrl(), {
     onStatus() {},
-    onHello() {},
+    // After every (re)connect: what was missed while away shows in the count.
+    onHello: loadUnread,
     onUnclaimedPush(push) {
       if (push.type === "notification.new" || push.type === "notification.read") {
         setUnread(push.data.unread);
@@ -114,6 +125,7 @@ if (root && (slug || bell)) {
   if (slug) {
     live.subscribe(`event:${slug}`, {
       onSnapshot(snapshot) {
+        audiences = snapshot.audiences || [];
         const ids = new Set((snapshot.announcements || []).map((item) => item.id));
         for (const id of [...banners.keys()]) {
           if (!ids.has(id)) {
