@@ -24,7 +24,7 @@ from icalendar import Event as CalendarEvent
 from .models import Session
 
 # Part of every ETag and cache key: raise it when a builder's output changes for the same data.
-REVISION = 1
+REVISION = 2
 
 GENERATOR = "Treffpunkt"
 JSON_SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
@@ -68,6 +68,15 @@ def acronym_for(event):
 def etag_for(slug, programme_version, export):
     """Strong ETag of an export of an event's programme; every programme change changes it."""
     return f'"{slug}-{programme_version}-{export}-r{REVISION}"'
+
+
+def version_for(event):
+    """The programme version the exports carry: the last release's name while the programme is as
+    released, ``<release>+<changes since>`` after later changes, the change counter before any."""
+    if not event.release_version:
+        return str(event.programme_version)
+    since = event.programme_version - (event.released_programme_version or 0)
+    return event.release_version if since <= 0 else f"{event.release_version}+{since}"
 
 
 def is_listed(session):
@@ -163,6 +172,7 @@ def _xml_event(parent, event, session, *, session_url):
     _sub(element, "type", session.kind)
     _sub(element, "language", session.language)
     _sub(element, "abstract", session.abstract)
+    _sub(element, "description", session.description)
     persons = _sub(element, "persons")
     for speaker in session.speakers.all():
         _sub(persons, "person", speaker.name, id=speaker.pk, guid=speaker.guid)
@@ -180,7 +190,7 @@ def schedule_xml(event, sessions, *, origin):
     root = ET.Element("schedule")
     _sub(root, "generator", name=GENERATOR)
     _sub(root, "url", origin + reverse("schedule-xml", kwargs={"slug": event.slug}))
-    _sub(root, "version", event.programme_version)
+    _sub(root, "version", version_for(event))
     # Giggity looks for <conference> in the first KiB only, so nothing long comes before it.
     conference = _sub(root, "conference")
     _sub(conference, "acronym", acronym_for(event))
@@ -239,6 +249,12 @@ def _json_event(event, session, *, acronym, session_url):
         "type": session.kind,
         "language": session.language,
         "abstract": session.abstract,
+        # Not required by the schema, but frab and pretalx always send them and readers (pyfahrplan)
+        # index them directly.
+        "description": session.description,
+        "logo": None,
+        "recording_license": "",
+        "do_not_record": False,
         # "name" only, no "id": the schema's Person is oneOf frab (public_name + id) or pretalx
         # (name), and a person matching both would be refused.
         "persons": [
@@ -317,7 +333,7 @@ def schedule_json(event, sessions, *, origin):
         "$schema": JSON_SCHEMA_URL,
         "generator": {"name": GENERATOR},
         "schedule": {
-            "version": str(event.programme_version),
+            "version": version_for(event),
             "base_url": origin + "/",
             "conference": conference,
         },

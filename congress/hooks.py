@@ -13,6 +13,8 @@
 - **Event counts** (``event_count``): a name and a function ``() -> (model, filters)`` naming rows
   with an ``event`` foreign key; the event list annotates each event with their count under that
   name (the expo registers ``exhibitor_count``, its published booths).
+- **Session state listeners** (``session_state_listener``): a function ``(session)`` called after
+  the commit that changed a session's state (the stage closes a video room when its session ends).
 
 Apps register in their ``AppConfig.ready``.
 """
@@ -24,6 +26,7 @@ _contact_barriers = []
 _agenda_sources = []
 _event_counts = {}
 _registration_gates = []
+_session_state_listeners = []
 
 
 @dataclass(frozen=True)
@@ -113,3 +116,88 @@ def announcement_mailer(function):
 def announcement_mail(announcement_id):
     for mailer in _announcement_mailers:
         mailer(announcement_id)
+
+
+# -- Back office (issue 16): announcements, viewers and report sections ---------------------------
+#
+# - **Announcement listeners** (``announcement_listener``): ``(event, name, data, scope)`` is called
+#   for each outward-facing happening (``session.created``, ``registration.created``, an app's own
+#   ``lead.created`` with ``scope="booth:<id>"``), inside the writing transaction; the webhooks
+#   register here and deliver after commit.
+# - **Session watchers** (``session_watcher``): ``(ctx, session)`` on every subscribe to a session
+#   topic (the back office records unique viewers).
+# - **Report sections** (``report_section``): a name and ``(event) -> dict`` that the organizer's
+#   report includes (the expo registers its booths' counts).
+
+_announcement_listeners = []
+_session_watchers = []
+_report_sections = {}
+
+
+def announcement_listener(function):
+    if function not in _announcement_listeners:
+        _announcement_listeners.append(function)
+    return function
+
+
+def announce(event, name, data, *, scope=""):
+    """Tell every listener that ``name`` happened at ``event`` (call inside the transaction)."""
+    for listener in _announcement_listeners:
+        listener(event, name, data, scope)
+
+
+def session_watcher(function):
+    if function not in _session_watchers:
+        _session_watchers.append(function)
+    return function
+
+
+def session_watched(ctx, session):
+    for watcher in _session_watchers:
+        watcher(ctx, session)
+
+
+def report_section(name):
+    def register(function):
+        _report_sections[name] = function
+        return function
+
+    return register
+
+
+def report_sections(event):
+    """``{name: section}`` of every registered report section for ``event``."""
+    return {name: function(event) for name, function in _report_sections.items()}
+
+
+_announcement_scopes = {}
+
+
+def announcement_scope(kind):
+    """Register ``(user, event, key) -> label | None`` for scoped endpoints (``booth:<id>``): the
+    label names the scope when ``user`` may receive its announcements, None refuses."""
+
+    def register(function):
+        _announcement_scopes[kind] = function
+        return function
+
+    return register
+
+
+def scope_label(user, event, scope):
+    """The label of ``scope`` (``"booth:3"``) if ``user`` may receive its announcements, else None."""
+    kind, _sep, key = scope.partition(":")
+    function = _announcement_scopes.get(kind)
+    return function(user, event, key) if function is not None else None
+
+
+def session_state_listener(function):
+    if function not in _session_state_listeners:
+        _session_state_listeners.append(function)
+    return function
+
+
+def session_state_changed(session):
+    """Tell every listener that ``session``'s state changed (run after the commit)."""
+    for listener in _session_state_listeners:
+        listener(session)

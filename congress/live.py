@@ -15,7 +15,7 @@ from treffpunkt.errors import NotFound
 from treffpunkt.realtime import bus
 from treffpunkt.realtime.registry import RealtimeError, Subscription, handler, topic_kind
 
-from . import live_services
+from . import hooks, live_services
 from .announcements import announcements_for, audiences_for
 from .live_services import REACTIONS, chat_message_data, poll_data, question_data
 from .models import ChatMessage, Event, Poll, PollVote, Question, Session
@@ -64,6 +64,7 @@ def open_session_topic(ctx, key):
     if not allowed(ctx.user, "congress.view_event", session.event):
         raise NotFound(_("No such session."))
     require(ctx.user, "congress.watch_session", session)
+    hooks.session_watched(ctx, session)
     moderator = allowed(ctx.user, "congress.moderate_session", session)
     messages = list(
         ChatMessage.objects.filter(session=session, is_deleted=False)

@@ -25,6 +25,9 @@ class Event(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     # Incremented by every programme change; exports are cached and tagged by it.
     programme_version = models.PositiveIntegerField(default=1, editable=False)
+    # The last published release: its name, and the programme_version it froze.
+    release_version = models.CharField(max_length=64, blank=True, editable=False)
+    released_programme_version = models.PositiveIntegerField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -149,6 +152,7 @@ class Session(models.Model):
     guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=300)
     abstract = models.TextField(_("abstract"), blank=True)
+    description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TALK)
     language = models.CharField(_("language"), max_length=8, default="de")
     start = models.DateTimeField(_("start"))

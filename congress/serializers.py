@@ -119,6 +119,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "guid",
             "title",
             "abstract",
+            "description",
             "kind",
             "language",
             "start",
@@ -173,6 +174,7 @@ def session_event_data(session):
         "start": session.start.isoformat(),
         "end": session.end.isoformat(),
         "room": session.room_id,
+        "room_name": session.room.name if session.room_id else "",
         "track": session.track_id,
         "state": session.state,
     }

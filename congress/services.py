@@ -20,6 +20,7 @@ from .permissions import forget_roles
 SESSION_FIELDS = (
     "title",
     "abstract",
+    "description",
     "kind",
     "language",
     "start",
@@ -136,7 +137,32 @@ def _programme_changed(event, *, action, session=None):
     data = {"action": action}
     if session is not None:
         data["session"] = session_event_data(session)
+        hooks.announce(event, ANNOUNCED_SESSION_ACTIONS.get(action, "session.changed"), data)
     emit(f"event:{event.slug}", "programme.changed", data)
+
+
+# programme.changed actions → the outward announcement (webhooks) they make.
+ANNOUNCED_SESSION_ACTIONS = {
+    "created": "session.created",
+    "cancelled": "session.cancelled",
+    "deleted": "session.cancelled",
+}
+
+
+def mark_release(event, *, version):
+    """Record that the programme as it stands is published as release ``version``: the exports
+    carry that name from now on (``exports.version_for``). The caller checks permission."""
+    with transaction.atomic():
+        _lock_event(event)
+        Event.objects.filter(pk=event.pk).update(
+            programme_version=F("programme_version") + 1,
+            released_programme_version=F("programme_version") + 1,
+            release_version=version,
+        )
+        event.refresh_from_db(
+            fields=["programme_version", "released_programme_version", "release_version"]
+        )
+    return event
 
 
 def session_state_data(session):
@@ -227,6 +253,7 @@ def update_session(session, *, user, speakers=None, **fields):
         _programme_changed(event, action=action, session=session)
         if "state" in fields and state_before != session.state:
             emit(f"session:{session.pk}", "session.state", session_state_data(session))
+            transaction.on_commit(lambda: hooks.session_state_changed(session))
     return session
 
 
@@ -275,6 +302,7 @@ def set_session_state(session, *, user, state):
         session.save(update_fields=["state", "updated_at"])
         _programme_changed(session.event, action="state", session=session)
         emit(f"session:{session.pk}", "session.state", session_state_data(session))
+        transaction.on_commit(lambda: hooks.session_state_changed(session))
     return session
 
 
@@ -332,9 +360,12 @@ def register(*, user, event, role=Registration.Role.ATTENDEE, by=None):
         _check_registration_gates(user, event)
     else:
         require(by, "congress.view_registrations", event)
-    registration, created = Registration.objects.get_or_create(
-        event=event, user=user, defaults={"role": role}
-    )
+    with transaction.atomic():
+        registration, created = Registration.objects.get_or_create(
+            event=event, user=user, defaults={"role": role}
+        )
+        if created:
+            hooks.announce(event, "registration.created", registration_announcement(registration))
     if not created and registration.role != role and by is not None and by != user:
         registration.role = role
         registration.save(update_fields=["role"])
@@ -348,6 +379,18 @@ def _check_registration_gates(user, event):
     refusal = hooks.registration_refusal(user, event)
     if refusal:
         raise ProgrammeError(refusal, code="registration_refused")
+
+
+def registration_announcement(registration):
+    """What a registration webhook carries: ids and the role, no personal data."""
+    return {
+        "registration": {
+            "id": registration.pk,
+            "user": registration.user_id,
+            "role": registration.role,
+            "created_at": registration.created_at.isoformat(),
+        }
+    }
 
 
 def unregister(*, user, event):

@@ -10,6 +10,7 @@ class ExpoConfig(AppConfig):
         from congress import hooks
 
         from . import (
+            backoffice,
             live,  # noqa: F401  (registers the realtime topic kind and handlers)
             permissions,  # noqa: F401  (registers the access rules)
         )
@@ -19,3 +20,4 @@ class ExpoConfig(AppConfig):
         hooks.event_count("exhibitor_count")(
             lambda: (Exhibitor, {"status": Exhibitor.Status.PUBLISHED})
         )
+        backoffice.register()

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress import hooks
 from congress.live_services import _check_rate, user_data
 from congress.permissions import is_organizer
 from conversations.services import open_conversation
@@ -201,11 +202,17 @@ def leave_lead(exhibitor, *, user, consent, message=""):
         raise ExpoError(
             _("A lead is only passed on with your consent."), field="consent", code="consent"
         )
-    lead, _created = Lead.objects.update_or_create(
+    lead, created = Lead.objects.update_or_create(
         exhibitor=exhibitor,
         user=user,
         defaults={"consent": True, "consented_at": timezone.now(), "message": message},
     )
+    if created:
+        from .backoffice import lead_announcement
+
+        hooks.announce(
+            exhibitor.event, "lead.created", lead_announcement(lead), scope=f"booth:{exhibitor.pk}"
+        )
     return lead
 
 

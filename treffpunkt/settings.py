@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "conversations",
     "expo",
     "matchmaking",
+    "backoffice",
+    "stage",
     "demo",
     "notifications",
     # Before allauth, so its templates and catalogue (formal German) override allauth's own.
@@ -244,6 +246,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingStateEnum": "matchmaking.models.Meeting.State",
         "ReportStateEnum": "matchmaking.models.Report.State",
         "SessionStateEnum": "congress.models.Session.State",
+        "DeliveryStatusEnum": "backoffice.models.WebhookDelivery.Status",
+        "ExhibitorStatusEnum": "expo.models.Exhibitor.Status",
     },
 }
 
@@ -348,9 +352,25 @@ RATE_LIMITS = {
     "login": (20, 60),  # token requests per client address
 }
 
+# Webhooks (backoffice, docs/webhooks.md), delivered by the task worker: seconds before each retry;
+# plain http to 127.0.0.1 only while DEBUG (and in tests).
+WEBHOOKS = {
+    "RETRY_DELAYS": [30, 120, 600, 3600, 21600],
+    "ALLOW_LOCAL_HTTP": DEBUG,
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Video rooms (docs/stage.md): "bigbluebutton" or "jitsi"; unset means no video rooms.
+VIDEO_PROVIDER = os.environ.get("VIDEO_PROVIDER", "")
+BBB_URL = os.environ.get("BBB_URL", "")
+BBB_SECRET = os.environ.get("BBB_SECRET", "")
+BBB_CHECKSUM = os.environ.get("BBB_CHECKSUM", "sha1")
+JITSI_URL = os.environ.get("JITSI_URL", "")
+JITSI_APP_ID = os.environ.get("JITSI_APP_ID", "")
+JITSI_SECRET = os.environ.get("JITSI_SECRET", "")

@@ -10,10 +10,12 @@ urlpatterns = [
     # Before congress: "registrations/import/" would match the registration detail route.
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("matchmaking.urls")),
+    path("api/v1/", include("backoffice.urls")),
     path("api/v1/", include("congress.urls")),
     path("api/v1/", include("expo.urls")),
     path("api/v1/", include("conversations.urls")),
     path("api/v1/", include("notifications.api_urls")),
+    path("api/v1/", include("stage.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,5 +25,6 @@ urlpatterns = [
     # Before web: allauth's log-in serves /login/ (`web:login` keeps pointing there).
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
+    path("", include("backoffice.web_urls")),
     path("", include("web.urls")),
 ]

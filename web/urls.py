@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import expo, meetings, messages, networking, programme
+from .views import control_room, expo, meetings, messages, networking, programme, stage
 
 app_name = "web"
 urlpatterns = [
@@ -18,6 +18,43 @@ urlpatterns = [
     path("events/<slug:slug>/sessions/<int:pk>/", programme.session_detail, name="session"),
     path("events/<slug:slug>/sessions/<int:pk>/favourite/", programme.favourite, name="favourite"),
     path("events/<slug:slug>/agenda/", programme.agenda, name="agenda"),
+    path("events/<slug:slug>/sessions/<int:pk>/video/", stage.session_video, name="session-video"),
+    path("events/<slug:slug>/expo/<int:pk>/video/", stage.booth_video, name="booth-video"),
+    path("events/<slug:slug>/meetings/<int:pk>/video/", stage.meeting_video, name="meeting-video"),
+    path("events/<slug:slug>/regie/", control_room.control_room, name="control-room"),
+    path(
+        "events/<slug:slug>/regie/sessions/<int:pk>/state/",
+        control_room.session_state,
+        name="control-session-state",
+    ),
+    path(
+        "events/<slug:slug>/regie/sessions/<int:pk>/move/",
+        control_room.session_move,
+        name="control-session-move",
+    ),
+    path(
+        "events/<slug:slug>/regie/bans/<int:user_id>/lift/",
+        control_room.unban,
+        name="control-unban",
+    ),
+    path(
+        "events/<slug:slug>/regie/mutes/<int:pk>/lift/", control_room.unmute, name="control-unmute"
+    ),
+    path(
+        "events/<slug:slug>/regie/questions/<int:pk>/show/",
+        control_room.show_question,
+        name="control-show-question",
+    ),
+    path(
+        "events/<slug:slug>/regie/reports/<int:pk>/resolve/",
+        control_room.resolve,
+        name="control-resolve-report",
+    ),
+    path(
+        "events/<slug:slug>/regie/booths/<int:pk>/review/",
+        control_room.review_booth,
+        name="control-review-booth",
+    ),
     path("events/<slug:slug>/expo/", expo.expo, name="expo"),
     path("events/<slug:slug>/expo/<int:pk>/", expo.booth, name="booth"),
     path("events/<slug:slug>/expo/<int:pk>/lead/", expo.booth_lead, name="booth-lead"),

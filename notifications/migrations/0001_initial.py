@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('congress', '0006_announcements'),
+        ('congress', '0007_announcements'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OTHER_APPS = ("accounts", "conversations", "demo", "expo", "matchmaking", "web")
+OTHER_APPS = ("accounts", "backoffice", "conversations", "demo", "expo", "matchmaking", "web")
 # An app named in a string: apps.get_model("expo", …), "expo.Exhibitor", include("expo.urls").
 _APP = "|".join(OTHER_APPS)
 BY_STRING = re.compile(rf"""get_model\(\s*["'](?:{_APP})["']|["'](?:{_APP})\.[A-Za-z_]""")

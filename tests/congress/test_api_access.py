@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from backoffice.models import ProgrammeVisit, Release, Webhook, WebhookDelivery
 from congress.models import (
     Announcement,
     AnnouncementDismissal,
@@ -56,8 +57,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
-def world(event, organizer, attendee):
+def world(event, organizer, attendee, settings):
     """A published event with one of everything, a second event and an unpublished one."""
+    # Video rooms on Jitsi without a secret: a join URL needs no call to a video server.
+    settings.VIDEO_PROVIDER = "jitsi"
+    settings.JITSI_URL = "https://meet.example.org"
+    settings.JITSI_SECRET = ""
     w = SimpleNamespace(event=event)
     w.users = {
         "anonymous": None,
@@ -83,9 +88,16 @@ def world(event, organizer, attendee):
     w.session = SessionFactory(
         event=event, room=w.room, start=at(event, 10), end=at(event, 11), speakers=[w.speaker]
     )
+    w.round_table = SessionFactory(
+        event=event, room=None, kind="round_table", start=at(event, 12), end=at(event, 13)
+    )
     Favourite.objects.create(user=attendee, session=w.session)
     w.exhibitor = ExhibitorFactory(event=event)
     w.announcement = Announcement.objects.create(event=event, text_de="Saal 2 beginnt später.")
+    Release.objects.create(event=event, version="v1", programme_version=1)
+    w.webhook = Webhook.objects.create(
+        event=event, url="https://example.org/hook", events=["session.created"]
+    )
 
     w.hidden = EventFactory(is_published=False)
     RegistrationFactory(event=w.hidden, user=organizer, role=Registration.Role.ORGANIZER)
@@ -178,6 +190,14 @@ ROUTES = {
         lambda w: {"session": w.hidden_session.pk},
     ),
     "exhibitors": (lambda w: events_url(w.event) + "exhibitors/", lambda w: {"name": "Neu"}),
+    "round table video": (
+        lambda w: events_url(w.event) + f"sessions/{w.round_table.pk}/video/",
+        lambda w: {},
+    ),
+    "talk video": (
+        lambda w: events_url(w.event) + f"sessions/{w.session.pk}/video/",
+        lambda w: {},
+    ),
     "exhibitor": (lambda w: events_url(w.event) + f"exhibitors/{w.exhibitor.pk}/", lambda w: {}),
     "hidden exhibitors": (lambda w: events_url(w.hidden) + "exhibitors/", lambda w: {}),
     "announcements": (
@@ -192,6 +212,45 @@ ROUTES = {
         lambda w: events_url(w.event) + f"announcements/{w.announcement.pk}/dismiss/",
         lambda w: {},
     ),
+    # The back office (docs/import.md, docs/webhooks.md, docs/report.md).
+    "schedule import": (
+        lambda w: events_url(w.event) + "schedule/import/",
+        lambda w: {"schedule": {"schedule": {"conference": {"days": []}}}, "dry_run": True},
+    ),
+    "hidden schedule import": (
+        lambda w: events_url(w.hidden) + "schedule/import/",
+        lambda w: {"schedule": {"schedule": {"conference": {"days": []}}}, "dry_run": True},
+    ),
+    "releases": (lambda w: events_url(w.event) + "releases/", lambda w: {"version": "v2"}),
+    "release": (lambda w: events_url(w.event) + "releases/v1/", lambda w: {}),
+    "releases.atom": (lambda w: events_url(w.event).rstrip("/") + "/releases.atom", lambda w: {}),
+    "hidden releases": (lambda w: events_url(w.hidden) + "releases/", lambda w: {"version": "v2"}),
+    "changes": (lambda w: events_url(w.event) + "changes/", lambda w: {}),
+    "webhooks": (
+        lambda w: events_url(w.event) + "webhooks/",
+        lambda w: {"url": "https://example.org/new", "events": ["session.changed"]},
+    ),
+    "webhook": (
+        lambda w: events_url(w.event) + f"webhooks/{w.webhook.pk}/",
+        lambda w: {"is_active": False},
+    ),
+    "webhook test": (
+        lambda w: events_url(w.event) + f"webhooks/{w.webhook.pk}/test/",
+        lambda w: {},
+    ),
+    "webhook deliveries": (
+        lambda w: events_url(w.event) + f"webhooks/{w.webhook.pk}/deliveries/",
+        lambda w: {},
+    ),
+    "hidden webhooks": (lambda w: events_url(w.hidden) + "webhooks/", lambda w: {}),
+    # Nobody in this world is booth staff (their 2xx: tests/backoffice/test_webhooks.py).
+    "booth webhooks": (
+        lambda w: events_url(w.event) + f"webhooks/?booth={w.exhibitor.pk}",
+        lambda w: {"url": "https://example.org/leads", "events": ["lead.created"]},
+    ),
+    "report": (lambda w: events_url(w.event) + "report/", lambda w: {}),
+    "report.csv": (lambda w: events_url(w.event) + "report.csv", lambda w: {}),
+    "hidden report": (lambda w: events_url(w.hidden) + "report/", lambda w: {}),
 }
 
 ALL_200 = (200,) * 7
@@ -264,6 +323,33 @@ TABLE = {
     ("PATCH", "announcement"):        (401,  403,  403,  403,  200,  403,  403),
     ("DELETE", "announcement"):       (401,  403,  403,  403,  204,  403,  403),
     ("POST", "announcement dismiss"): (401,  204,  204,  204,  204,  404,  404),
+    ("POST", "schedule import"):      (401,  403,  403,  403,  200,  403,  403),
+    ("POST", "hidden schedule import"): (404, 404,  404,  404,  200,  404,  404),
+    ("GET", "releases"):              ALL_200,
+    ("POST", "releases"):             (401,  403,  403,  403,  201,  403,  403),
+    ("GET", "release"):               ALL_200,
+    ("GET", "releases.atom"):         ALL_200,
+    ("GET", "hidden releases"):       (404,  404,  404,  404,  200,  404,  404),
+    ("POST", "hidden releases"):      (404,  404,  404,  404,  201,  404,  404),
+    ("GET", "changes"):               (401,  200,  200,  200,  200,  200,  200),
+    ("POST", "changes"):              (401,  200,  200,  200,  200,  200,  200),
+    ("GET", "webhooks"):              (401,  403,  403,  403,  200,  403,  403),
+    ("POST", "webhooks"):             (401,  403,  403,  403,  201,  403,  403),
+    ("GET", "webhook"):               (401,  403,  403,  403,  200,  403,  403),
+    ("PATCH", "webhook"):             (401,  403,  403,  403,  200,  403,  403),
+    ("DELETE", "webhook"):            (401,  403,  403,  403,  204,  403,  403),
+    ("POST", "webhook test"):         (401,  403,  403,  403,  202,  403,  403),
+    ("GET", "webhook deliveries"):    (401,  403,  403,  403,  200,  403,  403),
+    ("GET", "hidden webhooks"):       (404,  404,  404,  404,  200,  404,  404),
+    ("GET", "booth webhooks"):        (401,  403,  403,  403,  403,  403,  403),
+    ("POST", "booth webhooks"):       (401,  403,  403,  403,  403,  403,  403),
+    ("GET", "report"):                (401,  403,  403,  403,  200,  403,  403),
+    ("GET", "report.csv"):            (401,  403,  403,  403,  200,  403,  403),
+    ("GET", "hidden report"):         (404,  404,  404,  404,  200,  404,  404),
+    ("GET", "round table video"):     (401,  200,  200,  200,  200,  403,  403),
+    ("POST", "round table video"):    (401,  200,  200,  200,  200,  403,  403),
+    ("PATCH", "round table video"):   (405,  405,  405,  405,  405,  405,  405),
+    ("POST", "talk video"):           (401,  403,  403,  403,  403,  403,  403),
 }
 # fmt: on
 
@@ -311,7 +397,8 @@ def snapshot():
     """
     models = (
         Event, Room, Track, Speaker, Session, Session.speakers.through, Registration, Favourite,
-        Exhibitor, get_user_model(), TopicEvent, Announcement, AnnouncementDismissal,
+        Exhibitor, get_user_model(), TopicEvent, Release, Webhook, WebhookDelivery, ProgrammeVisit,
+        Announcement, AnnouncementDismissal,
     )  # fmt: skip
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
 

@@ -347,6 +347,7 @@ def test_session_list_item(event, programme):
         "guid": str(session.guid),
         "title": "Offene Daten",
         "abstract": "Wie Kommunen Datenräume bauen.",
+        "description": "",
         "kind": "talk",
         "language": "de",
         "start": "2026-06-10T23:00:00+02:00",

@@ -103,7 +103,11 @@ def test_every_script_of_the_page_and_every_module_it_imports_has_a_hashed_name(
     entries = page_modules(client, session)
     graph = set().union(*(module_graph(client, entry) for entry in entries))
 
-    assert sorted(by_source(entries)) == ["/static/web/live.js", "/static/web/treffpunkt.js"]
+    assert sorted(by_source(entries)) == [
+        "/static/web/live.js",
+        "/static/web/stage.js",
+        "/static/web/treffpunkt.js",
+    ]
     assert sorted(by_source(graph)) == [
         "/static/web/lib/dom.js",
         "/static/web/lib/i18n.js",
@@ -113,6 +117,7 @@ def test_every_script_of_the_page_and_every_module_it_imports_has_a_hashed_name(
         "/static/web/live/polls.js",
         "/static/web/live/questions.js",
         "/static/web/live/reactions.js",
+        "/static/web/stage.js",
         "/static/web/treffpunkt.js",
     ]
     assert [url for url in graph if not HASHED.match(url)] == []

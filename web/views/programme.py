@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from congress import hooks, selectors, services
 from congress.models import Registration, Room
 
+from . import programme_grid
 from .common import event_or_404, handles_domain_errors
 
 # A track colour ends up in a style attribute, so only plain hex colours pass.
@@ -129,12 +130,25 @@ def home(request):
 @require_GET
 def programme(request, slug):
     event = event_or_404(request, slug)
-    sessions = selectors.sessions_for(event)
-    days = _programme_days(event, sessions, _favourite_ids(request.user, event))
+    sessions = list(selectors.sessions_for(event))
+    favourite_ids = _favourite_ids(request.user, event)
+    filters = programme_grid.Filters.from_query(request.GET)
+    shown = [session for session in sessions if filters.keeps(session, favourite_ids)]
+    days = _programme_days(event, shown, favourite_ids)
+    programme_grid.lay_out(event, days)
+    running, upcoming = programme_grid.now_and_next(shown)
     return render(
         request,
         "web/programme.html",
-        {"event": event, "days": days, "initial_day": _initial_day(event, days)},
+        {
+            "event": event,
+            "days": days,
+            "initial_day": _initial_day(event, days),
+            "filters": filters,
+            "choices": programme_grid.filter_choices(sessions),
+            "running": running,
+            "upcoming": upcoming,
+        },
     )
 
 

@@ -77,6 +77,13 @@ function start(root) {
       hourCycle: "h23",
       timeZone,
     }),
+    date: new Intl.DateTimeFormat(language, {
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      timeZone,
+    }),
     day: new Intl.DateTimeFormat(language, {
       weekday: "long",
       day: "numeric",
@@ -138,9 +145,15 @@ function start(root) {
       return;
     }
     const content = template.content.cloneNode(true);
-    const when = content.querySelector('[data-slot="when"]');
-    if (when) {
-      when.textContent = values.when || "";
+    for (const name of ["when", "room"]) {
+      const slot = content.querySelector(`[data-slot="${name}"]`);
+      if (slot) {
+        slot.textContent = values[name] || "";
+        const part = slot.closest("[data-if]");
+        if (part) {
+          part.hidden = !values[name];
+        }
+      }
     }
     const reload = content.querySelector('[data-slot="reload"]');
     if (reload) {
@@ -322,15 +335,52 @@ function start(root) {
       state.chatOpen = computeChatOpen();
       updateForms();
     }
-    if (data.action === "moved") {
+    showHeader(data.session);
+    // A cancellation through the state endpoint arrives as action "state"; the latest change
+    // decides the notice, so "moved" and then "cancelled" ends on "cancelled".
+    if (data.action === "cancelled" || (data.action === "state" && data.session.state === "cancelled")) {
+      showNotice("cancelled");
+    } else if (data.action === "moved") {
       const start = new Date(data.session.start);
       const end = new Date(data.session.end);
-      showNotice("moved", { when: `${formats.day.format(start)}–${formats.time.format(end)}` });
-    } else if (data.action === "cancelled" || data.action === "deleted") {
-      showNotice(data.action);
+      showNotice("moved", {
+        when: `${formats.day.format(start)}–${formats.time.format(end)}`,
+        room: data.session.room_name || "",
+      });
+    } else if (data.action === "deleted") {
+      showNotice("deleted");
     } else if (data.action === "changed") {
       showNotice("changed");
     }
+  }
+
+  // The page header (outside the live part) shows the new day, time, room and state in place.
+  function showHeader(session) {
+    const header = document.querySelector("[data-session-header]");
+    if (!header) {
+      return;
+    }
+    const start = new Date(session.start);
+    const end = new Date(session.end);
+    const slots = {
+      day: formats.date.format(start),
+      start: formats.time.format(start),
+      end: formats.time.format(end),
+      room: session.room_name || header.querySelector('[data-slot="room"]').dataset.none,
+    };
+    for (const [name, value] of Object.entries(slots)) {
+      const element = header.querySelector(`[data-slot="${name}"]`);
+      if (element) {
+        element.textContent = value;
+      }
+    }
+    header.querySelector('[data-slot="start"]').setAttribute("datetime", session.start);
+    header.querySelector('[data-slot="end"]').setAttribute("datetime", session.end);
+    for (const badge of header.querySelectorAll("[data-header-state]")) {
+      badge.hidden = badge.dataset.headerState !== session.state;
+    }
+    const article = header.closest(".session-detail");
+    article.className = article.className.replace(/session--\w+/, `session--${session.state}`);
   }
 
   function applyUserPush(push) {

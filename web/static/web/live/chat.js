@@ -17,6 +17,15 @@ export function createChat(page) {
   function updateItem(item) {
     const own = state.userId !== null && Number(item.dataset.user) === state.userId;
     slot(item, "delete").hidden = !(own || state.moderator) || state.closedForGood !== null;
+    // Moderators mute others in this session; organizers also exclude them from the event.
+    const mute = item.querySelector('[data-action="mute-author"]');
+    const ban = item.querySelector('[data-action="ban-author"]');
+    if (mute) {
+      mute.hidden = own || !state.moderator || state.closedForGood !== null;
+    }
+    if (ban) {
+      ban.hidden = own || !state.moderator || !page.root.dataset.organizer || state.closedForGood !== null;
+    }
   }
 
   function add(message) {
@@ -34,6 +43,16 @@ export function createChat(page) {
     const remove = item.querySelector('[data-action="delete-message"]');
     remove.dataset.slot = "delete";
     remove.addEventListener("click", () => deleteMessage(message.id, remove));
+    item
+      .querySelector('[data-action="mute-author"]')
+      ?.addEventListener("click", (event) =>
+        moderate("moderation.mute", { topic: page.root.dataset.topic, user: message.user.id, minutes: 15 }, event.currentTarget),
+      );
+    item
+      .querySelector('[data-action="ban-author"]')
+      ?.addEventListener("click", (event) =>
+        moderate("moderation.ban", { event: page.root.dataset.event, user: message.user.id }, event.currentTarget),
+      );
     updateItem(item);
 
     const list = elements.chatList;
@@ -87,6 +106,25 @@ export function createChat(page) {
       await page.request("chat.delete", { message: id });
       removeMessage(id);
       showError(error, null);
+    } catch (failure) {
+      showError(error, failure);
+      button.disabled = false;
+    }
+  }
+
+  async function moderate(type, data, button) {
+    const error = elements.chatForm.querySelector("[data-form-error]");
+    if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) {
+      return;
+    }
+    button.disabled = true;
+    try {
+      await page.request(type, data);
+      showError(error, null);
+      const done = button.parentElement.querySelector(`[data-done="${button.dataset.action}"]`);
+      if (done) {
+        done.hidden = false;
+      }
     } catch (failure) {
       showError(error, failure);
       button.disabled = false;

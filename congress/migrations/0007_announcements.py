@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('congress', '0005_move_conversations'),
+        ('congress', '0006_session_description_release'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

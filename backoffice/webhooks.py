@@ -1,0 +1,182 @@
+"""Signed webhook deliveries, sent by the task worker with retries and back-off.
+
+Every delivery is a POST of a JSON body with these headers:
+
+- ``X-Treffpunkt-Event``: what happened (``session.changed``, ``lead.created``, ``webhook.test``…)
+- ``X-Treffpunkt-Delivery``: the delivery's UUID (the same on every retry; receivers de-duplicate)
+- ``X-Treffpunkt-Timestamp``: Unix seconds when this attempt was signed
+- ``X-Treffpunkt-Signature``: ``sha256=`` + hex HMAC-SHA256 with the endpoint's secret over
+  ``<timestamp>.<body>``
+
+The timestamp is inside the signature, so a receiver that refuses timestamps older than five minutes
+and remembers delivery ids for that long cannot be fed a replayed delivery (docs/webhooks.md).
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from treffpunkt.errors import DomainError
+
+from .models import DeliveryAttempt, Webhook, WebhookDelivery
+
+DEFAULT_RETRY_DELAYS = (30, 120, 600, 3600, 6 * 3600)
+TIMEOUT_SECONDS = 10
+USER_AGENT = "Treffpunkt-Webhooks/1"
+
+
+class WebhookError(DomainError):
+    pass
+
+
+def _settings():
+    return getattr(settings, "WEBHOOKS", {})
+
+
+def retry_delays():
+    """Seconds to wait before the 2nd, 3rd, … attempt; one attempt more than delays in total."""
+    return tuple(_settings().get("RETRY_DELAYS", DEFAULT_RETRY_DELAYS))
+
+
+def check_url(url):
+    """HTTPS only; plain http to the loopback address only where ``ALLOW_LOCAL_HTTP`` is on
+    (DEBUG, and the tests' local receivers)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url
+    if parts.scheme == "http" and _settings().get("ALLOW_LOCAL_HTTP", settings.DEBUG):
+        try:
+            if ipaddress.ip_address(parts.hostname or "").is_loopback:
+                return url
+        except ValueError:
+            if parts.hostname == "localhost":
+                return url
+    raise WebhookError(_("Webhook URLs must use https://."), code="https_required", field="url")
+
+
+def sign(secret, timestamp, body):
+    """The signature header's value for ``body`` (str) signed at ``timestamp`` (int seconds)."""
+    message = f"{timestamp}.{body}".encode()
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _body(delivery_id, name, event, data):
+    return json.dumps(
+        {
+            "id": str(delivery_id),
+            "type": name,
+            "event": event.slug,
+            "created_at": timezone.now().isoformat(timespec="seconds"),
+            "data": data,
+        },
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _create_delivery(webhook, name, data):
+    delivery = WebhookDelivery(webhook=webhook, name=name)
+    delivery.body = _body(delivery.delivery_id, name, webhook.event, data)
+    delivery.save()
+    transaction.on_commit(lambda: deliver_webhook.enqueue(delivery.pk))
+    return delivery
+
+
+def queue_deliveries(event, name, data, scope=""):
+    """``congress.hooks`` announcement listener: one delivery per subscribed endpoint, sent by the
+    worker after the surrounding transaction commits (a rolled-back change sends nothing)."""
+    hooks = Webhook.objects.filter(event=event, is_active=True, scope=scope)
+    created = []
+    for webhook in hooks:
+        if name in webhook.events:
+            created.append(_create_delivery(webhook, name, data))
+    return created
+
+
+def send_test(webhook):
+    """Queue a ``webhook.test`` delivery to this endpoint, whatever events it chose."""
+    with transaction.atomic():
+        return _create_delivery(webhook, "webhook.test", {"webhook": webhook.pk})
+
+
+def _post(url, headers, body):
+    """POST ``body``; (status code, error text). A refused connection or timeout has no code."""
+    request = urllib.request.Request(  # noqa: S310 (the scheme is checked by check_url)
+        url, data=body.encode(), headers=headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        return None, str(reason)[:300]
+
+
+def attempt_delivery(delivery_pk):
+    """Send one attempt; schedule the next after the back-off delay, or give up after the last.
+
+    Returns the delivery. Runs in the worker (``deliver_webhook``).
+    """
+    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_pk)
+    if delivery.status != WebhookDelivery.Status.PENDING:
+        return delivery
+    webhook = delivery.webhook
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        "X-Treffpunkt-Event": delivery.name,
+        "X-Treffpunkt-Delivery": str(delivery.delivery_id),
+        "X-Treffpunkt-Timestamp": str(timestamp),
+        "X-Treffpunkt-Signature": sign(webhook.secret, timestamp, delivery.body),
+    }
+    started = time.monotonic()
+    try:
+        check_url(webhook.url)
+        status_code, error = _post(webhook.url, headers, delivery.body)
+    except WebhookError as refused:
+        status_code, error = None, refused.message
+    delivery.attempts += 1
+    DeliveryAttempt.objects.create(
+        delivery=delivery,
+        number=delivery.attempts,
+        at=timezone.now(),
+        status_code=status_code,
+        error=error,
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
+    delays = retry_delays()
+    if status_code is not None and 200 <= status_code < 300:
+        delivery.status = WebhookDelivery.Status.DELIVERED
+        delivery.finished_at = timezone.now()
+    elif delivery.attempts > len(delays):
+        delivery.status = WebhookDelivery.Status.FAILED
+        delivery.finished_at = timezone.now()
+    else:
+        delay = delays[delivery.attempts - 1]
+        deliver_webhook.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
+            delivery.pk
+        )
+    delivery.save(update_fields=["status", "attempts", "finished_at"])
+    return delivery
+
+
+@task()
+def deliver_webhook(delivery_pk):
+    attempt_delivery(delivery_pk)

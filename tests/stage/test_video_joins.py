@@ -1,0 +1,141 @@
+"""Video rooms of booths and accepted meetings, and the join buttons on the pages (Jitsi: no server)."""
+
+from urllib.parse import parse_qsl, urlsplit
+
+import jwt
+import pytest
+
+from matchmaking.models import Meeting
+from stage import services
+from tests.factories import (
+    ExhibitorFactory,
+    ExhibitorStaffFactory,
+    RegistrationFactory,
+    UserFactory,
+    at,
+)
+from treffpunkt.errors import AccessDenied
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "geheim-und-lang-genug-fuer-hs256-0123456789"
+
+
+@pytest.fixture(autouse=True)
+def jitsi(settings):
+    settings.VIDEO_PROVIDER = "jitsi"
+    settings.JITSI_URL = "https://meet.example.org"
+    settings.JITSI_APP_ID = "treffpunkt"
+    settings.JITSI_SECRET = SECRET
+
+
+def claims(url):
+    token = dict(parse_qsl(urlsplit(url).query))["jwt"]
+    return jwt.decode(token, SECRET, algorithms=["HS256"], audience="jitsi")
+
+
+@pytest.fixture
+def booth(event):
+    return ExhibitorFactory(event=event, name="Muster GmbH")
+
+
+@pytest.fixture
+def meeting(event, attendee):
+    ben = UserFactory(username="ben")
+    RegistrationFactory(event=event, user=ben)
+    return Meeting.objects.create(
+        event=event,
+        requester=attendee,
+        invitee=ben,
+        start=at(event, 12),
+        end=at(event, 12, 30),
+        state=Meeting.State.ACCEPTED,
+    )
+
+
+def test_booth_staff_moderate_and_attendees_join(booth, attendee):
+    staff = ExhibitorStaffFactory(exhibitor=booth, user=UserFactory(username="stella")).user
+
+    as_staff = services.join_booth_video(user=staff, exhibitor=booth)
+    as_attendee = services.join_booth_video(user=attendee, exhibitor=booth)
+
+    assert claims(as_staff["url"])["context"]["user"]["moderator"] is True
+    assert claims(as_attendee["url"])["context"]["user"]["moderator"] is False
+    assert claims(as_staff["url"])["room"] == claims(as_attendee["url"])["room"]
+
+
+def test_unregistered_user_gets_no_booth_room(booth):
+    with pytest.raises(AccessDenied):
+        services.join_booth_video(user=UserFactory(username="fremd"), exhibitor=booth)
+
+
+def test_meeting_room_for_its_two_participants_only(meeting, attendee, organizer):
+    joined = services.join_meeting_video(user=meeting.invitee, meeting=meeting)
+    assert claims(joined["url"])["room"] == f"treffpunktmeeting{meeting.guid.hex}"
+    assert services.join_meeting_video(user=attendee, meeting=meeting)["moderator"] is True
+
+    with pytest.raises(AccessDenied):
+        services.join_meeting_video(user=organizer, meeting=meeting)
+
+
+def test_pending_meeting_has_no_room(meeting, attendee):
+    meeting.state = Meeting.State.PENDING
+    meeting.save()
+
+    with pytest.raises(AccessDenied):
+        services.join_meeting_video(user=attendee, meeting=meeting)
+
+
+def test_booth_page_button_redirects_to_the_join_url(client, event, booth, attendee):
+    client.force_login(attendee)
+
+    page = client.get(f"/events/{event.slug}/expo/{booth.pk}/").content.decode()
+    response = client.post(f"/events/{event.slug}/expo/{booth.pk}/video/")
+
+    assert f'action="/events/{event.slug}/expo/{booth.pk}/video/"' in page
+    assert response.status_code == 302
+    assert response["Location"].startswith("https://meet.example.org/treffpunktbooth")
+
+
+def test_stranger_posting_to_the_booth_room_gets_403(client, event, booth):
+    client.force_login(UserFactory(username="fremd"))
+
+    response = client.post(f"/events/{event.slug}/expo/{booth.pk}/video/")
+
+    assert response.status_code == 403
+
+
+def test_meeting_page_button_and_stranger_refused(client, event, meeting, organizer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    event.start_date = timezone.localdate() + timedelta(days=5)
+    event.end_date = event.start_date + timedelta(days=1)
+    event.save()
+    Meeting.objects.filter(pk=meeting.pk).update(start=at(event, 12), end=at(event, 12, 30))
+    client.force_login(meeting.invitee)
+    page = client.get(f"/events/{event.slug}/meetings/").content.decode()
+    response = client.post(f"/events/{event.slug}/meetings/{meeting.pk}/video/")
+    assert f'action="/events/{event.slug}/meetings/{meeting.pk}/video/"' in page
+    assert response.status_code == 302
+
+    client.force_login(organizer)
+    assert client.post(f"/events/{event.slug}/meetings/{meeting.pk}/video/").status_code == 403
+
+
+def test_session_page_join_button_only_for_registered(client, event, attendee):
+    from tests.factories import SessionFactory
+
+    round_table = SessionFactory(
+        event=event, kind="round_table", start=at(event, 10), end=at(event, 11)
+    )
+    url = f"/events/{event.slug}/sessions/{round_table.pk}/"
+    client.force_login(UserFactory(username="fremd"))
+    stranger_page = client.get(url).content.decode()
+    client.force_login(attendee)
+    attendee_page = client.get(url).content.decode()
+
+    assert "data-video-join" not in stranger_page
+    assert "data-video-join" in attendee_page
+    assert client.post(url + "video/").status_code == 302

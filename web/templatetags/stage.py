@@ -1,0 +1,40 @@
+"""``{% stage_player %}``: the stage part of the session page (stream player or video room)."""
+
+from django import template
+from django.utils import timezone
+
+from stage.selectors import stage_for
+from stage.video import configured_provider
+from treffpunkt.access import allowed as access_allowed
+
+register = template.Library()
+
+
+@register.inclusion_tag("web/_stage.html", takes_context=True)
+def stage_player(context, session, event):
+    request = context["request"]
+    return {
+        "request": request,
+        "user": request.user,
+        "event": event,
+        "session": session,
+        "is_before_start": session.state == "scheduled" and session.start > timezone.now(),
+        **stage_for(session, request.user),
+    }
+
+
+@register.simple_tag
+def allowed(user, permission, obj):
+    """``{% allowed user "congress.ban" event as may_ban %}``: the access rule, for a template."""
+    return access_allowed(user, permission, obj)
+
+
+@register.simple_tag
+def video_rooms_configured():
+    return configured_provider() is not None
+
+
+@register.inclusion_tag("web/_video_join.html")
+def video_join(action, *, csrf_token):
+    """A join button (POST, opens the video room in a new tab)."""
+    return {"action": action, "csrf_token": csrf_token}
