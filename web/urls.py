@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import control_room, expo, meetings, messages, networking, programme, stage
+from .views import (
+    announcements,
+    control_room,
+    expo,
+    meetings,
+    messages,
+    networking,
+    programme,
+    stage,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -22,6 +31,7 @@ urlpatterns = [
     path("events/<slug:slug>/expo/<int:pk>/video/", stage.booth_video, name="booth-video"),
     path("events/<slug:slug>/meetings/<int:pk>/video/", stage.meeting_video, name="meeting-video"),
     path("events/<slug:slug>/regie/", control_room.control_room, name="control-room"),
+    path("events/<slug:slug>/regie/announce/", announcements.announce, name="control-announce"),
     path(
         "events/<slug:slug>/regie/sessions/<int:pk>/state/",
         control_room.session_state,
