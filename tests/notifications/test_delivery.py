@@ -175,3 +175,49 @@ def test_conversation_messages_fold_into_one_digest_mail(meeting_world, smtp):
     assert "Hallo" not in text_of(mail)
     [notification] = Notification.objects.filter(user=ben)
     assert notification.count == 3
+
+
+def test_a_conversation_is_mailed_at_most_once_an_hour(meeting_world, smtp):
+    from django_tasks_db.models import DBTaskResult
+
+    from conversations import services as conversation_services
+
+    event, _slot, (anna, ben) = meeting_world
+    conversation, _created = conversation_services.open_conversation(
+        user=anna, other=ben, event=event
+    )
+    conversation_services.send_conversation_message(
+        user=anna, conversation=conversation, text="Eins", client_id="c1"
+    )
+    run_worker()
+    conversation_services.send_conversation_message(
+        user=anna, conversation=conversation, text="Zwei", client_id="c2"
+    )
+    run_worker()
+
+    assert len(smtp.to(ben.email)) == 1
+    first, second = Notification.objects.filter(user=ben).order_by("pk")
+    assert (first.mail_state, second.mail_state) == ("sent", "queued")
+    waiting = DBTaskResult.objects.filter(status="READY").get()
+    assert waiting.run_after == first.mailed_at + services.digest_every()
+
+
+def test_booth_staff_and_organizers_are_notified(meeting_world, smtp):
+    from congress.models import Registration
+    from expo.services import request_contact
+    from matchmaking.meetings import report_user
+    from tests.factories import ExhibitorFactory, ExhibitorStaffFactory, RegistrationFactory
+
+    event, _slot, (anna, ben) = meeting_world
+    booth = ExhibitorFactory(event=event)
+    ExhibitorStaffFactory(exhibitor=booth, user=ben)
+    orga = RegistrationFactory(event=event, role=Registration.Role.ORGANIZER).user
+
+    request_contact(user=anna, exhibitor=booth, message="Hallo")
+    report_user(event, user=ben, reported_id=anna.pk, reason="Spam")
+    run_worker()
+
+    assert [n.kind for n in Notification.objects.filter(user=ben)] == ["booth.contact"]
+    assert [n.kind for n in Notification.objects.filter(user=orga)] == ["report.created"]
+    assert len(smtp.to(ben.email)) == 1
+    assert len(smtp.to(orga.email)) == 1
