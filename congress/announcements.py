@@ -5,11 +5,11 @@ Services change, selectors read, one rule says who may announce. Every change is
 ``deleted``); the topic snapshot carries the announcements the subscriber may see
 (:func:`announcements_for`). Mail is not sent here: with ``send_mail`` on, the mailers registered
 in :mod:`congress.hooks` (``announcement_mailer``) are called after commit; notifications/ sends
-in batches and reports progress back through :func:`count_announcement_mail`.
+in batches and reports progress back through :func:`record_announcement_mail`.
 """
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from treffpunkt.access import require, rule
@@ -169,14 +169,8 @@ def dismiss_announcement(announcement, *, user):
     AnnouncementDismissal.objects.get_or_create(announcement=announcement, user=user)
 
 
-def count_announcement_mail(announcement_id, *, total=None, sent=0, failed=0):
-    """Record mail progress (called by the mailer); counts only grow."""
-    changes = {}
-    if total is not None:
-        changes["mail_total"] = total
-    if sent:
-        changes["mail_sent"] = F("mail_sent") + sent
-    if failed:
-        changes["mail_failed"] = F("mail_failed") + failed
-    if changes:
-        Announcement.objects.filter(pk=announcement_id).update(**changes)
+def record_announcement_mail(announcement_id, *, total, sent, failed):
+    """Record mail progress as the mailer counted it (called by notifications/)."""
+    Announcement.objects.filter(pk=announcement_id).update(
+        mail_total=total, mail_sent=sent, mail_failed=failed
+    )

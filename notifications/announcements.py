@@ -6,7 +6,8 @@
    announcement and queues batches of the still-pending recipients.
 3. ``send_batch`` claims each recipient (``pending → sending``, a conditional update, so two jobs
    never send to the same row), sends over one SMTP connection and marks it ``sent`` or
-   ``failed``; progress counts go to the announcement (``mail_sent`` / ``mail_failed``).
+   ``failed``; progress goes to the announcement (``mail_total`` / ``mail_sent`` / ``mail_failed``, counted
+   from the rows every 10 mails and after each batch).
 
 A worker stopped with SIGTERM finishes its batch; queued batches wait in the database for the next
 worker. A worker killed outright leaves its batch's jobs marked running: ``resume_stalled`` (run by
@@ -21,10 +22,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
-from congress.announcements import audience_user_ids, count_announcement_mail
+from congress.announcements import audience_user_ids, record_announcement_mail
 from congress.models import Announcement
 
 from .kinds import KINDS
@@ -55,9 +56,24 @@ def prepare(announcement_id):
         ignore_conflicts=True,
         batch_size=500,
     )
-    total = AnnouncementRecipient.objects.filter(announcement_id=announcement_id).count()
-    count_announcement_mail(announcement_id, total=total)
+    record_progress(announcement_id)
     return queue_pending(announcement_id)
+
+
+def record_progress(announcement_id):
+    """Count the rows by state and show it on the announcement (absolute, so a killed batch's
+    counts are right again at the next record)."""
+    states = dict(
+        AnnouncementRecipient.objects.filter(announcement_id=announcement_id)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    record_announcement_mail(
+        announcement_id,
+        total=sum(states.values()),
+        sent=states.get(State.SENT, 0),
+        failed=states.get(State.FAILED, 0),
+    )
 
 
 def queue_pending(announcement_id, *, states=(State.PENDING,)):
@@ -120,7 +136,6 @@ def send_batch(announcement_id, recipient_ids):
             except Exception:
                 logger.exception("announcement %s to %s failed", announcement_id, user.pk)
                 AnnouncementRecipient.objects.filter(pk=recipient.pk).update(state=State.FAILED)
-                count_announcement_mail(announcement_id, failed=1)
                 failed += 1
                 connection.close()
                 connection = get_connection()
@@ -130,10 +145,10 @@ def send_batch(announcement_id, recipient_ids):
             )
             sent += 1
             if sent % PROGRESS_EVERY == 0:
-                count_announcement_mail(announcement_id, sent=PROGRESS_EVERY)
+                record_progress(announcement_id)
     finally:
         connection.close()
-        count_announcement_mail(announcement_id, sent=sent % PROGRESS_EVERY)
+        record_progress(announcement_id)
     return {"sent": sent, "failed": failed}
 
 
@@ -160,5 +175,6 @@ def resume_stalled(*, now=None):
             )
         if moments and max(moments) > now - stall:
             continue
+        record_progress(announcement_id)
         queued += queue_pending(announcement_id, states=(State.PENDING, State.SENDING))
     return queued

@@ -116,6 +116,12 @@ def test_announcement_reaches_650_people_once_each_across_a_worker_restart(
             wait_until(lambda: len(collector_counts(collector)) >= PEOPLE + 1, 600, "every person")
             elapsed = time.monotonic() - started
             time.sleep(1.0)  # anything sent twice would arrive now
+            progress = run_setup(
+                env,
+                "import json; from congress.models import Announcement; "
+                "a = Announcement.objects.get(); "
+                "print(json.dumps([a.mail_total, a.mail_sent, a.mail_failed]))",
+            )
         finally:
             stop(worker, signal.SIGTERM)
             log.close()
@@ -125,6 +131,8 @@ def test_announcement_reaches_650_people_once_each_across_a_worker_restart(
     shutil.copy(tmp_path / "worker.log", f"/tmp/reach-worker-{signal.Signals(sig).name}.log")
     counts = collector_counts(collector)
     assert len(counts) == PEOPLE + 1
+    # What the organizer sees: total, sent, failed.
+    assert progress == [PEOPLE + 1, PEOPLE + 1, 0]
     twice = {address: n for address, n in counts.items() if n > 1}
     print(
         f"\n{PEOPLE} announcement mails in {elapsed:.1f} s with a {signal.Signals(sig).name} "
