@@ -296,7 +296,11 @@ def _notify(meeting, *, actor, what):
         recipient.pk,
         f"meeting.{what}",
         event=meeting.event,
-        data={**payload, "url": f"/events/{meeting.event.slug}/meetings/"},
+        data={
+            **payload,
+            "url": f"/events/{meeting.event.slug}/meetings/",
+            "timezone": meeting.event.timezone,
+        },
         calendar={
             "uid": f"meeting-{meeting.guid}",
             "start": meeting.start.isoformat(),

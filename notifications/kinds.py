@@ -6,6 +6,8 @@ announcements), never the text of a message; session reminders are live only unl
 """
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -43,9 +45,14 @@ def _name(data, key="by"):
     return (data.get(key) or {}).get("name", "")
 
 
-def _when(value, tz=None):
-    moment = timezone.datetime.fromisoformat(value) if isinstance(value, str) else value
-    return formats.date_format(timezone.localtime(moment, tz), "DATETIME_FORMAT")
+def _moment(value, data):
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    zone = ZoneInfo(data["timezone"]) if data.get("timezone") else None
+    return timezone.localtime(moment, zone)
+
+
+def _when(value, data):
+    return formats.date_format(_moment(value, data), "DATETIME_FORMAT")
 
 
 def title(kind, data, count=1, language=None):
@@ -73,7 +80,9 @@ def title(kind, data, count=1, language=None):
     if kind == "session.reminder":
         return _("%(title)s starts at %(time)s") % {
             "title": data.get("title", ""),
-            "time": _when(data["start"]).split(" ")[-1] if data.get("start") else "",
+            "time": formats.time_format(_moment(data["start"], data), "TIME_FORMAT")
+            if data.get("start")
+            else "",
         }
     if kind == "session.cancelled":
         return _("%(title)s has been cancelled") % {"title": data.get("title", "")}
@@ -86,7 +95,7 @@ def title(kind, data, count=1, language=None):
 def detail(kind, data):
     """A second line, or ''."""
     if kind.startswith("meeting.") and data.get("start"):
-        return _when(data["start"])
+        return _when(data["start"], data)
     if kind in ("session.reminder", "session.cancelled") and data.get("start"):
-        return _when(data["start"])
+        return _when(data["start"], data)
     return ""

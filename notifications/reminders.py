@@ -29,6 +29,7 @@ def session_notice_data(session):
         "start": session.start.isoformat(),
         "end": session.end.isoformat(),
         "room": session.room.name if session.room_id else "",
+        "timezone": session.event.timezone,
         "url": f"/events/{session.event.slug}/sessions/{session.pk}/",
     }
 
