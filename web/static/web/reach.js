@@ -59,6 +59,10 @@ function remove(id) {
 
 function dismiss(id) {
   remove(id);
+  const item = known.get(id);
+  if (item) {
+    item.dismissed = true;
+  }
   if (root.dataset.authenticated === "1") {
     fetch(root.dataset.dismissUrl.replace("/0/", `/${id}/`), {
       method: "POST",
@@ -72,7 +76,11 @@ function dismiss(id) {
   }
 }
 
+// Every announcement this page knows, so one whose window opens or closes later shows or goes.
+const known = new Map();
+
 function show(item) {
+  known.set(item.id, item);
   if (item.dismissed || locallyDismissed().has(item.id) || !isCurrent(item)) {
     remove(item.id);
     return;
@@ -106,6 +114,7 @@ function applyPush(push) {
       remove(push.data.id);
     }
   } else if (push.type === "announcement.deleted") {
+    known.delete(push.data.id);
     remove(push.data.id);
   }
 }
@@ -140,4 +149,5 @@ if (root && (slug || bell)) {
   }
   followPage(live);
   live.connect();
+  setInterval(() => [...known.values()].forEach(show), 30_000);
 }
