@@ -30,12 +30,14 @@ $(STATIC_MANIFEST): $(STAMP) $(shell find web/static -type f)
 
 static: $(STATIC_MANIFEST)
 
-# daphne and one task worker (mail, imports); stopping make stops both.
+# daphne, one task worker (mail, imports) and the notifications clock (reminders, every minute);
+# stopping make stops all three.
 run: migrate static
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo "Treffpunkt: http://$(HOST):$(PORT)/  (API: /api/v1/events/, docs: /api/docs/, mail: /dev/outbox/)"
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py notify_tick --every 60 & ticker=$$!; \
+	trap 'kill $$worker $$ticker 2>/dev/null' EXIT INT TERM; \
 	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/daphne -b $(HOST) -p $(PORT) treffpunkt.asgi:application
 
 # Browser tests drive the system Chromium; install it when missing and allowed (root).

@@ -101,6 +101,23 @@ def registration_refusal(user, event):
     return None
 
 
+# --- announcement mail --------------------------------------------------------------------------
+# A function ``(announcement_id) -> None`` called after an announcement with mail committed
+# (notifications/ queues the batches). congress stores the announcement; it does not send mail.
+_announcement_mailers = []
+
+
+def announcement_mailer(function):
+    if function not in _announcement_mailers:
+        _announcement_mailers.append(function)
+    return function
+
+
+def announcement_mail(announcement_id):
+    for mailer in _announcement_mailers:
+        mailer(announcement_id)
+
+
 # -- Back office (issue 16): announcements, viewers and report sections ---------------------------
 #
 # - **Announcement listeners** (``announcement_listener``): ``(event, name, data, scope)`` is called

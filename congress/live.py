@@ -16,6 +16,7 @@ from treffpunkt.realtime import bus
 from treffpunkt.realtime.registry import RealtimeError, Subscription, handler, topic_kind
 
 from . import hooks, live_services
+from .announcements import announcements_for, audiences_for
 from .live_services import REACTIONS, chat_message_data, poll_data, question_data
 from .models import ChatMessage, Event, Poll, PollVote, Question, Session
 from .serializers import session_event_data
@@ -46,7 +47,13 @@ def open_event_topic(ctx, key):
     if event is None or not allowed(ctx.user, "congress.view_event", event):
         raise NotFound(_("No such event."))
     require(ctx.user, "congress.follow_event", event)
-    return Subscription(snapshot={"event": {"slug": event.slug, "name": event.name}})
+    return Subscription(
+        snapshot={
+            "event": {"slug": event.slug, "name": event.name},
+            "announcements": announcements_for(ctx.user, event),
+            "audiences": audiences_for(ctx.user, event),
+        }
+    )
 
 
 @topic_kind("session")

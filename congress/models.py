@@ -404,3 +404,72 @@ class ModerationLog(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_user or ''}"
         )
+
+
+class Announcement(models.Model):
+    """A message of the organizers to the people of an event, shown as a banner (and mailed)."""
+
+    class Level(models.TextChoices):
+        INFO = "info", _("Information")
+        WARNING = "warning", _("Warning")
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone registered")
+        ATTENDEES = "attendees", _("Attendees")
+        SPEAKERS = "speakers", _("Speakers")
+        EXHIBITORS = "exhibitors", _("Exhibitor staff")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="announcements")
+    text_de = models.TextField(_("text (German)"), max_length=2000)
+    text_en = models.TextField(_("text (English)"), max_length=2000, blank=True)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices, default=Level.INFO)
+    link = models.URLField(_("link"), blank=True)
+    audience = models.CharField(
+        _("audience"), max_length=12, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    show_from = models.DateTimeField(_("show from"), null=True, blank=True)
+    show_until = models.DateTimeField(_("show until"), null=True, blank=True)
+    send_mail = models.BooleanField(_("send by mail"), default=False)
+    # Progress of the mail, kept by whoever sends it (notifications/), shown to organizers.
+    mail_total = models.PositiveIntegerField(default=0, editable=False)
+    mail_sent = models.PositiveIntegerField(default=0, editable=False)
+    mail_failed = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(show_until__isnull=True)
+                | Q(show_from__isnull=True)
+                | Q(show_until__gt=F("show_from")),
+                name="announcement_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.text_de[:60]
+
+
+class AnnouncementDismissal(models.Model):
+    """A person closed an announcement's banner; it stays closed on every page and device."""
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="dismissals"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "user"], name="dismiss_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} ✕ {self.announcement_id}"

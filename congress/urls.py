@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import api, export_views
+from . import announcements_api, api, export_views
 
 events = SimpleRouter(trailing_slash=True)
 events.register("events", api.EventViewSet, basename="event")
@@ -15,6 +15,7 @@ nested.register("speakers", api.SpeakerViewSet, basename="speaker")
 nested.register("sessions", api.SessionViewSet, basename="session")
 nested.register("registrations", api.RegistrationViewSet, basename="registration")
 nested.register("agenda", api.AgendaViewSet, basename="agenda")
+nested.register("announcements", announcements_api.AnnouncementViewSet, basename="announcement")
 
 urlpatterns = [
     path("", include(events.urls)),

@@ -12,6 +12,7 @@ from congress.live_services import _check_rate, _clean_text, user_data
 from congress.permissions import is_banned, is_registered
 from treffpunkt.access import require
 from treffpunkt.errors import AccessDenied, NotFound
+from treffpunkt.notify import notify
 from treffpunkt.realtime import bus
 from treffpunkt.realtime.events import emit
 
@@ -109,6 +110,18 @@ def _notify_recipient(conversation, message, recipient):
     }
     transaction.on_commit(
         lambda: bus.publish(f"user:{recipient.pk}", "conversation.message", payload)
+    )
+    # The notification folds a conversation's unread messages into one and never carries the text.
+    notify(
+        recipient.pk,
+        "conversation.message",
+        event=conversation.event,
+        data={
+            "conversation": conversation.pk,
+            "from": payload["from"],
+            "url": f"/events/{conversation.event.slug}/messages/{conversation.pk}/",
+        },
+        group=f"conversation:{conversation.pk}",
     )
 
 

@@ -14,6 +14,7 @@ from congress.permissions import is_organizer
 from conversations.services import open_conversation
 from treffpunkt import privacy
 from treffpunkt.access import require
+from treffpunkt.notify import notify
 from treffpunkt.realtime import bus
 
 from .errors import ExpoError
@@ -334,6 +335,13 @@ def request_contact(*, user, exhibitor, message=""):
                 bus.publish(f"user:{staff_id}", "booth.contact", payload)
 
         transaction.on_commit(push)
+        for staff_id in staff_ids:
+            notify(
+                staff_id,
+                "booth.contact",
+                event=exhibitor.event,
+                data={**payload, "url": f"/events/{exhibitor.event.slug}/expo/{exhibitor.pk}/"},
+            )
     return request
 
 

@@ -26,6 +26,7 @@ from congress.live_services import display_name, user_data
 from congress.models import Favourite, Registration, Session
 from treffpunkt.access import allowed, require
 from treffpunkt.errors import AccessDenied, ConflictError, NotFound
+from treffpunkt.notify import notify
 from treffpunkt.realtime import bus
 
 from .errors import MatchmakingError
@@ -291,6 +292,27 @@ def _notify(meeting, *, actor, what):
     }
     bump_version(meeting.event)
     transaction.on_commit(lambda: bus.publish(f"user:{recipient.pk}", f"meeting.{what}", payload))
+    notify(
+        recipient.pk,
+        f"meeting.{what}",
+        event=meeting.event,
+        data={
+            **payload,
+            "url": f"/events/{meeting.event.slug}/meetings/",
+            "timezone": meeting.event.timezone,
+        },
+        calendar={
+            "uid": f"meeting-{meeting.guid}",
+            "start": meeting.start.isoformat(),
+            "end": meeting.end.isoformat(),
+            "summary": f"Treffpunkt: {display_name(meeting.requester)} / "
+            f"{display_name(meeting.invitee)}",
+            "organizer_name": display_name(actor),
+            "location": meeting.location,
+            "sequence": int(meeting.updated_at.timestamp()),
+            "cancelled": what in ("cancelled", "declined"),
+        },
+    )
 
 
 # --- changes ------------------------------------------------------------------------------------
@@ -553,6 +575,8 @@ def report_user(event, *, user, reported_id, reason, conversation=None, block=Fa
                 for organizer_id in organizer_ids
             ]
         )
+        for organizer_id in organizer_ids:
+            notify(organizer_id, "report.created", event=event, data=payload)
     return report
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "stage",
     "accessibility",
     "demo",
+    "notifications",
     # Before allauth, so its templates and catalogue (formal German) override allauth's own.
     "accounts",
     "allauth",
@@ -293,6 +294,14 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 86400)))
 # Invitation links: single-use, valid this many days (resending issues a new one).
 INVITATION_EXPIRE_DAYS = int(os.environ.get("INVITATION_EXPIRE_DAYS", "14"))
+# Notifications (docs/notifications.md): mail waits this long for a person who is online; a
+# conversation digest is mailed at most once per NOTIFY_DIGEST_SECONDS; reminders come this many
+# minutes before a favourited session; a socket counts as open this long after its last ping.
+NOTIFY_MAIL_AFTER = int(os.environ.get("NOTIFY_MAIL_AFTER", "600"))
+NOTIFY_DIGEST_SECONDS = int(os.environ.get("NOTIFY_DIGEST_SECONDS", "3600"))
+NOTIFY_REMINDER_MINUTES = int(os.environ.get("NOTIFY_REMINDER_MINUTES", "15"))
+NOTIFY_ONLINE_TTL = int(os.environ.get("NOTIFY_ONLINE_TTL", "60"))
+NOTIFY_STALL_SECONDS = int(os.environ.get("NOTIFY_STALL_SECONDS", "120"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Treffpunkt"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True

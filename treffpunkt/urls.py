@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("congress.urls")),
     path("api/v1/", include("expo.urls")),
     path("api/v1/", include("conversations.urls")),
+    path("api/v1/", include("notifications.api_urls")),
     path("api/v1/", include("stage.urls")),
     path("api/v1/", include("accessibility.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # Before web: allauth's log-in serves /login/ (`web:login` keeps pointing there).
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("backoffice.web_urls")),
     path("", include("privacy.urls")),
     path("", include("web.urls")),

@@ -5,6 +5,7 @@ from accounts.views import LoginView
 
 from .views import (
     accessibility,
+    announcements,
     control_room,
     expo,
     meetings,
@@ -43,6 +44,7 @@ urlpatterns = [
     path("events/<slug:slug>/expo/<int:pk>/video/", stage.booth_video, name="booth-video"),
     path("events/<slug:slug>/meetings/<int:pk>/video/", stage.meeting_video, name="meeting-video"),
     path("events/<slug:slug>/regie/", control_room.control_room, name="control-room"),
+    path("events/<slug:slug>/regie/announce/", announcements.announce, name="control-announce"),
     path(
         "events/<slug:slug>/regie/sessions/<int:pk>/state/",
         control_room.session_state,

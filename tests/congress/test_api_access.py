@@ -12,7 +12,17 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from backoffice.models import ProgrammeVisit, Release, Webhook, WebhookDelivery
-from congress.models import Event, Favourite, Registration, Room, Session, Speaker, Track
+from congress.models import (
+    Announcement,
+    AnnouncementDismissal,
+    Event,
+    Favourite,
+    Registration,
+    Room,
+    Session,
+    Speaker,
+    Track,
+)
 from expo.models import Exhibitor
 from tests.factories import (
     EventFactory,
@@ -83,6 +93,7 @@ def world(event, organizer, attendee, settings):
     )
     Favourite.objects.create(user=attendee, session=w.session)
     w.exhibitor = ExhibitorFactory(event=event)
+    w.announcement = Announcement.objects.create(event=event, text_de="Saal 2 beginnt später.")
     Release.objects.create(event=event, version="v1", programme_version=1)
     w.webhook = Webhook.objects.create(
         event=event, url="https://example.org/hook", events=["session.created"]
@@ -189,6 +200,18 @@ ROUTES = {
     ),
     "exhibitor": (lambda w: events_url(w.event) + f"exhibitors/{w.exhibitor.pk}/", lambda w: {}),
     "hidden exhibitors": (lambda w: events_url(w.hidden) + "exhibitors/", lambda w: {}),
+    "announcements": (
+        lambda w: events_url(w.event) + "announcements/",
+        lambda w: {"text_de": "Die Expo öffnet jetzt.", "text_en": "The expo opens now."},
+    ),
+    "announcement": (
+        lambda w: events_url(w.event) + f"announcements/{w.announcement.pk}/",
+        lambda w: {"level": "warning"},
+    ),
+    "announcement dismiss": (
+        lambda w: events_url(w.event) + f"announcements/{w.announcement.pk}/dismiss/",
+        lambda w: {},
+    ),
     # The back office (docs/import.md, docs/webhooks.md, docs/report.md).
     "schedule import": (
         lambda w: events_url(w.event) + "schedule/import/",
@@ -294,6 +317,12 @@ TABLE = {
     ("POST", "exhibitors"):           (401,  403,  403,  403,  405,  403,  403),
     ("GET", "hidden exhibitors"):     (404,  404,  404,  404,  200,  404,  404),
 
+    ("GET", "announcements"):         (401,  200,  200,  200,  200,  200,  200),
+    ("POST", "announcements"):        (401,  403,  403,  403,  201,  403,  403),
+    ("GET", "announcement"):          (401,  403,  403,  403,  200,  403,  403),
+    ("PATCH", "announcement"):        (401,  403,  403,  403,  200,  403,  403),
+    ("DELETE", "announcement"):       (401,  403,  403,  403,  204,  403,  403),
+    ("POST", "announcement dismiss"): (401,  204,  204,  204,  204,  404,  404),
     ("POST", "schedule import"):      (401,  403,  403,  403,  200,  403,  403),
     ("POST", "hidden schedule import"): (404, 404,  404,  404,  200,  404,  404),
     ("GET", "releases"):              ALL_200,
@@ -369,6 +398,7 @@ def snapshot():
     models = (
         Event, Room, Track, Speaker, Session, Session.speakers.through, Registration, Favourite,
         Exhibitor, get_user_model(), TopicEvent, Release, Webhook, WebhookDelivery, ProgrammeVisit,
+        Announcement, AnnouncementDismissal,
     )  # fmt: skip
     return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
 

@@ -51,6 +51,13 @@ async def test_meeting_changes_reach_the_other_participant(connect, people, even
     await sync_to_async(meetings.decline_meeting)(meeting, user=ben)
     assert (await anna_socket.push("meeting.declined"))["data"]["state"] == "declined"
     # Nobody is told of their own actions.
+    # Each change is also a stored notification for the other one (docs/notifications.md).
+    for socket, kinds in (
+        (anna_socket, ["meeting.accepted", "meeting.declined"]),
+        (ben_socket, ["meeting.requested", "meeting.rescheduled"]),
+    ):
+        notified = [(await socket.push("notification.new"))["data"]["kind"] for _kind in kinds]
+        assert notified == kinds
     assert await anna_socket.nothing_more()
     assert await ben_socket.nothing_more()
 

@@ -182,6 +182,7 @@ ROUTES = {
     "show question": ("POST", "questions/{question}/show/"),
     "resolve report": ("POST", "reports/{report}/resolve/"),
     "review booth": ("POST", "booths/{booth}/review/"),
+    "announce": ("POST", "announce/"),
 }
 ROLES = ("anonymous", "attendee", "speaker", "other_organizer", "organizer")
 # fmt: off
@@ -195,6 +196,7 @@ TABLE = {
     "show question":    (302, 403, 403, 403,  302),
     "resolve report":   (302, 403, 403, 403,  302),
     "review booth":     (302, 403, 403, 403,  302),
+    "announce":         (302, 403, 403, 403,  302),
 }
 # fmt: on
 
@@ -235,15 +237,19 @@ def world(event, organizer, attendee, programme):
         "data": {
             "state": "live",
             "decision": "approve",
+            "text_de": "Die Expo öffnet jetzt.",
+            "level": "info",
+            "audience": "everyone",
             **move_data(talk, programme["forum"], "16:00", "17:00"),
         },
     }
 
 
 def everything():
+    from congress.models import Announcement
     from matchmaking.models import Report
 
-    models = (Session, Mute, Ban, Question, Report, Exhibitor, TopicEvent)
+    models = (Session, Mute, Ban, Question, Report, Exhibitor, TopicEvent, Announcement)
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
 

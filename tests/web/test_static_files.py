@@ -105,6 +105,7 @@ def test_every_script_of_the_page_and_every_module_it_imports_has_a_hashed_name(
 
     assert sorted(by_source(entries)) == [
         "/static/web/live.js",
+        "/static/web/reach.js",
         "/static/web/stage.js",
         "/static/web/treffpunkt.js",
     ]
@@ -121,6 +122,7 @@ def test_every_script_of_the_page_and_every_module_it_imports_has_a_hashed_name(
         "/static/web/live/polls.js",
         "/static/web/live/questions.js",
         "/static/web/live/reactions.js",
+        "/static/web/reach.js",
         "/static/web/stage.js",
         "/static/web/treffpunkt.js",
     ]

@@ -109,6 +109,7 @@ def test_session_page_runs_on_hashed_modules_only(server):
             "web/live/polls.js",
             "web/live/questions.js",
             "web/live/reactions.js",
+            "web/reach.js",
             "web/stage.js",
             "web/treffpunkt.js",
         ]

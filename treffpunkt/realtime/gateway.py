@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import json
 import logging
+import uuid
 from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from .. import ratelimit, unavailable
+from .. import notify, ratelimit, unavailable
 from ..errors import AccessDenied, DomainError, NotFound
 from ..unavailable import is_database_unavailable
 from . import events, limits, presence, registry, shutdown
@@ -49,6 +50,7 @@ def _pause_for(verdict):
 
 
 _socket_numbers = itertools.count()
+_PROCESS = uuid.uuid4().hex[:12]
 
 
 def _header(scope, name):
@@ -307,6 +309,7 @@ class Connection:
                 self.topics[f"user:{self.user.pk}"] = TopicState()
                 self.topics[f"user:{self.user.pk}"].pending = None
                 await self.hub.join(f"user:{self.user.pk}", self)
+                await self.mark_online()
             await self._reply(
                 {
                     "type": "hello",
@@ -333,11 +336,25 @@ class Connection:
                 if self.closing is not None and self._sender_task.done():
                     break
         finally:
+            if self.user.is_authenticated:
+                await self.mark_online(online=False)
             for topic in tuple(self.topics):
                 await self.hub.leave(topic, self)
             self.topics.clear()
             self._sender_task.cancel()
             shutdown.open_connections.discard(self)
+
+    async def mark_online(self, *, online=True):
+        """Count this socket in the user's ``online`` presence group (treffpunkt.notify)."""
+        if not self.user.is_authenticated:
+            return
+        group = notify.online_group(self.user.pk)
+        member = f"{_PROCESS}:{self._rate_key}"
+        with contextlib.suppress(Exception):  # presence is a hint; never fail the socket on it
+            if online:
+                await presence.store().amark(group, member, ttl=notify.ttl())
+            else:
+                await presence.store().amark(group, member, weight=0, ttl=0)
 
     # -- requests -----------------------------------------------------------------------------
     async def handle(self, message):
@@ -421,6 +438,7 @@ class Connection:
 
     async def dispatch(self, type_, data, request_id):
         if type_ == "ping":
+            await self.mark_online()
             return {"time": timezone.now().isoformat()}
         if type_ == "subscribe":
             self._check_subscribe_limits(data)

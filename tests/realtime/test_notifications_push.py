@@ -1,0 +1,104 @@
+"""Notifications and announcements on the socket: online marks, live pushes, the event snapshot."""
+
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.core import mail
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from rest_framework.test import APIClient
+
+from congress.announcements import create_announcement
+from matchmaking import meetings
+from matchmaking.models import MeetingSlot, Profile
+from treffpunkt import notify
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def slot(event, people):
+    for name in ("anna", "ben"):
+        Profile.objects.create(event=event, user=people[name], is_visible=True)
+    start = event.starts_at + timedelta(days=2, hours=10)
+    return MeetingSlot.objects.create(event=event, start=start, end=start + timedelta(minutes=30))
+
+
+async def test_an_open_socket_marks_its_person_online_until_it_closes(connect, people):
+    ben = people["ben"]
+    assert await sync_to_async(notify.is_online)(ben.pk) is False
+
+    first = await connect(ben)
+    second = await connect(ben)
+    assert await sync_to_async(notify.is_online)(ben.pk) is True
+    await first.close()
+    assert await sync_to_async(notify.is_online)(ben.pk) is True
+    await second.close()
+
+    assert await sync_to_async(notify.is_online)(ben.pk) is False
+
+
+async def test_online_person_gets_the_notification_live_and_no_mail(
+    connect, people, event, slot, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    anna, ben = people["anna"], people["ben"]
+    ben_socket = await connect(ben)
+
+    await sync_to_async(meetings.request_meeting)(
+        event, user=anna, invitee_id=ben.pk, start=slot.start, end=slot.end
+    )
+    pushed = await ben_socket.push("notification.new")
+
+    assert pushed["topic"] == f"user:{ben.pk}"
+    assert pushed["data"]["kind"] == "meeting.requested"
+    assert pushed["data"]["unread"] == 1
+    # The mail job waits NOTIFY_MAIL_AFTER (10 minutes) and mails only if still unread and away.
+    job = await sync_to_async(DBTaskResult.objects.get)()
+    assert job.task_path == "notifications.tasks.send_notification_mail"
+    assert job.run_after >= timezone.now() + timedelta(minutes=9)
+    assert job.args_kwargs["kwargs"] == {"require_away": True}
+    assert mail.outbox == []
+
+
+async def test_announcements_are_pushed_and_in_the_snapshot_until_dismissed(connect, people, event):
+    anna, orga = people["anna"], people["orga"]
+    socket = await connect(anna)
+    subscribed = await socket.request("subscribe", {"topic": f"event:{event.slug}"})
+    assert subscribed["data"]["snapshot"]["announcements"] == []
+
+    announcement = await sync_to_async(create_announcement)(
+        event, user=orga, text_de="Saal 2 beginnt später.", text_en="Stage 2 starts late."
+    )
+    pushed = await socket.push("announcement.created")
+    assert pushed["topic"] == f"event:{event.slug}"
+    assert pushed["data"]["text"] == {"de": "Saal 2 beginnt später.", "en": "Stage 2 starts late."}
+    assert pushed["seq"] >= 1
+
+    client = APIClient()
+    await sync_to_async(client.force_authenticate)(anna)
+    response = await sync_to_async(client.post)(
+        f"/api/v1/events/{event.slug}/announcements/{announcement.pk}/dismiss/"
+    )
+    assert response.status_code == 204
+    again = await connect(anna)
+    snapshot = (await again.request("subscribe", {"topic": f"event:{event.slug}"}))["data"]
+    assert [(item["id"], item["dismissed"]) for item in snapshot["snapshot"]["announcements"]] == [
+        (announcement.pk, True)
+    ]
+
+
+async def test_announcements_for_speakers_are_not_in_an_attendees_snapshot(connect, people, event):
+    await sync_to_async(create_announcement)(
+        event, user=people["orga"], text_de="Sprecherbriefing um 9 Uhr.", audience="speakers"
+    )
+    anna = await connect(people["anna"])
+    speaker = await connect(people["speaker"])
+    topic = {"topic": f"event:{event.slug}"}
+
+    for_anna = (await anna.request("subscribe", topic))["data"]["snapshot"]["announcements"]
+    for_speaker = (await speaker.request("subscribe", topic))["data"]["snapshot"]["announcements"]
+
+    assert for_anna == []
+    assert [item["text"]["de"] for item in for_speaker] == ["Sprecherbriefing um 9 Uhr."]
