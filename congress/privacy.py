@@ -14,6 +14,7 @@ from treffpunkt.privacy import (
 )
 
 from .models import (
+    AnnouncementDismissal,
     Ban,
     ChatMessage,
     Event,
@@ -224,3 +225,33 @@ def erase_event_registrations(event):
         .exclude(role=Registration.Role.ORGANIZER)
         .delete()[0]
     )
+
+
+declare(
+    "congress.Announcement",
+    kept={
+        "created_by": "The organizer who announced (accountability).",
+        "text_de": "The organizers' announcement.",
+        "text_en": "The organizers' announcement.",
+        "level": "Not personal.",
+        "audience": "Not personal.",
+        "link": "The organizers' link.",
+    },
+)
+declare("congress.AnnouncementDismissal", exported=("announcement", "created_at"), erased=("user",))
+
+
+@exporter("announcements")
+def export_announcement_dismissals(user):
+    return {
+        "dismissed_announcements": rows(
+            AnnouncementDismissal.objects.filter(user=user).order_by("pk"),
+            "announcement_id",
+            "created_at",
+        )
+    }
+
+
+@shredder("announcements", "Deletes which announcements the person dismissed.")
+def shred_announcement_dismissals(user, *, strings):
+    return {"dismissals": AnnouncementDismissal.objects.filter(user=user).delete()[0]}

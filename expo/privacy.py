@@ -68,6 +68,16 @@ declare(
 )
 
 
+declare(
+    "expo.BoothRevision",
+    kept={
+        "created_by": "The booth staff member who made the edit (accountability for review).",
+        "fields": "The exhibitor's booth content awaiting review.",
+        "category_ids": "Not personal.",
+    },
+)
+
+
 @exporter("expo")
 def export_expo(user):
     return {
