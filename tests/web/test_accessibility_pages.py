@@ -182,7 +182,7 @@ def test_every_aria_describedby_names_an_element_on_the_page(client, event, anna
         client.logout()
 
     shown = client.get(url)
-    failed = client.post(url, {"bio": "x" * 600, "reason": "", "message": "", "username": ""})
+    failed = client.post(url, {"bio": "x" * 600, "reason": "", "message": "", "login": ""})
 
     assert missing_descriptions(page_of(shown)) == []
     if failed.status_code != 405:
