@@ -169,7 +169,7 @@ def new_context(browser, server, language, *, width=1280):
 def log_in(context, server, username):
     page = context.new_page()
     page.goto(f"{server['url']}/login/")
-    page.locator("#id_username").fill(username)
+    page.locator("#id_login").fill(username)
     page.locator("#id_password").fill("treffpunkt")
     page.locator("main button[type=submit]").click()
     page.wait_for_load_state()
@@ -222,6 +222,10 @@ def pages_for(server, role):
         ("statement (site)", "/accessibility/"),
         ("feedback (site)", "/accessibility/feedback/"),
         ("easy-language (site)", "/easy-language/"),
+        ("privacy notice", f"{event}/datenschutz/"),
+        ("imprint", f"{event}/impressum/"),
+        ("privacy notice (site)", "/datenschutz/"),
+        ("imprint (site)", "/impressum/"),
     ]
     attendee = [
         ("agenda", f"{event}/agenda/"),
@@ -231,6 +235,8 @@ def pages_for(server, role):
         ("meetings", f"{event}/meetings/"),
         ("messages", f"{event}/messages/"),
         ("conversation", f"{event}/messages/{server['conversation']}/"),
+        ("my data", "/me/"),
+        ("join", f"{event}/join/"),
     ]
     if role == "anonymous":
         return [("login", "/login/"), *public]
@@ -243,6 +249,12 @@ def pages_for(server, role):
             ("statement", f"{event}/accessibility/"),
             ("statement-edit", f"{event}/accessibility/edit/"),
             ("networking", f"{event}/networking/"),
+            ("control room", f"{event}/regie/"),
+            ("back-office report", f"{event}/report/"),
+            ("changes", f"{event}/changes/"),
+            ("webhooks", f"{event}/webhooks/"),
+            ("privacy-edit", f"{event}/datenschutz/bearbeiten/"),
+            ("my data", "/me/"),
         ]
     if role == "exhibitor":
         return [
@@ -396,7 +408,7 @@ def test_keyboard_journey_keeps_the_focus_and_announces(browser, server, table, 
     page = context.new_page()
     # Log in with the keyboard: the skip link, the fields, Enter.
     page.goto(f"{base}/login/?next={event}/")
-    tab_to(page, "el.id === 'id_username'")
+    tab_to(page, "el.id === 'id_login'")
     page.keyboard.type(words["user"])
     page.keyboard.press("Tab")
     assert focused(page) == "id_password"
