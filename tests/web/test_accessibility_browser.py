@@ -572,10 +572,10 @@ def test_captions_reach_two_viewers_within_a_second_and_the_player_options_work(
     page = viewers[0][1]
     # The room's WebVTT file becomes a track of the stage video and loads.
     page.wait_for_function(
-        "() => { const t = document.querySelector('[data-live-video] track'); return t && t.readyState === 2; }"
+        "() => { const t = document.querySelector('[data-stage-video] track'); return t && t.readyState === 2; }"
     )
     assert (
-        page.evaluate("() => document.querySelector('[data-live-video]').textTracks[0].cues.length")
+        page.evaluate("() => document.querySelector('[data-stage-video]').textTracks[0].cues.length")
         == 1
     )
     # The interpreter's video beside the stage, on request.
@@ -588,7 +588,7 @@ def test_captions_reach_two_viewers_within_a_second_and_the_player_options_work(
     expect(page.locator("[data-sign-language]")).to_be_hidden()
     # Audio only hides the stage video.
     page.locator("[data-audio-only-toggle]").click()
-    expect(page.locator("[data-live-video]")).to_be_hidden()
+    expect(page.locator("[data-stage-video]")).to_be_hidden()
 
     # A late viewer finds the cue in the transcript.
     late_context = new_context(browser, server, "en")
