@@ -575,7 +575,9 @@ def test_captions_reach_two_viewers_within_a_second_and_the_player_options_work(
         "() => { const t = document.querySelector('[data-stage-video] track'); return t && t.readyState === 2; }"
     )
     assert (
-        page.evaluate("() => document.querySelector('[data-stage-video]').textTracks[0].cues.length")
+        page.evaluate(
+            "() => document.querySelector('[data-stage-video]').textTracks[0].cues.length"
+        )
         == 1
     )
     # The interpreter's video beside the stage, on request.
