@@ -239,7 +239,12 @@ def pages_for(server, role):
         ("join", f"{event}/join/"),
     ]
     if role == "anonymous":
-        return [("login", "/login/"), *public]
+        return [
+            ("login", "/login/"),
+            ("sign-up", "/accounts/signup/"),
+            ("password-reset", "/accounts/password/reset/"),
+            *public,
+        ]
     if role == "attendee":
         return public + attendee
     if role == "organizer":
