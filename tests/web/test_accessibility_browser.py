@@ -169,7 +169,7 @@ def new_context(browser, server, language, *, width=1280):
 def log_in(context, server, username):
     page = context.new_page()
     page.goto(f"{server['url']}/login/")
-    page.locator("#id_username").fill(username)
+    page.locator("#id_login").fill(username)
     page.locator("#id_password").fill("treffpunkt")
     page.locator("main button[type=submit]").click()
     page.wait_for_load_state()
@@ -222,6 +222,10 @@ def pages_for(server, role):
         ("statement (site)", "/accessibility/"),
         ("feedback (site)", "/accessibility/feedback/"),
         ("easy-language (site)", "/easy-language/"),
+        ("privacy notice", f"{event}/datenschutz/"),
+        ("imprint", f"{event}/impressum/"),
+        ("privacy notice (site)", "/datenschutz/"),
+        ("imprint (site)", "/impressum/"),
     ]
     attendee = [
         ("agenda", f"{event}/agenda/"),
@@ -231,9 +235,16 @@ def pages_for(server, role):
         ("meetings", f"{event}/meetings/"),
         ("messages", f"{event}/messages/"),
         ("conversation", f"{event}/messages/{server['conversation']}/"),
+        ("my data", "/me/"),
+        ("join", f"{event}/join/"),
     ]
     if role == "anonymous":
-        return [("login", "/login/"), *public]
+        return [
+            ("login", "/login/"),
+            ("sign-up", "/accounts/signup/"),
+            ("password-reset", "/accounts/password/reset/"),
+            *public,
+        ]
     if role == "attendee":
         return public + attendee
     if role == "organizer":
@@ -243,6 +254,12 @@ def pages_for(server, role):
             ("statement", f"{event}/accessibility/"),
             ("statement-edit", f"{event}/accessibility/edit/"),
             ("networking", f"{event}/networking/"),
+            ("control room", f"{event}/regie/"),
+            ("back-office report", f"{event}/report/"),
+            ("changes", f"{event}/changes/"),
+            ("webhooks", f"{event}/webhooks/"),
+            ("privacy-edit", f"{event}/datenschutz/bearbeiten/"),
+            ("my data", "/me/"),
         ]
     if role == "exhibitor":
         return [
@@ -396,7 +413,7 @@ def test_keyboard_journey_keeps_the_focus_and_announces(browser, server, table, 
     page = context.new_page()
     # Log in with the keyboard: the skip link, the fields, Enter.
     page.goto(f"{base}/login/?next={event}/")
-    tab_to(page, "el.id === 'id_username'")
+    tab_to(page, "el.id === 'id_login'")
     page.keyboard.type(words["user"])
     page.keyboard.press("Tab")
     assert focused(page) == "id_password"
@@ -560,10 +577,12 @@ def test_captions_reach_two_viewers_within_a_second_and_the_player_options_work(
     page = viewers[0][1]
     # The room's WebVTT file becomes a track of the stage video and loads.
     page.wait_for_function(
-        "() => { const t = document.querySelector('[data-live-video] track'); return t && t.readyState === 2; }"
+        "() => { const t = document.querySelector('[data-stage-video] track'); return t && t.readyState === 2; }"
     )
     assert (
-        page.evaluate("() => document.querySelector('[data-live-video]').textTracks[0].cues.length")
+        page.evaluate(
+            "() => document.querySelector('[data-stage-video]').textTracks[0].cues.length"
+        )
         == 1
     )
     # The interpreter's video beside the stage, on request.
@@ -576,7 +595,7 @@ def test_captions_reach_two_viewers_within_a_second_and_the_player_options_work(
     expect(page.locator("[data-sign-language]")).to_be_hidden()
     # Audio only hides the stage video.
     page.locator("[data-audio-only-toggle]").click()
-    expect(page.locator("[data-live-video]")).to_be_hidden()
+    expect(page.locator("[data-stage-video]")).to_be_hidden()
 
     # A late viewer finds the cue in the transcript.
     late_context = new_context(browser, server, "en")

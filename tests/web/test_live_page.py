@@ -193,3 +193,12 @@ def test_break_has_no_live_region(client, event):
 
     assert response.status_code == 200
     assert b"data-live" not in response.content
+
+
+def test_programme_changes_are_announced_by_the_one_polite_announcer(client, session):
+    response = client.get(f"/events/{session.event.slug}/")
+    page = lxml_html.fromstring(response.content)
+
+    (notices,) = page.xpath("//*[@data-programme-notices]")
+    assert notices.get("aria-live") is None
+    assert [element.get("data-announcer") for element in page.xpath("//*[@aria-live]")] == [""]

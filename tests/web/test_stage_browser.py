@@ -204,6 +204,8 @@ def test_control_room_move_then_cancel_reaches_an_open_programme_and_session_pag
     programme_notice = attendee_programme.locator("[data-programme-notices]")
     expect(programme_notice).to_contain_text("Forum", timeout=1000)
     expect(programme_notice).to_contain_text("14:30", timeout=1000)
+    # Said through the page's one announcer, not a live region of its own.
+    expect(attendee_programme.locator("[data-announcer]")).to_contain_text("Forum", timeout=3000)
 
     cue = orga.locator(f"#session-{server['moving']}")
     with orga.expect_navigation():
@@ -247,6 +249,9 @@ def test_hls_player_reconnects_after_the_network_comes_back(browser, server):
 
     status = page.locator("[data-stage-status]")
     expect(status).to_be_visible(timeout=15_000)
+    # Said once through the page's one announcer, not a live region of its own.
+    said = " ".join(status.text_content().split())
+    expect(page.locator("[data-announcer] p", has_text=said)).to_have_count(1, timeout=3000)
     page.unroute("**/stream.m3u8")
     page.evaluate("() => { const v = window.treffpunktStage.video; v.muted = true; v.play(); }")
 

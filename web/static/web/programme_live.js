@@ -1,7 +1,9 @@
 // The programme page follows `event:<slug>` (docs/realtime.md): a moved session's card gets its
 // new time and moves to its new room's column, a state change sets its badge, and a notice says
-// what changed, with the new time and room. Without this script the page is the same, unchanging.
+// what changed, with the new time and room, shown here and said through the page's one announcer
+// (lib/announce.js). Without this script the page is the same, unchanging.
 
+import { announce } from "./lib/announce.js";
 import { LiveSocket, followPage, gatewayUrl } from "./lib/socket.js";
 
 const root = document.querySelector("[data-programme-live]");
@@ -42,6 +44,7 @@ function start(root) {
     }
     notices.replaceChildren(content);
     notices.hidden = false;
+    announce(notices.textContent.replace(/\s+/g, " "), { key: "programme-notice" });
   }
 
   function setBadges(card, state) {

@@ -5,6 +5,11 @@
 //
 // To extend: a captions <track> inside the <video> and a second video (sign language) in
 // [data-stage-screens] need no change here; `attach` takes any <video> and source.
+//
+// The reconnecting notice is shown in the player and said through the page's one announcer
+// (lib/announce.js), not through a live region of its own.
+
+import { announce } from "./lib/announce.js";
 
 const RETRY_BASE = 1000;
 const RETRY_CAP = 15000;
@@ -44,9 +49,13 @@ function start(root) {
   const url = video.getAttribute("src");
 
   function showReconnecting(on) {
-    if (status) {
-      status.hidden = !on;
+    if (!status) {
+      return;
     }
+    if (on && status.hidden) {
+      announce(status.textContent, { key: "stage-status" });
+    }
+    status.hidden = !on;
   }
 
   function retryDelay() {
