@@ -29,6 +29,7 @@ from congress.services import ProgrammeError, add_favourite, check_session
 
 from .content import load
 from .matchmaking import redate_matchmaking
+from .privacy import redate_retention
 from .sync import sync_links, sync_rows
 
 SLUG = "digitale-staedte"
@@ -218,8 +219,8 @@ def plan_speakers(programme, speakers, rng):
 def redate_event(event, today):
     """Move the event to start ``today``, every session by the same number of days.
 
-    Matchmaking slots and meetings move along. Returns whether anything moved. Retags the
-    exports (``programme_version``) when it did.
+    Matchmaking slots and meetings and the retention policy's erasure date move along. Returns
+    whether anything moved. Retags the exports (``programme_version``) when it did.
     """
     days = (today - event.start_date).days
     if days == 0:
@@ -237,7 +238,8 @@ def redate_event(event, today):
             end_date=event.end_date + timedelta(days=days),
             programme_version=F("programme_version") + 1,
         )
-    event.refresh_from_db()
+        event.refresh_from_db()
+        redate_retention(event)
     return True
 
 

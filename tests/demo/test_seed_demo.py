@@ -10,11 +10,25 @@ from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
-from congress.models import Event, Favourite, Registration, Room, Session, Speaker, Track
+from accessibility.models import Captioner, RoomMedia, Statement
+from accounts.models import Consent, RegistrationPolicy
+from backoffice.models import Release
+from congress.models import (
+    Announcement,
+    Event,
+    Favourite,
+    Registration,
+    Room,
+    Session,
+    Speaker,
+    Track,
+)
 from congress.services import check_session
 from demo.congress import SLUG, redate_event
 from expo.models import Category, ContactPerson, Exhibitor, ExhibitorStaff, ExpoSettings, Product
 from expo.uploads import check_logo
+from privacy.models import EventText, RetentionPolicy
+from stage.models import RoomStage, StageSettings
 from tests.demo.conftest import HASHERS
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +89,41 @@ def snapshot(event):
             )
         ),
         "expo_settings": list(ExpoSettings.objects.filter(event=event).values_list("pk")),
+        "statement": list(Statement.objects.filter(event=event).values_list("pk", "updated_at")),
+        "room_media": list(
+            RoomMedia.objects.filter(room__event=event).values_list(
+                "pk", "room__name", "captions_url", "sign_language_url"
+            )
+        ),
+        "captioners": list(
+            Captioner.objects.filter(session__event=event).values_list(
+                "pk", "session_id", "user__username"
+            )
+        ),
+        "legal_texts": list(
+            EventText.objects.filter(event=event)
+            .order_by("kind")
+            .values_list("pk", "kind", "language", "version", "updated_at")
+        ),
+        "notice_version": list(
+            RegistrationPolicy.objects.filter(event=event).values_list(
+                "pk", "privacy_notice_version"
+            )
+        ),
+        "consents": Consent.objects.filter(event=event).count(),
+        "retention": list(
+            RetentionPolicy.objects.filter(event=event).values_list("pk", "erase_after", "kinds")
+        ),
+        "stage_settings": list(
+            StageSettings.objects.filter(event=event).values_list("pk", "embed_providers")
+        ),
+        "room_stages": RoomStage.objects.filter(room__event=event).count(),
+        "announcements": list(
+            Announcement.objects.filter(event=event)
+            .order_by("pk")
+            .values_list("pk", "text_de", "updated_at")
+        ),
+        "releases": list(Release.objects.filter(event=event).values_list("pk", "version")),
     }
 
 
@@ -299,3 +348,97 @@ def test_seed_demo_invitations_reach_the_outbox_through_the_worker(
         "t.wagner@example.org",
     ]
     assert all("Digitale Städte" in message.subject for message in mailoutbox)
+
+
+def test_seed_demo_prints_one_line_for_each_new_planner(seed_output):
+    lines = seed_output.splitlines()
+    for start in (
+        "Barrierefreiheit: ",
+        "Datenschutz: ",
+        "Bühnen: ",
+        "2 Ankündigungen ",
+        "Programm-",
+    ):
+        assert sum(1 for line in lines if line.startswith(start)) == 1, start
+
+
+def test_seed_demo_accessibility_statement_media_and_captioner(demo):
+    statement = Statement.objects.get(event=demo)
+    assert statement.conformance == Statement.Conformance.PARTIAL
+    assert statement.body.startswith("Wir prüfen die Plattform mit axe-core")
+    assert statement.limits == [
+        "Aufzeichnungen erhalten Untertitel erst nach der Veranstaltung.",
+        "Downloads und Videos der Aussteller sind deren Inhalte und nicht immer barrierefrei.",
+        "Leichte Sprache und DGS nur für die Kerninformationen.",
+    ]
+    assert statement.contact_email == "barrierefreiheit@digitale-regionen.example"
+    assert statement.prepared_on == demo.start_date
+    assert statement.easy_language and statement.sign_language_video_url
+    media = RoomMedia.objects.get(room__event=demo)
+    assert media.room.name == "Hauptbühne"
+    assert media.captions_url.endswith(".vtt") and media.sign_language_url
+    captioner = Captioner.objects.get(session__event=demo)
+    assert captioner.user.username == "orga"
+    assert captioner.session == demo.sessions.filter(kind=Session.Kind.KEYNOTE).earliest("start")
+
+
+def test_seed_demo_privacy_texts_consents_and_retention(demo):
+    texts = {text.kind: text for text in EventText.objects.filter(event=demo, language="de")}
+    assert set(texts) == {EventText.Kind.PRIVACY_NOTICE, EventText.Kind.IMPRINT}
+    notice = texts[EventText.Kind.PRIVACY_NOTICE].body
+    assert "Geschäftsstelle Smarte Region, Ministerium für Digitalisierung (Beispiel)" in notice
+    assert "90 Tage nach dem Ende" in notice
+    assert "Geschäftsstelle Smarte Region" in texts[EventText.Kind.IMPRINT].body
+    policy = RegistrationPolicy.objects.get(event=demo)
+    assert policy.privacy_notice == notice
+    # Every registered demo person accepted the current notice, so no log-in is stopped.
+    registered = Registration.objects.filter(event=demo).count()
+    assert (
+        Consent.objects.filter(
+            event=demo,
+            document=Consent.Document.PRIVACY_NOTICE,
+            version=policy.privacy_notice_version,
+        ).count()
+        == registered
+    )
+    retention = RetentionPolicy.objects.get(event=demo)
+    assert retention.erase_after == demo.end_date + timedelta(days=90)
+    assert retention.kinds == ["leads", "chats", "visits", "profiles"]
+    assert retention.done_at is None
+
+
+def test_seed_demo_stage_settings_allow_youtube_and_rooms_keep_streams(demo):
+    assert StageSettings.objects.get(event=demo).embed_providers == ["youtube"]
+    assert RoomStage.objects.filter(room__event=demo).count() == 0
+    assert all(room.stream_url for room in demo.rooms.all())
+
+
+def test_seed_demo_announcements_are_not_mailed(demo):
+    announcements = {item.audience: item for item in Announcement.objects.filter(event=demo)}
+    assert set(announcements) == {"everyone", "speakers"}
+    expo = announcements["everyone"]
+    assert (expo.level, expo.send_mail) == ("info", False)
+    assert expo.text_de == "Die Expo ist geöffnet: 41 Aussteller freuen sich auf Ihren Besuch."
+    assert expo.text_en == "The expo is open: 41 exhibitors look forward to your visit."
+    speakers = announcements["speakers"]
+    assert (speakers.level, speakers.send_mail) == ("warning", False)
+    assert "Mikrofon 15 Minuten" in speakers.text_de
+    assert speakers.text_en.startswith("Please test your microphone")
+
+
+def test_seed_demo_publishes_release_v1_once(demo):
+    release = Release.objects.get(event=demo)
+    assert (release.version, release.note) == ("v1", "Erstes veröffentlichtes Programm")
+    assert demo.release_version == "v1"
+    assert len(release.snapshot) == demo.sessions.count()
+
+
+def test_seed_demo_if_empty_moves_the_retention_date_along(demo):
+    today = demo.start_date
+    redate_event(demo, today - timedelta(days=40))
+    erase_after = RetentionPolicy.objects.get(event=demo).erase_after
+    assert erase_after == today - timedelta(days=40) + timedelta(days=1 + 90)
+
+    call_command("seed_demo", "--if-empty", stdout=StringIO())
+
+    assert RetentionPolicy.objects.get(event=demo).erase_after == today + timedelta(days=1 + 90)

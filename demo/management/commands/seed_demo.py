@@ -2,9 +2,10 @@
 
 The demo is defined by the files in ``demo/data/`` and fixed random seeds, so every run leaves the
 same programme, exhibitors, accounts and matchmaking behind; the planners in ``demo/congress.py``,
-``demo/expo.py``, ``demo/matchmaking.py`` and ``demo/conversations.py`` say how each part is
-written. A full run restores the demo event to that definition. The event always runs today and tomorrow in Europe/Berlin;
-``--if-empty`` leaves an existing demo alone except for moving it to today, keeping every
+``demo/expo.py``, ``demo/matchmaking.py``, ``demo/conversations.py``, ``demo/accounts.py``,
+``demo/accessibility.py``, ``demo/privacy.py``, ``demo/stage.py``, ``demo/announcements.py`` and
+``demo/backoffice.py`` say how each part is written. A full run restores the demo event to that
+definition. The event always runs today and tomorrow in Europe/Berlin; ``--if-empty`` leaves an existing demo alone except for moving it to today, keeping every
 session's and meeting's local time relative to day one.
 """
 
@@ -17,7 +18,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from congress.models import Event, Registration
-from demo import accounts, congress, expo, matchmaking
+from demo import (
+    accessibility,
+    accounts,
+    announcements,
+    backoffice,
+    congress,
+    expo,
+    matchmaking,
+    privacy,
+    stage,
+)
 
 
 class Command(BaseCommand):
@@ -94,3 +105,10 @@ class Command(BaseCommand):
             booth_admin=users[staff["username"]],
             out=out,
         )
+        organizer = users["orga"]
+        accessibility.seed_accessibility(event, rooms, organizer=organizer, out=out)
+        privacy.seed_privacy(event, out)
+        stage.seed_stage(event, out)
+        announcements.seed_announcements(event, organizer=organizer, out=out)
+        # Last: the release is the programme as seeded above.
+        backoffice.seed_release(event, organizer=organizer, out=out)

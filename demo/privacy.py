@@ -1,0 +1,83 @@
+"""Privacy texts and retention of the demo congress, from ``demo/data/privacy.toml``.
+
+The Datenschutzerklärung and the Impressum go through ``privacy.services.save_event_text``, which
+keeps an unchanged text at its version. Saving the notice makes registration ask for it; the demo's
+registered people are recorded as having accepted it when they registered (in bulk, as
+``demo.congress`` registers them), so no demo log-in is stopped by the consent page. The retention
+policy has no service (the organizers' form writes it the same way) and moves with the event.
+"""
+
+from datetime import timedelta
+
+from accounts.models import Consent, RegistrationPolicy
+from congress.models import Registration
+from privacy.models import EventText, RetentionPolicy
+from privacy.services import save_event_text
+
+from .content import load
+
+# The kinds of data erased, as the summary line names them.
+KIND_NAMES = {
+    "leads": "Leads",
+    "chats": "Chats",
+    "visits": "Standbesuche",
+    "profiles": "Matchmaking-Profile",
+    "registrations": "Anmeldungen",
+}
+
+
+def retention_days():
+    return load("privacy")["retention"]["days_after_end"]
+
+
+def seed_privacy(event, out):
+    """The legal texts, the demo people's consent to the notice, the retention policy; one line."""
+    data = load("privacy")
+    for kind, key in (
+        (EventText.Kind.PRIVACY_NOTICE, "privacy_notice"),
+        (EventText.Kind.IMPRINT, "imprint"),
+    ):
+        body = data[key]["body"].strip().format(days=retention_days())
+        save_event_text(event=event, kind=kind, language=data[key]["language"], body=body)
+    consents = record_notice_consents(event)
+
+    erase_after = event.end_date + timedelta(days=retention_days())
+    RetentionPolicy.objects.update_or_create(
+        event=event,
+        defaults={
+            "erase_after": erase_after,
+            "kinds": data["retention"]["kinds"],
+            "warned_at": None,
+            "done_at": None,
+        },
+    )
+    out.write(
+        f"Datenschutz: Datenschutzerklärung und Impressum, {consents} Einwilligungen, "
+        f"Löschung von {', '.join(KIND_NAMES[kind] for kind in data['retention']['kinds'])} "
+        f"am {erase_after:%d.%m.%Y}"
+    )
+
+
+def record_notice_consents(event):
+    """Consent to the current notice for every registered person who lacks it; returns how many."""
+    version = RegistrationPolicy.objects.get(event=event).privacy_notice_version
+    document = Consent.Document.PRIVACY_NOTICE
+    given = set(
+        Consent.objects.filter(
+            event=event, document=document, version=version, withdrawn_at=None
+        ).values_list("user_id", flat=True)
+    )
+    missing = [
+        Consent(event=event, user_id=user_id, document=document, version=version, how="demo")
+        for user_id in Registration.objects.filter(event=event).values_list("user_id", flat=True)
+        if user_id not in given
+    ]
+    Consent.objects.bulk_create(missing, batch_size=500)
+    return len(given) + len(missing)
+
+
+def redate_retention(event):
+    """Move the erasure date after the event's (new) end, so a demo moved to today keeps its data."""
+    RetentionPolicy.objects.filter(event=event, done_at=None).update(
+        erase_after=event.end_date + timedelta(days=retention_days()), warned_at=None
+    )
