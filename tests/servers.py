@@ -204,9 +204,16 @@ def chromium():
             browser.close()
 
 
-def logged_in_page(browser, base_url, path, username, *, timeout):
-    """A fresh German browser context, logged in as ``username`` (password treffpunkt), on ``path``."""
-    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+def logged_in_page(browser, base_url, path, username, *, timeout, bypass_csp=False):
+    """A fresh German browser context, logged in as ``username`` (password treffpunkt), on ``path``.
+
+    ``bypass_csp`` lets Playwright's ``wait_for_function`` evaluate its string predicates, which
+    the site's Content-Security-Policy (no ``unsafe-eval``) refuses; the page's own scripts do not
+    need it.
+    """
+    context = browser.new_context(
+        locale="de-DE", viewport={"width": 1280, "height": 900}, bypass_csp=bypass_csp
+    )
     context.set_default_timeout(timeout)
     page = context.new_page()
     page.goto(f"{base_url}/login/?next={path}")

@@ -353,15 +353,25 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "style-src-attr": ["'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
-        "media-src": ["'self'", "https:"],
-        "connect-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"],
+        # The stage player: hls.js plays through MediaSource (blob: URLs) and may start a worker;
+        # streams, posters and caption tracks come from the event's streaming servers.
+        "media-src": ["'self'", "https:", "blob:"],
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'", "https:"],
+        # Embeds load only after the privacy click, and only from providers the event allows
+        # (stage/streams.py decides on the server).
+        "frame-src": ["'self'", "https:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     },
 }
+if DEBUG:
+    # Development and the test suite stream from local servers over plain http.
+    for directive in ("media-src", "connect-src", "frame-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][directive].append("http:")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.

@@ -96,7 +96,7 @@ def session_path(server, key):
 
 
 def test_hls_stream_plays_through_hls_js(browser, server):
-    context = browser.new_context(locale="de-DE")
+    context = browser.new_context(locale="de-DE", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     page.goto(server["url"] + session_path(server, "live"))
@@ -119,7 +119,7 @@ def test_hls_stream_plays_through_hls_js(browser, server):
 
 
 def test_embed_loads_only_after_the_privacy_click(browser, server):
-    context = browser.new_context(locale="de-DE")
+    context = browser.new_context(locale="de-DE", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     third_party = []
@@ -224,8 +224,8 @@ def test_organizer_mutes_a_chat_author_from_the_session_page(browser, server):
     from playwright.sync_api import expect
 
     path = session_path(server, "live")
-    anna = logged_in_page(browser, server["url"], path, "anna", timeout=TIMEOUT)
-    orga = logged_in_page(browser, server["url"], path, "orga", timeout=TIMEOUT)
+    anna = logged_in_page(browser, server["url"], path, "anna", timeout=TIMEOUT, bypass_csp=True)
+    orga = logged_in_page(browser, server["url"], path, "orga", timeout=TIMEOUT, bypass_csp=True)
     anna.get_by_label("Nachricht").fill("Hallo aus dem Publikum")
     anna.get_by_role("button", name="Senden").click()
 
@@ -241,7 +241,7 @@ def test_organizer_mutes_a_chat_author_from_the_session_page(browser, server):
 def test_hls_player_reconnects_after_the_network_comes_back(browser, server):
     from playwright.sync_api import expect
 
-    context = browser.new_context(locale="de-DE")
+    context = browser.new_context(locale="de-DE", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     page.route("**/stream.m3u8", lambda route: route.abort("internetdisconnected"))
