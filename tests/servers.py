@@ -173,17 +173,17 @@ def sqlite_env(directory, database_url=None):
 
 
 @contextlib.contextmanager
-def browser_server(templates, directory, setup_script):
+def browser_server(templates, directory, setup_script, *, extra_env=None):
     """One daphne process on a copy of the migrated SQLite template with ``setup_script``'s data.
 
     Yields ``(base_url, what the script printed)``. Each browser module gets its own process, so no
-    module sees another's cached state.
+    module sees another's cached state. ``extra_env`` adds settings for that process.
     """
     if not os.path.exists(CHROMIUM):
         from tests.conftest import skip_or_fail
 
         skip_or_fail(f"{CHROMIUM} is not installed")
-    env = sqlite_env(directory, templates.sqlite_url(directory))
+    env = {**sqlite_env(directory, templates.sqlite_url(directory)), **(extra_env or {})}
     made = run_setup(env, setup_script)
     with daphne_processes(env, 1, Path(directory) / "daphne.log") as (url,):
         yield url, made

@@ -414,16 +414,21 @@ chat_rate = int(os.environ.get("REALTIME_CHAT_RATE", "5"))
 RATE_LIMITS = {
     "socket": (30, 3, "local"),  # requests on one websocket
     "subscribe": (20, 10, "local"),  # subscribes on one websocket
-    "subscribe_client": (120, 10, "local"),  # subscribes of one user, all its sockets
+    # subscribes of one user, all its sockets
+    "subscribe_client": (int(os.environ.get("REALTIME_SUBSCRIBES_PER_USER", "120")), 10, "local"),
     # Anonymous subscribes per client address: each costs a snapshot on the database thread, and
     # anonymous sockets cost an attacker nothing (benchmarks/abuse.py flood).
-    "subscribe_anonymous": (20, 10, "local"),
+    "subscribe_anonymous": (
+        int(os.environ.get("REALTIME_SUBSCRIBES_PER_IP", "20")),
+        10,
+        "local",
+    ),
     "chat": (chat_rate, 5),  # per user: session chat and 1:1 conversations together
     "question": (chat_rate, 5),  # per user
     "contact": (chat_rate, 5),  # booth contact requests per user
     # Log-in attempts (web form and token endpoint together, treffpunkt.ratelimit.check_login)
-    "login": (5, 300),  # per client address and username
-    "login_ip": (20, 300),  # per client address, any username
+    "login": (int(os.environ.get("LOGIN_ATTEMPTS_PER_NAME", "5")), 300),  # per address and name
+    "login_ip": (int(os.environ.get("LOGIN_ATTEMPTS_PER_IP", "20")), 300),  # per address
     "login_user": (20, 900),  # per username, any address
 }
 

@@ -102,8 +102,8 @@ def test_democon_round_trip_is_valid_and_keeps_every_talk(
     )
     assert [room["name"] for room in rooms] == ["Gray Room", "Tan Room"]
     assert report["warnings"] == [
-        "Rooms Gray Room, Tan Room share the guid b379c473-93b9-4eae-9a09-d482e86cede3; "
-        "they are matched by name."
+        "Die Räume Gray Room, Tan Room haben dieselbe GUID b379c473-93b9-4eae-9a09-d482e86cede3; "
+        "sie werden über ihren Namen zugeordnet."
     ]
 
 

@@ -166,8 +166,7 @@ def test_changes_since_last_visit_put_favourites_first(as_user, client, programm
     ]
     assert page.status_code == 200
     html = page.content.decode()
-    # "Was hat sich geändert?" once docs/backoffice-msgids.de.po is merged into locale/.
-    assert "What has changed?" in html
+    assert "Was hat sich geändert?" in html
     assert html.index("Daten teilen") < html.index("Extra")
     assert after["changes"] == []
 

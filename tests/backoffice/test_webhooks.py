@@ -232,8 +232,7 @@ def test_webhook_urls_must_be_https(world, as_user, settings):
             format="json",
         )
         assert response.status_code == 400
-        # English until docs/backoffice-msgids.de.po is merged into locale/.
-        assert response.json() == {"url": ["Webhook URLs must use https://."]}
+        assert response.json() == {"url": ["Webhook-URLs müssen https:// verwenden."]}
     assert Webhook.objects.count() == 0
 
 

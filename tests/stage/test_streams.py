@@ -124,6 +124,4 @@ def test_before_the_start_the_poster_and_the_start_time(client, event):
     html = session_page(client, session)
 
     assert 'poster="https://cdn.example.org/poster.jpg"' in html
-    assert (
-        "data-stage-before>Starts at 14:00</p>" in html
-    )  # German once docs/stage-msgids.de.po is merged
+    assert "data-stage-before>Beginnt um 14:00</p>" in html

@@ -111,7 +111,17 @@ VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:05.000\nHerzlich willkommen.\n"
 @pytest.fixture(scope="module")
 def server(database_templates, tmp_path_factory):
     directory = tmp_path_factory.mktemp("accessibility")
-    with browser_server(database_templates, directory, SETUP) as (url, made):
+    # The crawl logs a handful of users in dozens of times and opens hundreds of pages from one
+    # address within minutes: more log-ins, sockets and subscribes than the caps allow one client.
+    limits = {
+        "REALTIME_MAX_SOCKETS_PER_USER": "1000",
+        "REALTIME_MAX_SOCKETS_PER_IP": "1000",
+        "REALTIME_SUBSCRIBES_PER_USER": "10000",
+        "REALTIME_SUBSCRIBES_PER_IP": "10000",
+        "LOGIN_ATTEMPTS_PER_NAME": "1000",
+        "LOGIN_ATTEMPTS_PER_IP": "1000",
+    }
+    with browser_server(database_templates, directory, SETUP, extra_env=limits) as (url, made):
         yield {"url": url, "dir": directory, **made}
 
 

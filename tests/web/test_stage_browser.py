@@ -137,7 +137,6 @@ def test_embed_loads_only_after_the_privacy_click(browser, server):
     assert page.locator("iframe").count() == 0
     assert third_party == []
 
-    # The new strings are not in the catalogue yet (docs/stage-msgids.de.po): found by attribute.
     page.locator("[data-stage-load]").click()
 
     frame = page.locator("iframe.stage__frame")
