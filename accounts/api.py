@@ -18,7 +18,7 @@ from treffpunkt.access import require
 from treffpunkt.errors import NotFound
 from treffpunkt.ratelimit import check_login, request_ip
 
-from . import services
+from . import registration, services
 from .models import Consent, ImportJob, Invitation, RegistrationPolicy, RegistrationRequest
 
 
@@ -231,7 +231,7 @@ class PolicyView(APIView):
     @extend_schema(responses=PolicySerializer)
     def get(self, request, event_slug):
         event = _event(request, event_slug)
-        return Response(PolicySerializer(services.policy_for(event)).data)
+        return Response(PolicySerializer(registration.policy_for(event)).data)
 
 
 class JoinView(APIView):
@@ -244,7 +244,7 @@ class JoinView(APIView):
         event = _event(request, event_slug)
         serializer = JoinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        state, _obj = services.join_event(
+        state, _obj = registration.join_event(
             user=request.user, event=event, consents=serializer.validated_data.get("consents", [])
         )
         code = status.HTTP_201_CREATED if state == "registered" else status.HTTP_202_ACCEPTED
@@ -273,7 +273,7 @@ class RegistrationRequestDecisionView(APIView):
         event = _event(request, event_slug)
         require(request.user, "accounts.manage_invitations", event)
         registration_request = get_object_or_404(RegistrationRequest, event=event, pk=pk)
-        services.decide_registration_request(
+        registration.decide_registration_request(
             registration_request, by=request.user, approve=self.approve
         )
         return Response(RegistrationRequestSerializer(registration_request).data)

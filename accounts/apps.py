@@ -13,6 +13,6 @@ class AccountsConfig(AppConfig):
             permissions,  # noqa: F401  (registers the access rules)
             privacy,  # noqa: F401  (registers exporter, shredder, consent recorder)
         )
-        from .services import registration_refusal
+        from .registration import registration_refusal
 
         hooks.registration_gate(registration_refusal)

@@ -25,7 +25,7 @@ from treffpunkt.access import allowed
 from treffpunkt.errors import AccessDenied
 from treffpunkt.ratelimit import check_login, request_ip
 
-from . import services
+from . import registration, services
 from .forms import AcceptInvitationForm
 from .models import ImportJob, Invitation, Preferences, RegistrationRequest, StoredMail
 
@@ -186,7 +186,7 @@ def import_registrations(request, slug, job_pk=None):
         registration_request = get_object_or_404(
             RegistrationRequest, event=event, pk=request.POST["decide"]
         )
-        services.decide_registration_request(
+        registration.decide_registration_request(
             registration_request, by=request.user, approve=request.POST.get("approve") == "1"
         )
         return redirect("accounts:import", slug=event.slug)
@@ -307,11 +307,11 @@ def join(request, slug):
     event = get_object_or_404(Event, slug=slug)
     if not allowed(request.user, "congress.register", event):
         raise Http404
-    policy = services.policy_for(event)
-    required = services.required_consents(policy)
+    policy = registration.policy_for(event)
+    required = registration.required_consents(policy)
     if request.method == "POST":
         try:
-            state, _obj = services.join_event(
+            state, _obj = registration.join_event(
                 user=request.user, event=event, consents=request.POST.getlist("consents")
             )
         except AccessDenied as error:
