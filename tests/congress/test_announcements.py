@@ -62,7 +62,7 @@ def test_show_until_must_follow_show_from(as_user, event, organizer):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"show_until": ["The end must lie after the start."]}
+    assert response.json() == {"show_until": ["Das Ende muss nach dem Beginn liegen."]}
 
 
 @pytest.mark.parametrize("items", [1, 3])
