@@ -6,6 +6,7 @@ on. With DEBUG off, the production values are required and a missing one stops t
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -368,6 +369,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+if OIDC_ISSUER:
+    # "Mit Landeskonto anmelden" posts a form that redirects to the identity provider; browsers
+    # apply form-action to that redirect too.
+    _issuer = urlsplit(OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_issuer.scheme}://{_issuer.netloc}"
+    )
 if DEBUG:
     # Development and the test suite stream from local servers over plain http.
     for directive in ("media-src", "connect-src", "frame-src"):
