@@ -116,3 +116,20 @@ def database_templates(tmp_path_factory):
     templates = DatabaseTemplates(tmp_path_factory.mktemp("templates"))
     yield templates
     templates.drop()
+
+
+def close_streamed(response):
+    """Close a streamed response as the test client would: without ending the test's connection.
+
+    ``response.close()`` sends ``request_finished``, whose ``close_old_connections`` would drop the
+    connection holding the test's transaction (on PostgreSQL with pooled, health-checked
+    connections the next query then fails inside the atomic block).
+    """
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)

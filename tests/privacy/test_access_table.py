@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from accounts.models import Consent
 from privacy.models import AccessRecord, DataExport
 from privacy.services import build_export
+from tests.conftest import close_streamed
 
 from .conftest import PERSON
 
@@ -105,7 +106,7 @@ def test_only_the_person_downloads_their_archive(world, django_user_model, role,
     export = build_export(DataExport.objects.create(user=world.person))
     user = user_for(world, role, django_user_model)
     response = web(user).get(reverse("privacy:download", args=[export.token]))
-    response.close()
+    close_streamed(response)
     assert response.status_code == expected
     assert_person_untouched(world)
 

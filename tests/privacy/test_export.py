@@ -17,6 +17,7 @@ from matchmaking.models import Meeting, Profile
 from privacy.models import AccessRecord, DataExport
 from privacy.services import build_archive, build_export
 from privacy.tasks import build_export_task
+from tests.conftest import close_streamed
 
 from .conftest import OTHER_SECRETS, PERSON, TEXTS
 
@@ -124,7 +125,7 @@ def test_export_api_queues_a_job_then_mails_an_owner_only_link(
     response = owner.get(f"/me/data/download/{export.token}/")
     assert response.status_code == 200
     content = b"".join(response.streaming_content)
-    response.close()
+    close_streamed(response)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert "data.json" in archive.namelist()
 
