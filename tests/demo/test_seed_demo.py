@@ -334,8 +334,13 @@ def test_seed_demo_if_empty_moves_an_old_demo_to_today(demo):
 
 
 def test_seed_demo_invitations_reach_the_outbox_through_the_worker(
-    demo, mailoutbox, django_capture_on_commit_callbacks
+    demo, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # The worker recycles its connections between tasks; here the connection holds the test's
+    # transaction (and the seed), so it must stay.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     # The import job queues its mails on commit; run the worker until nothing is left.
     for _round in range(3):
         with django_capture_on_commit_callbacks(execute=True):
