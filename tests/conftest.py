@@ -1,3 +1,4 @@
+import contextlib
 import os
 
 import pytest
@@ -118,18 +119,28 @@ def database_templates(tmp_path_factory):
     templates.drop()
 
 
-def close_streamed(response):
-    """Close a streamed response as the test client would: without ending the test's connection.
+@contextlib.contextmanager
+def connection_kept():
+    """Requests sent outside Django's test client keep the test's database connection.
 
-    ``response.close()`` sends ``request_finished``, whose ``close_old_connections`` would drop the
-    connection holding the test's transaction (on PostgreSQL with pooled, health-checked
-    connections the next query then fails inside the atomic block).
+    At the start and end of a request ``request_started``/``request_finished`` run
+    ``close_old_connections``, which drops the connection holding the test's transaction (on
+    PostgreSQL the next query then fails inside the atomic block). The test client disconnects it
+    for its requests; a WSGI caller (schemathesis) or ``response.close()`` does not.
     """
-    from django.core.signals import request_finished
+    from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        response.close()
+        yield
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+def close_streamed(response):
+    """Close a streamed response as the test client would: without ending the test's connection."""
+    with connection_kept():
+        response.close()

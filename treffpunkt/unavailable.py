@@ -154,9 +154,11 @@ class DatabaseUnavailableMiddleware:
             return None
         note_outage()
         logger.warning("database unavailable: %s", exception)
-        # The failed connection must not be handed to the next request on this thread.
-        with contextlib.suppress(DatabaseError):
-            connection.close()
+        # The failed connection must not be handed to the next request on this thread; inside an
+        # atomic block that spans requests (a test's transaction) closing would lose the block.
+        if not connection.in_atomic_block:
+            with contextlib.suppress(DatabaseError):
+                connection.close()
         return unavailable_response(request)
 
 
