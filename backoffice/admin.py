@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,9 @@ from treffpunkt.errors import AccessDenied, DomainError
 from .importing import import_from_source
 from .models import Release, ScheduleImport, ScheduleSource, Webhook, WebhookDelivery
 
+# A URL typed without a scheme is an https one (Django 6's default; no deprecation warning now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(ScheduleSource)
 class ScheduleSourceAdmin(admin.ModelAdmin):
@@ -14,6 +18,7 @@ class ScheduleSourceAdmin(admin.ModelAdmin):
     list_filter = ["event"]
     readonly_fields = ["last_imported_at", "last_summary"]
     actions = ["import_now", "dry_run"]
+    formfield_overrides = HTTPS_URLS
 
     def _run(self, request, queryset, *, dry_run):
         for source in queryset.select_related("event"):
@@ -126,6 +131,7 @@ class WebhookAdmin(admin.ModelAdmin):
     list_filter = ["event", "is_active"]
     # The secret stays out of the admin: it is shown once, to whoever created the endpoint.
     exclude = ["secret"]
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(WebhookDelivery)

@@ -406,6 +406,9 @@ def test_admin_action_imports_from_the_source_url(democon_event, admin_client, f
     assert listed.status_code == page.status_code == 200
     for conflict in CONFLICTS:
         assert escape(conflict["message"]) in page.content.decode()
+    assert (
+        admin_client.get(f"/admin/backoffice/schedulesource/{source.pk}/change/").status_code == 200
+    )
 
 
 def test_import_api_fetches_a_url(as_user, democon_event, file_server):
