@@ -1,10 +1,15 @@
 from django.contrib import admin, messages
+from django.db import models
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from treffpunkt.errors import AccessDenied, DomainError
 
 from .importing import import_from_source
-from .models import Release, ScheduleSource, Webhook, WebhookDelivery
+from .models import Release, ScheduleImport, ScheduleSource, Webhook, WebhookDelivery
+
+# A URL typed without a scheme is an https one (Django 6's default; no deprecation warning now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(ScheduleSource)
@@ -13,6 +18,7 @@ class ScheduleSourceAdmin(admin.ModelAdmin):
     list_filter = ["event"]
     readonly_fields = ["last_imported_at", "last_summary"]
     actions = ["import_now", "dry_run"]
+    formfield_overrides = HTTPS_URLS
 
     def _run(self, request, queryset, *, dry_run):
         for source in queryset.select_related("event"):
@@ -26,7 +32,8 @@ class ScheduleSourceAdmin(admin.ModelAdmin):
                 request,
                 _(
                     "%(url)s: %(created)s created, %(updated)s updated, %(cancelled)s cancelled, "
-                    "%(conflicts)s conflicts%(dry)s"
+                    "%(conflicts)s conflicts with our rules (imported all the same), "
+                    "%(refused)s refused%(dry)s"
                 )
                 % {
                     "url": source.url,
@@ -34,13 +41,22 @@ class ScheduleSourceAdmin(admin.ModelAdmin):
                     "updated": len(sessions["updated"]),
                     "cancelled": len(sessions["cancelled"]),
                     "conflicts": len(report["conflicts"]),
+                    "refused": len(report["refused"]),
                     "dry": _(" (dry run, nothing kept)") if dry_run else "",
                 },
-                messages.WARNING if report["conflicts"] else messages.SUCCESS,
+                messages.WARNING if report["conflicts"] or report["refused"] else messages.SUCCESS,
             )
-            for conflict in report["conflicts"]:
+            for entry in report["conflicts"]:
                 self.message_user(
-                    request, f"{conflict['title']}: {conflict['message']}", messages.WARNING
+                    request,
+                    _("Conflict: %(title)s: %(message)s") % entry,
+                    messages.WARNING,
+                )
+            for entry in report["refused"]:
+                self.message_user(
+                    request,
+                    _("Not imported: %(title)s: %(message)s") % entry,
+                    messages.ERROR,
                 )
 
     @admin.action(description=_("Import the programme now"))
@@ -50,6 +66,56 @@ class ScheduleSourceAdmin(admin.ModelAdmin):
     @admin.action(description=_("Show what an import would change"))
     def dry_run(self, request, queryset):
         self._run(request, queryset, dry_run=True)
+
+
+def _entries(entries):
+    if not entries:
+        return "–"
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "", "<li>{} ({}): {}</li>", ((e["title"], e["guid"], e["message"]) for e in entries)
+        ),
+    )
+
+
+@admin.register(ScheduleImport)
+class ScheduleImportAdmin(admin.ModelAdmin):
+    """Every real import, newest first: its counts, and per session the conflicts it kept and
+    the talks it refused."""
+
+    list_display = ["created_at", "event", "version", "source", "created_by", "conflict_count"]
+    list_filter = ["event"]
+    fields = [
+        "event",
+        "created_at",
+        "created_by",
+        "source",
+        "version",
+        "summary",
+        "conflict_list",
+        "refused_list",
+        "warnings",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("conflicts"))
+    def conflict_count(self, schedule_import):
+        return len(schedule_import.conflicts)
+
+    @admin.display(description=_("conflicts with our rules (imported all the same)"))
+    def conflict_list(self, schedule_import):
+        return _entries(schedule_import.conflicts)
+
+    @admin.display(description=_("refused (not imported)"))
+    def refused_list(self, schedule_import):
+        return _entries(schedule_import.refused)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Release)
@@ -65,6 +131,7 @@ class WebhookAdmin(admin.ModelAdmin):
     list_filter = ["event", "is_active"]
     # The secret stays out of the admin: it is shown once, to whoever created the endpoint.
     exclude = ["secret"]
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(WebhookDelivery)

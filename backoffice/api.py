@@ -40,14 +40,17 @@ class ScheduleImportView(EventScopedMixin, APIView):
         data = parsed.validated_data
         if data.get("file") is not None:
             programme = parse(data["file"].read())
+            source = data["file"].name
         elif data.get("url"):
             programme = parse(fetch_schedule(data["url"]))
+            source = data["url"]
         else:
             if not isinstance(data["schedule"], dict):
                 raise FormatError("schedule must be a JSON object.", field="schedule")
             programme = parse_json(data["schedule"])
+            source = ""
         result = importing.import_programme(
-            self.event, programme, user=request.user, dry_run=data["dry_run"]
+            self.event, programme, user=request.user, dry_run=data["dry_run"], source=source
         )
         return Response(result)
 

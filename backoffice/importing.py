@@ -5,10 +5,14 @@ then — rooms, tracks and speakers only — by name, so importing the same file
 and a newer file updates what it names. Sessions an earlier import brought that the newer file no
 longer lists are cancelled, never deleted (their chat, questions and polls stay).
 
-Every write goes through ``congress.services``, so the programme rules apply and every change is
-pushed live (``programme.changed``) and announced to webhooks; a session the rules refuse is
-reported as a conflict with the rule's message and left as it was. A dry run does all of it inside
-a transaction that is rolled back, so its report is exactly what the real import would do.
+Every write goes through ``congress.services``, so every change is pushed live
+(``programme.changed``) and announced to webhooks. The planning tool is authoritative: a session
+that conflicts with the rest of our programme (its room or a speaker booked twice at once, more
+seats than the room holds) is imported all the same, and ``congress.services.check_session`` — the
+rules' one place — reports each such conflict per session, in the report and in the stored
+``ScheduleImport``. Only a session that cannot be at all (outside the event's dates, ending before
+it starts) is refused, reported and left as it was. A dry run does all of it inside a transaction
+that is rolled back, so its report is exactly what the real import would do.
 """
 
 import uuid
@@ -22,7 +26,7 @@ from congress.models import Room, Session, Speaker, Track
 from congress.services import ProgrammeError
 from treffpunkt.access import require
 
-from .models import ImportedObject
+from .models import ImportedObject, ScheduleImport
 
 Kind = ImportedObject.Kind
 
@@ -108,12 +112,15 @@ def _changed_fields(instance, fields):
     return sorted(name for name, value in fields.items() if getattr(instance, name) != value)
 
 
-def import_programme(event, programme, *, user, dry_run=False):
+def import_programme(event, programme, *, user, dry_run=False, source=""):
     """Bring ``event``'s programme in line with ``programme`` (``formats.parse``'s result).
 
     Returns the report: per kind what was created, updated and left unchanged, the sessions
-    cancelled because the file no longer lists them, the conflicts (per session: guid, title,
-    field, code, message) and warnings about the file. Raises AccessDenied for non-organizers.
+    cancelled because the file no longer lists them, the ``conflicts`` of the imported sessions
+    with our rules (kept: one entry per session and conflict — guid, title, field, code, message),
+    the sessions ``refused`` (same entries) and ``warnings`` about the file. A real import is
+    stored as a ``ScheduleImport`` (``source`` names the file or URL), unless it changed nothing
+    and found what the event's last stored import found. Raises AccessDenied for non-organizers.
     With ``dry_run`` nothing is kept and nothing is pushed.
     """
     require(user, "backoffice.import_programme", event)
@@ -125,6 +132,7 @@ def import_programme(event, programme, *, user, dry_run=False):
         "speakers": _section(),
         "sessions": {**_section(), "cancelled": []},
         "conflicts": [],
+        "refused": [],
         "warnings": [],
     }
     with transaction.atomic():
@@ -134,7 +142,30 @@ def import_programme(event, programme, *, user, dry_run=False):
         _import_sessions(event, programme, rooms, tracks, speakers, user=user, report=report)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            _store(event, report, user=user, source=source)
     return report
+
+
+def _store(event, report, *, user, source):
+    summary = summary_of(report)
+    found = {key: report[key] for key in ("conflicts", "refused", "warnings")}
+    last = ScheduleImport.objects.filter(event=event).order_by("-pk").first()
+    changed = report["sessions"]["cancelled"] or any(
+        report[kind]["created"] or report[kind]["updated"]
+        for kind in ("rooms", "tracks", "speakers", "sessions")
+    )
+    if last is not None and not changed and found == {key: getattr(last, key) for key in found}:
+        # A cron job importing an unchanged schedule every few minutes adds nothing to read.
+        return
+    ScheduleImport.objects.create(
+        event=event,
+        source=source[:500],
+        version=(report["version"] or "")[:64],
+        summary=summary,
+        created_by=user,
+        **found,
+    )
 
 
 def _import_rooms(event, programme, *, user, report):
@@ -249,10 +280,21 @@ def _session_entry(session):
     return {"guid": str(session.guid), "title": session.title}
 
 
+def _rule_entry(talk, error):
+    return {
+        "guid": talk.guid,
+        "title": talk.title,
+        "field": error.field,
+        "code": error.code,
+        "message": error.message,
+    }
+
+
 def _import_sessions(event, programme, rooms, tracks, speakers, *, user, report):
     matcher = _Matcher(event, Kind.SESSION, Session)
     section = report["sessions"]
     seen = set()
+    kept = []
     for talk in programme.talks:
         fields = {
             "title": talk.title[:300],
@@ -267,14 +309,14 @@ def _import_sessions(event, programme, rooms, tracks, speakers, *, user, report)
         }
         people = [row for row in (_person_row(speakers, p) for p in talk.persons) if row]
         row = matcher.find(talk.keys)
-        entry = {"guid": talk.guid, "title": talk.title}
+        written = {"user": user, "speakers": people, "allow_conflicts": True}
         try:
             with transaction.atomic():
                 if row is None:
                     free = matcher.free_guid(talk.guid)
                     if free is not None:
                         fields["guid"] = free
-                    row = services.create_session(user=user, event=event, speakers=people, **fields)
+                    row = services.create_session(event=event, **written, **fields)
                     section["created"].append(_session_entry(row))
                 else:
                     if row.state == Session.State.CANCELLED:
@@ -283,15 +325,14 @@ def _import_sessions(event, programme, rooms, tracks, speakers, *, user, report)
                     if {s.pk for s in row.speakers.all()} != {s.pk for s in people}:
                         changed.append("speakers")
                     if changed:
-                        row = services.update_session(row, user=user, speakers=people, **fields)
+                        row = services.update_session(row, **written, **fields)
                         section["updated"].append({**_session_entry(row), "fields": changed})
                     else:
                         section["unchanged"] += 1
                 matcher.remember(row, talk.keys)
+            kept.append((talk, row, people))
         except ProgrammeError as error:
-            report["conflicts"].append(
-                {**entry, "field": error.field, "code": error.code, "message": error.message}
-            )
+            report["refused"].append(_rule_entry(talk, error))
             if row is None:
                 continue
         seen.add(row.pk)
@@ -301,6 +342,30 @@ def _import_sessions(event, programme, rooms, tracks, speakers, *, user, report)
     ):
         services.update_session(session, user=user, state=Session.State.CANCELLED)
         section["cancelled"].append(_session_entry(session))
+    # Conflicts are looked for once the whole file is in: a talk written early may clash with one
+    # written later, or no longer clash once a later talk has moved or a missing one is cancelled.
+    for talk, row, people in kept:
+        report["conflicts"].extend(
+            _rule_entry(talk, error) for error in _conflicts_of(event, row, people)
+        )
+
+
+def _conflicts_of(event, session, speakers):
+    try:
+        return services.check_session(
+            event,
+            session_id=session.pk,
+            start=session.start,
+            end=session.end,
+            room=session.room,
+            speakers=speakers,
+            capacity=session.capacity,
+            state=session.state,
+            conflicts="return",
+        )
+    except ProgrammeError as error:
+        # A session the file leaves unchanged may no longer fit the event (its dates changed).
+        return [error]
 
 
 def import_from_source(source, *, user, dry_run=False):
@@ -309,7 +374,11 @@ def import_from_source(source, *, user, dry_run=False):
     from .formats import parse
 
     report = import_programme(
-        source.event, parse(fetch_schedule(source.url)), user=user, dry_run=dry_run
+        source.event,
+        parse(fetch_schedule(source.url)),
+        user=user,
+        dry_run=dry_run,
+        source=source.url,
     )
     if not dry_run:
         source.last_imported_at = timezone.now()
@@ -326,4 +395,5 @@ def summary_of(report):
         "unchanged": report["sessions"]["unchanged"],
         "cancelled": len(report["sessions"]["cancelled"]),
         "conflicts": len(report["conflicts"]),
+        "refused": len(report["refused"]),
     }

@@ -27,6 +27,34 @@ class ScheduleSource(models.Model):
         return self.url
 
 
+class ScheduleImport(models.Model):
+    """One real import of a programme (dry runs keep nothing): what it did, and per session the
+    conflicts with our rules it kept and the talks it refused, for the organizers to settle."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedule_imports")
+    # The file's name or the URL it came from.
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    version = models.CharField(_("version"), max_length=64, blank=True)
+    # {"created", "updated", "unchanged", "cancelled", "conflicts", "refused"}: counts.
+    summary = models.JSONField(_("summary"), default=dict)
+    # [{"guid", "title", "field", "code", "message"}]: as in the import's report.
+    conflicts = models.JSONField(_("conflicts"), default=list, blank=True)
+    refused = models.JSONField(_("refused"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("schedule import")
+        verbose_name_plural = _("schedule imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.event} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class ImportedObject(models.Model):
     """An identifier from an imported file (``guid:…``, ``id:…``, ``code:…``) → our row.
 

@@ -14,9 +14,22 @@ from .models import ProgrammeVisit, SessionViewer, WebhookDelivery
 from .viewers import user_key
 
 ORGANIZER = "The organizer who did it (accountability)."
+PROGRAMME_TEXT = "The imported programme's titles and speakers' public names, as published."
 
 declare("backoffice.ScheduleSource", not_personal="The organizers' schedule URL and results.")
 declare("backoffice.ImportedObject", not_personal="Ids of the imported schedule's objects.")
+declare(
+    "backoffice.ScheduleImport",
+    kept={
+        "created_by": ORGANIZER,
+        "source": "The organizers' schedule file name or URL.",
+        "version": "Not personal.",
+        "summary": "Counts.",
+        "conflicts": PROGRAMME_TEXT,
+        "refused": PROGRAMME_TEXT,
+        "warnings": PROGRAMME_TEXT,
+    },
+)
 declare(
     "backoffice.Release",
     kept={

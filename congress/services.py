@@ -40,8 +40,21 @@ def _format_time(event, moment):
     return moment.astimezone(event.tz).strftime("%d.%m.%Y %H:%M")
 
 
-def check_session(event, *, session_id, start, end, room, speakers, capacity, state):
-    """Raise ProgrammeError for the first broken rule of a session in this slot."""
+def check_session(
+    event, *, session_id, start, end, room, speakers, capacity, state, conflicts="raise"
+):
+    """Check a session in this slot against the programme's rules: the one place they live.
+
+    A slot that cannot be at all — ending before it starts, outside the event's dates, with another
+    event's room or speaker — always raises ProgrammeError. Conflicts with the rest of the
+    programme — more seats than the room holds, the room or a speaker booked by another session at
+    the same time — raise the first one found too (``conflicts="raise"``, what every edit uses);
+    with ``conflicts="return"`` all of them are returned instead, a list of ProgrammeError (empty
+    when there is none). The schedule import does that: the planning tool it follows is
+    authoritative, so it keeps the session and reports the conflicts.
+    """
+    if conflicts not in ("raise", "return"):
+        raise ValueError(f"conflicts must be 'raise' or 'return', not {conflicts!r}")
     if end <= start:
         raise ProgrammeError(
             _("The end must be after the start."), code="end_before_start", field="end"
@@ -62,18 +75,6 @@ def check_session(event, *, session_id, start, end, room, speakers, capacity, st
         raise ProgrammeError(
             _("This room belongs to another event."), code="foreign_room", field="room"
         )
-    if (
-        capacity is not None
-        and room is not None
-        and room.capacity is not None
-        and capacity > room.capacity
-    ):
-        raise ProgrammeError(
-            _("The capacity (%(capacity)s) exceeds the room's capacity (%(room_capacity)s).")
-            % {"capacity": capacity, "room_capacity": room.capacity},
-            code="capacity_above_room",
-            field="capacity",
-        )
     for speaker in speakers:
         if speaker.event_id != event.pk:
             raise ProgrammeError(
@@ -81,47 +82,70 @@ def check_session(event, *, session_id, start, end, room, speakers, capacity, st
                 code="foreign_speaker",
                 field="speakers",
             )
+    found = []
+
+    def conflict(error):
+        if conflicts == "raise":
+            raise error
+        found.append(error)
+
+    if (
+        capacity is not None
+        and room is not None
+        and room.capacity is not None
+        and capacity > room.capacity
+    ):
+        conflict(
+            ProgrammeError(
+                _("The capacity (%(capacity)s) exceeds the room's capacity (%(room_capacity)s).")
+                % {"capacity": capacity, "room_capacity": room.capacity},
+                code="capacity_above_room",
+                field="capacity",
+            )
+        )
     if state == Session.State.CANCELLED:
-        return
+        return found
     overlapping = (
         Session.objects.filter(event=event, start__lt=end, end__gt=start)
         .exclude(state=Session.State.CANCELLED)
         .exclude(pk=session_id)
+        .order_by("start", "pk")
     )
     if room is not None:
-        clash = overlapping.filter(room=room).order_by("start").first()
-        if clash is not None:
-            raise ProgrammeError(
-                _("Room %(room)s is already booked from %(start)s to %(end)s by „%(title)s“.")
-                % {
-                    "room": room.name,
-                    "start": _format_time(event, clash.start),
-                    "end": _format_time(event, clash.end),
-                    "title": clash.title,
-                },
-                code="room_double_booked",
-                field="room",
+        for clash in overlapping.filter(room=room):
+            conflict(
+                ProgrammeError(
+                    _("Room %(room)s is already booked from %(start)s to %(end)s by „%(title)s“.")
+                    % {
+                        "room": room.name,
+                        "start": _format_time(event, clash.start),
+                        "end": _format_time(event, clash.end),
+                        "title": clash.title,
+                    },
+                    code="room_double_booked",
+                    field="room",
+                )
             )
     if speakers:
-        clash = (
-            overlapping.filter(speakers__in=speakers)
-            .prefetch_related("speakers")
-            .order_by("start")
-            .first()
-        )
-        if clash is not None:
-            busy = sorted({s.name for s in clash.speakers.all()} & {s.name for s in speakers})
-            raise ProgrammeError(
-                _("%(speakers)s already speaks from %(start)s to %(end)s in „%(title)s“.")
-                % {
-                    "speakers": ", ".join(busy),
-                    "start": _format_time(event, clash.start),
-                    "end": _format_time(event, clash.end),
-                    "title": clash.title,
-                },
-                code="speaker_double_booked",
-                field="speakers",
+        names = {s.name for s in speakers}
+        for clash in (
+            overlapping.filter(speakers__in=speakers).distinct().prefetch_related("speakers")
+        ):
+            busy = sorted({s.name for s in clash.speakers.all()} & names)
+            conflict(
+                ProgrammeError(
+                    _("%(speakers)s already speaks from %(start)s to %(end)s in „%(title)s“.")
+                    % {
+                        "speakers": ", ".join(busy),
+                        "start": _format_time(event, clash.start),
+                        "end": _format_time(event, clash.end),
+                        "title": clash.title,
+                    },
+                    code="speaker_double_booked",
+                    field="speakers",
+                )
             )
+    return found
 
 
 def _lock_event(event):
@@ -217,8 +241,12 @@ def update_event(event, *, user, **fields):
     return event
 
 
-def create_session(*, user, event, speakers=(), **fields):
-    """Schedule a session. Raises ProgrammeError on a room/speaker clash or a slot outside the event."""
+def create_session(*, user, event, speakers=(), allow_conflicts=False, **fields):
+    """Schedule a session. Raises ProgrammeError on a room/speaker clash or a slot outside the event.
+
+    ``allow_conflicts`` (the schedule import only) keeps a session that conflicts with the rest of
+    the programme (``check_session``); the caller reports the conflicts.
+    """
     require(user, "congress.change_programme", event)
     speakers = list(speakers)
     fields.setdefault("state", Session.State.SCHEDULED)
@@ -233,6 +261,7 @@ def create_session(*, user, event, speakers=(), **fields):
             speakers=speakers,
             capacity=fields.get("capacity"),
             state=fields["state"],
+            conflicts="return" if allow_conflicts else "raise",
         )
         session = Session.objects.create(event=event, **fields)
         session.speakers.set(speakers)
@@ -240,8 +269,9 @@ def create_session(*, user, event, speakers=(), **fields):
     return session
 
 
-def update_session(session, *, user, speakers=None, **fields):
-    """Change or move a session; the same rules as create_session apply to the new slot."""
+def update_session(session, *, user, speakers=None, allow_conflicts=False, **fields):
+    """Change or move a session; the same rules as create_session apply to the new slot (and
+    ``allow_conflicts`` as there)."""
     event = session.event
     require(user, "congress.change_programme", event)
     with transaction.atomic():
@@ -257,6 +287,7 @@ def update_session(session, *, user, speakers=None, **fields):
             speakers=new_speakers,
             capacity=merged["capacity"],
             state=merged["state"],
+            conflicts="return" if allow_conflicts else "raise",
         )
         state_before = session.state
         moved = merged["start"] != session.start or merged["room"] != session.room

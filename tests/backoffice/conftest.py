@@ -6,6 +6,7 @@ import pytest
 
 from congress.models import Registration
 from tests.factories import EventFactory, RegistrationFactory, UserFactory
+from tests.realtime.conftest import connect  # noqa: F401 (the websocket client, shared)
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas" / "frab"
 DEMOCON = SCHEMAS / "examples" / "pretalx-democon.json"

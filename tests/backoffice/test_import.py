@@ -6,11 +6,13 @@ from datetime import datetime, timedelta
 
 import jsonschema
 import pytest
+from asgiref.sync import sync_to_async
 from django.core.management import call_command
+from django.utils.html import escape
 from lxml import etree
 
 from backoffice import formats, importing, releases
-from backoffice.models import ScheduleSource
+from backoffice.models import ScheduleImport, ScheduleSource
 from congress.models import ChatMessage, Room, Session, Speaker, Track
 from treffpunkt.models import TopicEvent
 
@@ -18,9 +20,29 @@ from .conftest import DEMOCON, SCHEMAS, democon
 
 pytestmark = pytest.mark.django_db
 
-# The one talk of the demo schedule our rules refuse: Stephanie Hudson speaks in the Tan Room from
-# 09:00 to 10:30 and in the Gray Room from 09:30 on the same morning.
+# The demo schedule double-books Stephanie Hudson on 16.12.: "Inverse motivating array" in the Tan
+# Room from 09:00 to 10:30, "Re-engineered bandwidth-monitored focus group" in the Gray Room from
+# 09:30 to 10:00. pretalx is authoritative: both are imported, each with its conflict reported.
 DOUBLE_BOOKED = "630051b3-c874-5093-bd3e-487fe2049e76"
+ALSO_BOOKED = "8def099f-0871-5d9f-95b8-de50f694e747"
+CONFLICTS = [
+    {
+        "guid": ALSO_BOOKED,
+        "title": "Re-engineered bandwidth-monitored focus group",
+        "field": "speakers",
+        "code": "speaker_double_booked",
+        "message": "Stephanie Hudson spricht bereits von 16.12.2020 09:00 bis 16.12.2020 10:30 "
+        "in „Inverse motivating array“.",
+    },
+    {
+        "guid": DOUBLE_BOOKED,
+        "title": "Inverse motivating array",
+        "field": "speakers",
+        "code": "speaker_double_booked",
+        "message": "Stephanie Hudson spricht bereits von 16.12.2020 09:30 bis 16.12.2020 10:00 "
+        "in „Re-engineered bandwidth-monitored focus group“.",
+    },
+]
 
 
 def demo_talks(document=None):
@@ -60,38 +82,34 @@ def test_democon_round_trip_is_valid_and_keeps_every_talk(
 ):
     report = run_import(democon_event)
 
-    assert report["conflicts"] == [
-        {
-            "guid": DOUBLE_BOOKED,
-            "title": "Inverse motivating array",
-            "field": "speakers",
-            "code": "speaker_double_booked",
-            "message": "Stephanie Hudson spricht bereits von 16.12.2020 09:30 bis 16.12.2020 "
-            "10:00 in „Re-engineered bandwidth-monitored focus group“.",
-        }
-    ]
+    assert report["conflicts"] == CONFLICTS
+    assert report["refused"] == []
     xml = client.get("/api/v1/events/democon/schedule.xml").content
     body = client.get("/api/v1/events/democon/schedule.json").content
     xml_schema.assertValid(etree.fromstring(xml))
     json_validator.validate(json.loads(body))
 
     exported = {talk["guid"]: talk for talk in demo_talks(json.loads(body))}
-    expected = {talk["guid"]: talk for talk in demo_talks() if talk["guid"] != DOUBLE_BOOKED}
+    expected = {talk["guid"]: talk for talk in demo_talks()}
     assert sorted(exported) == sorted(expected)
-    assert len(exported) == 35
+    assert len(exported) == 36
     for guid, talk in expected.items():
         mine = exported[guid]
         assert mine["title"] == talk["title"]
         assert mine["date"] == talk["date"]
+        assert mine["start"] == talk["start"]
         assert mine["duration"] == talk["duration"]
         assert mine["room"] == talk["room"]
         assert mine["abstract"] == talk["abstract"]
         assert mine["description"] == talk["description"]
         assert mine["track"] == talk["track"]
         # Speakers are listed by name (the model keeps no order of a session's speakers).
-        assert [p["name"] for p in mine["persons"]] == sorted(
-            p["public_name"] for p in talk["persons"]
+        assert [(p["name"], p["biography"]) for p in mine["persons"]] == sorted(
+            (p["public_name"], p["biography"] or None) for p in talk["persons"]
         )
+    speakers = {p["public_name"] for talk in demo_talks() for p in talk["persons"]}
+    assert {p["name"] for talk in exported.values() for p in talk["persons"]} == speakers
+    assert len(speakers) == 27
     xml_guids = {element.get("guid") for element in etree.fromstring(xml).iter("event")}
     assert xml_guids == set(expected)
     rooms = json.loads(body)["schedule"]["conference"]["rooms"]
@@ -107,6 +125,54 @@ def test_democon_round_trip_is_valid_and_keeps_every_talk(
     ]
 
 
+def test_the_import_is_stored_with_its_conflicts(democon_event):
+    run_import(democon_event, source="pretalx-democon.json")
+
+    stored = ScheduleImport.objects.get()
+    assert (stored.event, stored.created_by, stored.source, stored.version) == (
+        democon_event,
+        democon_event.organizer,
+        "pretalx-democon.json",
+        "v1.1",
+    )
+    assert stored.summary == {
+        "created": 36, "updated": 0, "unchanged": 0, "cancelled": 0, "conflicts": 2, "refused": 0,
+    }  # fmt: skip
+    assert stored.conflicts == CONFLICTS
+    assert stored.refused == []
+
+
+def test_editing_keeps_refusing_the_conflict_the_import_let_in(as_user, democon_event):
+    run_import(democon_event)
+    client = as_user(democon_event.organizer)
+    hudson = Speaker.objects.get(name="Stephanie Hudson")
+    talk = Session.objects.get(title="Secured mobile concept")
+    before = list(Session.objects.order_by("pk").values())
+
+    created = client.post(
+        "/api/v1/events/democon/sessions/",
+        {
+            "title": "Dritter Termin",
+            "start": "2020-12-16T09:45:00+01:00",
+            "end": "2020-12-16T10:15:00+01:00",
+            "speakers": [hudson.pk],
+        },
+        format="json",
+    )
+    moved = client.patch(
+        f"/api/v1/events/democon/sessions/{talk.pk}/",
+        {"start": "2020-12-16T09:00:00+01:00", "end": "2020-12-16T09:30:00+01:00",
+         "room": Room.objects.get(name="Tan Room").pk},
+        format="json",
+    )  # fmt: skip
+
+    assert created.status_code == 400
+    assert created.json()["speakers"][0].startswith("Stephanie Hudson spricht bereits von")
+    assert moved.status_code == 400
+    assert moved.json()["room"][0].startswith("Raum Tan Room ist von 16.12.2020 09:00")
+    assert list(Session.objects.order_by("pk").values()) == before
+
+
 def test_importing_twice_creates_nothing_new(democon_event):
     run_import(democon_event)
     before = counts()
@@ -114,12 +180,15 @@ def test_importing_twice_creates_nothing_new(democon_event):
 
     report = run_import(democon_event)
 
-    assert counts() == before == {"Room": 2, "Track": 2, "Speaker": 27, "Session": 35}
+    assert counts() == before == {"Room": 2, "Track": 2, "Speaker": 27, "Session": 36}
     assert importing.summary_of(report) == {
-        "created": 0, "updated": 0, "unchanged": 35, "cancelled": 0, "conflicts": 1,
+        "created": 0, "updated": 0, "unchanged": 36, "cancelled": 0, "conflicts": 2, "refused": 0,
     }  # fmt: skip
+    assert report["conflicts"] == CONFLICTS
     assert report["speakers"] == {"created": [], "updated": [], "unchanged": 27}
     assert TopicEvent.objects.count() == pushes
+    # The second import changed nothing and found the same: nothing new to read either.
+    assert ScheduleImport.objects.count() == 1
 
 
 def test_importing_our_own_xml_export_changes_nothing(client, democon_event):
@@ -133,7 +202,7 @@ def test_importing_our_own_xml_export_changes_nothing(client, democon_event):
 
     assert counts() == before
     assert importing.summary_of(report) == {
-        "created": 0, "updated": 0, "unchanged": 35, "cancelled": 0, "conflicts": 0,
+        "created": 0, "updated": 0, "unchanged": 36, "cancelled": 0, "conflicts": 2, "refused": 0,
     }  # fmt: skip
 
 
@@ -202,6 +271,24 @@ def test_moved_and_removed_talk_is_moved_cancelled_and_released_as_such(democon_
     assert [entry["guid"] for entry in release.diff["cancelled"]] == [removed["guid"]]
 
 
+@pytest.mark.django_db(transaction=True)
+async def test_the_move_and_the_cancellation_reach_a_watching_browser_live(democon_event, connect):
+    await sync_to_async(run_import)(democon_event)
+    document, moved, removed = moved_and_removed()
+    watcher = await connect()
+    assert (await watcher.request("subscribe", {"topic": "event:democon"}))["ok"] is True
+
+    await sync_to_async(run_import)(democon_event, document)
+
+    pushes = [await watcher.push("programme.changed") for _n in range(2)]
+    assert [(p["data"]["action"], p["data"]["session"]["guid"]) for p in pushes] == [
+        ("moved", moved["guid"]),
+        ("cancelled", removed["guid"]),
+    ]
+    assert pushes[0]["data"]["session"]["room_name"] == "Tan Room"
+    assert await watcher.nothing_more()
+
+
 def test_a_talk_back_in_a_newer_file_is_reinstated(democon_event):
     run_import(democon_event)
     document, _moved, removed = moved_and_removed()
@@ -220,23 +307,26 @@ def test_dry_run_reports_the_import_and_keeps_nothing(democon_event):
     report = run_import(democon_event, dry_run=True)
 
     assert report["dry_run"] is True
-    assert importing.summary_of(report)["created"] == 35
+    assert importing.summary_of(report)["created"] == 36
+    assert report["conflicts"] == CONFLICTS
     assert counts() == before
     assert TopicEvent.objects.count() == pushes
+    assert ScheduleImport.objects.count() == 0
 
 
-def test_a_talk_outside_the_event_is_a_conflict_for_that_talk_only(democon_event):
+def test_a_talk_outside_the_event_is_refused_for_that_talk_only(democon_event):
     document = democon()
     first = demo_talks(document)[0]
     first["date"] = "2021-01-05T09:00:00+01:00"
 
     report = run_import(democon_event, document)
 
-    assert [(c["guid"], c["code"]) for c in report["conflicts"]] == [
+    assert [(entry["guid"], entry["code"]) for entry in report["refused"]] == [
         (first["guid"], "outside_event"),
-        (DOUBLE_BOOKED, "speaker_double_booked"),
     ]
-    assert Session.objects.count() == 34
+    assert report["conflicts"] == CONFLICTS
+    assert Session.objects.count() == 35
+    assert not Session.objects.filter(guid=first["guid"]).exists()
 
 
 def test_a_file_that_is_no_schedule_is_refused():
@@ -259,7 +349,8 @@ def test_import_api_takes_a_file_upload_with_dry_run(as_user, democon_event):
 
     assert response.status_code == 200, response.content
     assert response.json()["dry_run"] is True
-    assert len(response.json()["sessions"]["created"]) == 35
+    assert len(response.json()["sessions"]["created"]) == 36
+    assert response.json()["conflicts"] == CONFLICTS
     assert Session.objects.count() == 0
 
 
@@ -281,8 +372,14 @@ def test_management_command_imports_a_file(democon_event, tmp_path):
 
     call_command("import_schedule", "democon", str(DEMOCON), "--user", "orga", stdout=out)
 
-    assert Session.objects.count() == 35
-    assert "35 created" in out.getvalue()
+    assert Session.objects.count() == 36
+    assert out.getvalue().splitlines() == [
+        "36 created, 0 updated, 0 unchanged, 0 cancelled, 2 conflicts, 0 refused",
+        *(f"  conflict: {c['title']} ({c['guid']}): {c['message']}" for c in CONFLICTS),
+        "  warning: Die Räume Gray Room, Tan Room haben dieselbe GUID "
+        "b379c473-93b9-4eae-9a09-d482e86cede3; sie werden über ihren Namen zugeordnet.",
+    ]
+    assert ScheduleImport.objects.get().source == str(DEMOCON)
 
 
 def test_admin_action_imports_from_the_source_url(democon_event, admin_client, file_server):
@@ -293,12 +390,25 @@ def test_admin_action_imports_from_the_source_url(democon_event, admin_client, f
     response = admin_client.post(
         "/admin/backoffice/schedulesource/",
         {"action": "import_now", "_selected_action": [source.pk]},
+        follow=True,
     )
 
-    assert response.status_code == 302
-    assert Session.objects.filter(event=democon_event).count() == 35
+    assert response.status_code == 200
+    assert Session.objects.filter(event=democon_event).count() == 36
     source.refresh_from_db()
-    assert source.last_summary["created"] == 35
+    assert source.last_summary["created"] == 36
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown[1:] == [f"Konflikt: {c['title']}: {c['message']}" for c in CONFLICTS]
+    stored = ScheduleImport.objects.get()
+    assert stored.source == source.url
+    listed = admin_client.get("/admin/backoffice/scheduleimport/")
+    page = admin_client.get(f"/admin/backoffice/scheduleimport/{stored.pk}/change/")
+    assert listed.status_code == page.status_code == 200
+    for conflict in CONFLICTS:
+        assert escape(conflict["message"]) in page.content.decode()
+    assert (
+        admin_client.get(f"/admin/backoffice/schedulesource/{source.pk}/change/").status_code == 200
+    )
 
 
 def test_import_api_fetches_a_url(as_user, democon_event, file_server):
@@ -308,7 +418,8 @@ def test_import_api_fetches_a_url(as_user, democon_event, file_server):
     response = client.post("/api/v1/events/democon/schedule/import/", {"url": url}, format="json")
 
     assert response.status_code == 200, response.content
-    assert Session.objects.count() == 35
+    assert Session.objects.count() == 36
+    assert ScheduleImport.objects.get().source == url
 
 
 def test_import_schedule_sources_imports_every_source(democon_event, file_server):
@@ -320,10 +431,10 @@ def test_import_schedule_sources_imports_every_source(democon_event, file_server
     call_command("import_schedule_sources", stdout=out)
     call_command("import_schedule_sources", stdout=out)
 
-    assert Session.objects.count() == 35
+    assert Session.objects.count() == 36
     assert out.getvalue().splitlines() == [
-        f"democon {ScheduleSource.objects.get().url}: 35 created, 0 updated, 0 cancelled, "
-        "1 conflicts",
+        f"democon {ScheduleSource.objects.get().url}: 36 created, 0 updated, 0 cancelled, "
+        "2 conflicts, 0 refused",
         f"democon {ScheduleSource.objects.get().url}: 0 created, 0 updated, 0 cancelled, "
-        "1 conflicts",
+        "2 conflicts, 0 refused",
     ]

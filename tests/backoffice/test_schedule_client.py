@@ -59,7 +59,7 @@ def test_pyfahrplan_reads_every_listed_session(client, democon_event, file_serve
     talks = read_with_pyfahrplan(pyfahrplan_lib, file_server("schedule.json", body))
 
     expected = Session.objects.exclude(kind=Session.Kind.BREAK).exclude(state="cancelled")
-    assert len(talks) == expected.count() == 34
+    assert len(talks) == expected.count() == 35
     assert sorted(t["talk_guid"] for t in talks) == sorted(
         str(guid) for guid in expected.values_list("guid", flat=True)
     )

@@ -202,7 +202,7 @@ def test_an_unreachable_endpoint_fails_after_the_last_attempt(world, as_user, se
     assert all(a.error for a in delivery.log.all())
 
 
-def test_the_secret_is_shown_once(world, as_user):
+def test_the_secret_is_shown_once(world, as_user, admin_client):
     event, organizer = world
     created = register(as_user, organizer, event, "https://example.org/hook", ["session.created"])
     client = as_user(organizer)
@@ -212,12 +212,16 @@ def test_the_secret_is_shown_once(world, as_user):
     patched = client.patch(
         f"/api/v1/events/kongress/webhooks/{created['id']}/", {"is_active": False}, format="json"
     ).json()
+    admin_page = admin_client.get(f"/admin/backoffice/webhook/{created['id']}/change/")
 
     assert created["secret"].startswith("whsec_")
     assert created["secret"] == Webhook.objects.get().secret
     for answer in (*listed, detail, patched):
         assert "secret" not in answer
         assert created["secret"] not in json.dumps(answer)
+    assert admin_page.status_code == 200
+    assert "https://example.org/hook" in admin_page.content.decode()
+    assert created["secret"] not in admin_page.content.decode()
 
 
 def test_webhook_urls_must_be_https(world, as_user, settings):

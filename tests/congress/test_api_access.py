@@ -224,6 +224,7 @@ ROUTES = {
     "releases": (lambda w: events_url(w.event) + "releases/", lambda w: {"version": "v2"}),
     "release": (lambda w: events_url(w.event) + "releases/v1/", lambda w: {}),
     "releases.atom": (lambda w: events_url(w.event).rstrip("/") + "/releases.atom", lambda w: {}),
+    "releases.rss": (lambda w: events_url(w.event).rstrip("/") + "/releases.rss", lambda w: {}),
     "hidden releases": (lambda w: events_url(w.hidden) + "releases/", lambda w: {"version": "v2"}),
     "changes": (lambda w: events_url(w.event) + "changes/", lambda w: {}),
     "webhooks": (
@@ -329,6 +330,7 @@ TABLE = {
     ("POST", "releases"):             (401,  403,  403,  403,  201,  403,  403),
     ("GET", "release"):               ALL_200,
     ("GET", "releases.atom"):         ALL_200,
+    ("GET", "releases.rss"):          ALL_200,
     ("GET", "hidden releases"):       (404,  404,  404,  404,  200,  404,  404),
     ("POST", "hidden releases"):      (404,  404,  404,  404,  201,  404,  404),
     ("GET", "changes"):               (401,  200,  200,  200,  200,  200,  200),

@@ -44,7 +44,9 @@ class Command(BaseCommand):
                 data = fetch_schedule(source)
             else:
                 data = Path(source).read_bytes()
-            report = import_programme(event, parse(data), user=organizer, dry_run=dry_run)
+            report = import_programme(
+                event, parse(data), user=organizer, dry_run=dry_run, source=source
+            )
         except (DomainError, OSError) as error:
             raise CommandError(str(error)) from None
         if options["json"]:
@@ -53,13 +55,14 @@ class Command(BaseCommand):
         summary = summary_of(report)
         self.stdout.write(
             "{prefix}{created} created, {updated} updated, {unchanged} unchanged, "
-            "{cancelled} cancelled, {conflicts} conflicts".format(
+            "{cancelled} cancelled, {conflicts} conflicts, {refused} refused".format(
                 prefix="(dry run) " if dry_run else "", **summary
             )
         )
-        for conflict in report["conflicts"]:
-            self.stdout.write(
-                f"  conflict: {conflict['title']} ({conflict['guid']}): {conflict['message']}"
-            )
+        for label, key in (("conflict", "conflicts"), ("refused", "refused")):
+            for entry in report[key]:
+                self.stdout.write(
+                    f"  {label}: {entry['title']} ({entry['guid']}): {entry['message']}"
+                )
         for warning in report["warnings"]:
             self.stdout.write(f"  warning: {warning}")

@@ -49,7 +49,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{source.event.slug} {source.url}: {summary['created']} created, "
                 f"{summary['updated']} updated, {summary['cancelled']} cancelled, "
-                f"{summary['conflicts']} conflicts"
+                f"{summary['conflicts']} conflicts, {summary['refused']} refused"
             )
         if failed:
             raise SystemExit(1)
