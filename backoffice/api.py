@@ -140,8 +140,14 @@ class WebhookViewSet(
     def create(self, request, *args, **kwargs):
         parsed = WebhookSerializer(data=request.data, context=self.get_serializer_context())
         parsed.is_valid(raise_exception=True)
-        webhook = Webhook.objects.create(
-            event=self.event, scope=self.scope, created_by=request.user, **parsed.validated_data
+        data = parsed.validated_data
+        webhook = webhooks.create_webhook(
+            self.event,
+            scope=self.scope,
+            url=data["url"],
+            names=data["events"],
+            user=request.user,
+            is_active=data.get("is_active", True),
         )
         return Response(NewWebhookSerializer(webhook).data, status=status.HTTP_201_CREATED)
 

@@ -3,9 +3,7 @@ from rest_framework import serializers
 
 from .models import DeliveryAttempt, Release, Webhook, WebhookDelivery
 from .releases import summary_of
-from .webhooks import WebhookError, check_url
-
-SCOPED_NAMES = {"lead.created"}
+from .webhooks import WebhookError, check_names, check_url
 
 
 class ScheduleImportSerializer(serializers.Serializer):
@@ -55,17 +53,10 @@ class WebhookSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(error.message) from None
 
     def validate_events(self, value):
-        if not isinstance(value, list) or not value:
-            raise serializers.ValidationError(_("Choose at least one event."))
-        scope = self.context.get("scope", "")
-        allowed = SCOPED_NAMES if scope else set(Webhook.Name.values) - SCOPED_NAMES
-        unknown = sorted(set(map(str, value)) - allowed)
-        if unknown:
-            raise serializers.ValidationError(
-                _("Unknown for this endpoint: %(names)s. Choose from %(allowed)s.")
-                % {"names": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))}
-            )
-        return sorted(set(value))
+        try:
+            return check_names(value, self.context.get("scope", ""))
+        except WebhookError as error:
+            raise serializers.ValidationError(error.message) from None
 
 
 class NewWebhookSerializer(WebhookSerializer):

@@ -14,7 +14,7 @@ from treffpunkt.access import allowed
 
 from . import releases, report, webhooks
 from .models import Webhook
-from .webhooks import WebhookError, check_url
+from .webhooks import WebhookError, create_webhook
 
 
 def _event_or_404(request, slug, permission=None):
@@ -98,15 +98,10 @@ def webhook_list(request, slug):
         url = request.POST.get("url", "").strip()
         chosen = sorted(set(request.POST.getlist("events")) & {value for value, _label in names})
         try:
-            check_url(url)
-            if not chosen:
-                raise WebhookError(_("Choose at least one event."), field="events")
+            webhook = create_webhook(event, scope=scope, url=url, names=chosen, user=request.user)
         except WebhookError as error:
             messages.error(request, error.message)
         else:
-            webhook = Webhook.objects.create(
-                event=event, url=url, events=chosen, scope=scope, created_by=request.user
-            )
             messages.warning(
                 request,
                 _("Secret of the new endpoint (shown only now): %(secret)s")

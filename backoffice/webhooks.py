@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -51,20 +52,90 @@ def retry_delays():
     return tuple(_settings().get("RETRY_DELAYS", DEFAULT_RETRY_DELAYS))
 
 
-def check_url(url):
-    """HTTPS only; plain http to the loopback address only where ``ALLOW_LOCAL_HTTP`` is on
-    (DEBUG, and the tests' local receivers)."""
+SCOPED_NAMES = frozenset({Webhook.Name.LEAD_CREATED})
+
+
+def _is_public(address):
+    """An address on the internet, not the platform's own network (loopback, private, link-local,
+    reserved ranges): a webhook must not make the server call into its own network."""
+    return ipaddress.ip_address(address).is_global
+
+
+def _local_allowed():
+    return _settings().get("ALLOW_LOCAL_HTTP", settings.DEBUG)
+
+
+def _is_loopback_host(hostname):
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return hostname == "localhost"
+
+
+def check_url(url, *, resolve=False):
+    """HTTPS to a public address only; plain http to the loopback address only where
+    ``ALLOW_LOCAL_HTTP`` is on (DEBUG, and the tests' local receivers).
+
+    An address given literally is checked at once; with ``resolve`` (each delivery) the host name
+    is looked up and every address it resolves to must be public.
+    """
     parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
+    hostname = parts.hostname or ""
+    if _local_allowed() and _is_loopback_host(hostname) and parts.scheme in ("http", "https"):
         return url
-    if parts.scheme == "http" and _settings().get("ALLOW_LOCAL_HTTP", settings.DEBUG):
-        try:
-            if ipaddress.ip_address(parts.hostname or "").is_loopback:
-                return url
-        except ValueError:
-            if parts.hostname == "localhost":
-                return url
-    raise WebhookError(_("Webhook URLs must use https://."), code="https_required", field="url")
+    if parts.scheme != "https" or not hostname:
+        raise WebhookError(_("Webhook URLs must use https://."), code="https_required", field="url")
+    try:
+        addresses = [str(ipaddress.ip_address(hostname))]
+    except ValueError:
+        addresses = _resolve(hostname, parts.port or 443) if resolve else []
+    if not all(_is_public(address) for address in addresses):
+        raise WebhookError(
+            _("Webhook URLs must point to a public address, not to a local or private network."),
+            code="private_address",
+            field="url",
+        )
+    return url
+
+
+def _resolve(hostname, port):
+    try:
+        infos = socket.getaddrinfo(hostname, port, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return []  # unknown host: the attempt itself fails and is logged as such
+    return [info[4][0].split("%")[0] for info in infos]
+
+
+def allowed_names(scope):
+    """Event names an endpoint may subscribe to: a booth's own endpoint only ``lead.created``."""
+    return set(SCOPED_NAMES) if scope else set(Webhook.Name.values) - SCOPED_NAMES
+
+
+def check_names(names, scope):
+    if not isinstance(names, list) or not names:
+        raise WebhookError(_("Choose at least one event."), field="events")
+    allowed = allowed_names(scope)
+    unknown = sorted(set(map(str, names)) - allowed)
+    if unknown:
+        raise WebhookError(
+            _("Unknown for this endpoint: %(names)s. Choose from %(allowed)s.")
+            % {"names": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))},
+            field="events",
+        )
+    return sorted(set(names))
+
+
+def create_webhook(event, *, scope, url, names, user, is_active=True):
+    """The one way to add an endpoint (REST and the web page): its URL and event names checked;
+    the new endpoint carries its secret, to be shown once."""
+    return Webhook.objects.create(
+        event=event,
+        scope=scope,
+        url=check_url(url),
+        events=check_names(names, scope),
+        is_active=is_active,
+        created_by=user,
+    )
 
 
 def sign(secret, timestamp, body):
@@ -148,7 +219,7 @@ def attempt_delivery(delivery_pk):
     }
     started = time.monotonic()
     try:
-        check_url(webhook.url)
+        check_url(webhook.url, resolve=True)
         status_code, error = _post(webhook.url, headers, delivery.body)
     except WebhookError as refused:
         status_code, error = None, refused.message

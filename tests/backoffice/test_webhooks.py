@@ -369,3 +369,50 @@ def test_booth_staff_add_their_lead_endpoint_on_the_web(world, receiver, client)
     assert client.get("/events/kongress/webhooks/").status_code == 404
     client.force_login(organizer)
     assert client.get(f"/events/kongress/webhooks/?booth={booth.pk}").status_code == 404
+
+
+def test_webhook_urls_must_point_to_a_public_address(world, as_user, settings):
+    settings.WEBHOOKS = {"ALLOW_LOCAL_HTTP": False}
+    event, organizer = world
+    client = as_user(organizer)
+
+    for url in (
+        "https://10.0.0.5/hook",
+        "https://192.168.178.1/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://127.0.0.1/hook",
+        "https://[::1]/hook",
+    ):
+        response = client.post(
+            "/api/v1/events/kongress/webhooks/",
+            {"url": url, "events": ["session.created"]},
+            format="json",
+        )
+        assert response.status_code == 400, url
+        assert response.json() == {
+            "url": [
+                "Webhook-URLs müssen auf eine öffentliche Adresse zeigen, "
+                "nicht auf ein lokales oder privates Netz."
+            ]
+        }
+    assert Webhook.objects.count() == 0
+
+
+def test_a_host_name_that_resolves_to_the_local_network_is_never_called(
+    world, receiver, as_user, settings
+):
+    event, organizer = world
+    register(as_user, organizer, event, receiver.url, ["session.changed"])
+    # The name passes the check when it is saved; at delivery it resolves to 127.0.0.1.
+    settings.WEBHOOKS = {"ALLOW_LOCAL_HTTP": False}
+    Webhook.objects.update(url=receiver.url.replace("http://127.0.0.1", "https://localhost"))
+
+    services.update_session(SessionFactory(event=event), user=organizer, title="Neu")
+    run_worker()
+
+    assert receiver.requests == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending"  # retried later, and refused again
+    [attempt] = delivery.log.all()
+    assert attempt.status_code is None
+    assert "öffentliche Adresse" in attempt.error
