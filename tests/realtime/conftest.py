@@ -57,6 +57,15 @@ class Client:
     async def nothing_more(self, timeout=0.3):
         return await self.ws.receive_nothing(timeout=timeout)
 
+    async def more_of(self, type_, timeout=0.5):
+        """Further pushes of ``type_`` within ``timeout`` (other pushes, e.g. a late viewer count,
+        are kept aside as in ``push``)."""
+        while not await self.ws.receive_nothing(timeout=timeout):
+            self.pushes.append(await self.receive())
+        found = [message for message in self.pushes if message.get("type") == type_]
+        self.pushes = [message for message in self.pushes if message.get("type") != type_]
+        return found
+
     async def close(self):
         await self.ws.disconnect()
 

@@ -43,7 +43,7 @@ async def test_chat_message_reaches_other_subscriber_once(connect, people, live_
     )
     assert again["data"]["duplicate"] is True
     assert again["data"]["message"]["id"] == reply["data"]["message"]["id"]
-    assert await ben.nothing_more() is True
+    assert await ben.more_of("chat.message") == []
     assert await sync_to_async(ChatMessage.objects.count)() == 1
 
 

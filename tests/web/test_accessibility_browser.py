@@ -82,7 +82,7 @@ for name in ("anna", "ben", "clara", "david", "max"):
                            organisation_type="municipality", offers=["daseinsvorsorge", "beratung"],
                            seeks=["open-data", "daseinsvorsorge"], interests=["daseinsvorsorge"],
                            bio="Kommunalinfrastrukturdaseinsvorsorgeplanung")
-tomorrow = event.starts_at + timedelta(days=1)
+tomorrow = event.starts_at + timedelta(days=2)  # the event's last day: its slots are still ahead
 for hour in (9, 10, 11, 14, 15):
     MeetingSlot.objects.create(event=event, start=tomorrow + timedelta(hours=hour),
                                end=tomorrow + timedelta(hours=hour, minutes=30))
