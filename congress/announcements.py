@@ -169,8 +169,29 @@ def dismiss_announcement(announcement, *, user):
     AnnouncementDismissal.objects.get_or_create(announcement=announcement, user=user)
 
 
-def record_announcement_mail(announcement_id, *, total, sent, failed):
+RESENDABLE = ("failed", "unsure")
+
+
+def resend_announcement_mail(announcement, *, user, which):
+    """Mail again the people whose mail ``failed`` or is ``unsure`` (``which``: a subset of
+    RESENDABLE), on an organizer's deliberate request: an unsure mail may have arrived already.
+
+    Raises AccessDenied. The mailers reset those people's rows and queue them after commit;
+    the announcement's counts are read again before returning.
+    """
+    require(user, "congress.announce", announcement.event)
+    states = tuple(state for state in RESENDABLE if state in which)
+    if not states or not announcement.send_mail:
+        return announcement
+    announcement_id = announcement.pk
+    with transaction.atomic():
+        transaction.on_commit(lambda: hooks.announcement_mail(announcement_id, resend=states))
+    announcement.refresh_from_db()
+    return announcement
+
+
+def record_announcement_mail(announcement_id, *, total, sent, failed, unsure=0):
     """Record mail progress as the mailer counted it (called by notifications/)."""
     Announcement.objects.filter(pk=announcement_id).update(
-        mail_total=total, mail_sent=sent, mail_failed=failed
+        mail_total=total, mail_sent=sent, mail_failed=failed, mail_unsure=unsure
     )

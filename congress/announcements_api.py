@@ -29,6 +29,7 @@ class AnnouncementSerializer(serializers.ModelSerializer):
             "total": announcement.mail_total,
             "sent": announcement.mail_sent,
             "failed": announcement.mail_failed,
+            "unsure": announcement.mail_unsure,
         }
 
     def validate(self, attrs):
@@ -39,6 +40,10 @@ class AnnouncementSerializer(serializers.ModelSerializer):
                 {"show_until": [_("The end must lie after the start.")]}
             )
         return attrs
+
+
+class ResendSerializer(serializers.Serializer):
+    which = serializers.MultipleChoiceField(choices=service.RESENDABLE, allow_empty=False)
 
 
 class AnnouncementViewSet(EventScopedMixin, viewsets.ModelViewSet):
@@ -81,6 +86,18 @@ class AnnouncementViewSet(EventScopedMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         service.delete_announcement(instance, user=self.request.user)
+
+    @action(detail=True, methods=["post"])
+    def resend(self, request, *args, **kwargs):
+        """Mail again the people whose mail failed or is unsure (``{"which": ["unsure"]}``); an
+        unsure mail may have arrived, so this is the organizer's deliberate choice."""
+        announcement = self.get_object()
+        parsed = ResendSerializer(data=request.data)
+        parsed.is_valid(raise_exception=True)
+        announcement = service.resend_announcement_mail(
+            announcement, user=request.user, which=parsed.validated_data["which"]
+        )
+        return Response(self.get_serializer(announcement).data, status=status.HTTP_202_ACCEPTED)
 
     @action(detail=True, methods=["post"])
     def dismiss(self, request, *args, **kwargs):

@@ -102,8 +102,10 @@ def registration_refusal(user, event):
 
 
 # --- announcement mail --------------------------------------------------------------------------
-# A function ``(announcement_id) -> None`` called after an announcement with mail committed
-# (notifications/ queues the batches). congress stores the announcement; it does not send mail.
+# A function ``(announcement_id, *, resend=()) -> None`` called after an announcement with mail
+# committed (notifications/ queues the batches), and with ``resend`` (``"failed"``, ``"unsure"``)
+# when an organizer asks to mail those people again. congress stores the announcement; it does
+# not send mail.
 _announcement_mailers = []
 
 
@@ -113,9 +115,9 @@ def announcement_mailer(function):
     return function
 
 
-def announcement_mail(announcement_id):
+def announcement_mail(announcement_id, *, resend=()):
     for mailer in _announcement_mailers:
-        mailer(announcement_id)
+        mailer(announcement_id, resend=resend)
 
 
 # -- Back office (issue 16): announcements, viewers and report sections ---------------------------

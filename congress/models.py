@@ -434,6 +434,8 @@ class Announcement(models.Model):
     mail_total = models.PositiveIntegerField(default=0, editable=False)
     mail_sent = models.PositiveIntegerField(default=0, editable=False)
     mail_failed = models.PositiveIntegerField(default=0, editable=False)
+    # Mails whose worker died between handing them to the SMTP server and recording the result.
+    mail_unsure = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -1,19 +1,23 @@
-"""Mailing an announcement to its audience: in batches, once per person, resumable.
+"""Mailing an announcement to its audience: in batches, at most once per person, resumable.
 
 1. ``start_announcement_mail`` (congress calls it after commit) queues ``prepare``.
 2. ``prepare`` writes one :class:`AnnouncementRecipient` per person of the audience
    (``ignore_conflicts``: running it again adds no one twice), records the total on the
    announcement and queues batches of the still-pending recipients.
-3. ``send_batch`` claims each recipient (``pending → sending``, a conditional update, so two jobs
-   never send to the same row), sends over one SMTP connection and marks it ``sent`` or
-   ``failed``; progress goes to the announcement (``mail_total`` / ``mail_sent`` / ``mail_failed``, counted
+3. ``send_batch`` claims each pending recipient (``pending → sending``, a conditional update
+   committed before the mail goes out, so two jobs never send to the same row), checks the
+   person's choice once more, sends over one SMTP connection and marks it ``sent`` or ``failed``;
+   progress goes to the announcement (``mail_total`` / ``sent`` / ``failed`` / ``unsure``, counted
    from the rows every 10 mails and after each batch).
 
 A worker stopped with SIGTERM finishes its batch; queued batches wait in the database for the next
-worker. A worker killed outright leaves its batch's jobs marked running: ``resume_stalled`` (run by
-``manage.py notify_tick`` every minute) queues the pending rows again after
-``NOTIFY_STALL_SECONDS`` (120) without progress, and a row left ``sending`` by the kill is sent
-again — the one mail that was in flight may arrive twice, none is lost.
+worker. A worker killed outright (SIGKILL, a crash, the machine going down) leaves its batch's
+jobs marked running: ``resume_stalled`` (run by ``manage.py notify_tick`` every minute) queues the
+pending rows again after ``NOTIFY_STALL_SECONDS`` (120) without progress. The row the kill caught
+in ``sending`` may or may not have reached the SMTP server; it becomes ``unsure`` and is not sent
+again by itself — the organizer sees the count and may mail those people again deliberately
+(:func:`start_announcement_mail` with ``resend``). So nobody gets two mails unless an organizer
+chooses it.
 """
 
 import logging
@@ -28,9 +32,9 @@ from django.utils import timezone
 from congress.announcements import audience_user_ids, record_announcement_mail
 from congress.models import Announcement
 
-from .kinds import KINDS
 from .mail import build_announcement_mail
-from .models import AnnouncementRecipient, Channel, Preference
+from .models import AnnouncementRecipient, Channel
+from .services import channel_for
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 50
@@ -38,9 +42,19 @@ PROGRESS_EVERY = 10
 State = AnnouncementRecipient.State
 
 
-def start_announcement_mail(announcement_id):
+def start_announcement_mail(announcement_id, *, resend=()):
+    """Queue the mailing of an announcement; with ``resend`` (``"failed"``, ``"unsure"``) mail the
+    people in those states again instead (an organizer's choice) and nobody else."""
     from .tasks import prepare_announcement_mail
 
+    if resend:
+        states = [state for state in (State.FAILED, State.UNSURE) if state in resend]
+        AnnouncementRecipient.objects.filter(
+            announcement_id=announcement_id, state__in=states
+        ).update(state=State.PENDING)
+        record_progress(announcement_id)
+        queue_pending(announcement_id)
+        return
     prepare_announcement_mail.enqueue(announcement_id)
 
 
@@ -73,14 +87,15 @@ def record_progress(announcement_id):
         total=sum(states.values()),
         sent=states.get(State.SENT, 0),
         failed=states.get(State.FAILED, 0),
+        unsure=states.get(State.UNSURE, 0),
     )
 
 
-def queue_pending(announcement_id, *, states=(State.PENDING,)):
+def queue_pending(announcement_id):
     from .tasks import send_announcement_batch
 
     ids = list(
-        AnnouncementRecipient.objects.filter(announcement_id=announcement_id, state__in=states)
+        AnnouncementRecipient.objects.filter(announcement_id=announcement_id, state=State.PENDING)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -102,32 +117,32 @@ def send_batch(announcement_id, recipient_ids):
             )
         )
     )
-    # One query for the batch's choices instead of one per person.
-    chosen = dict(
-        Preference.objects.filter(user_id__in=list(users), kind="announcement").values_list(
-            "user_id", "channel"
-        )
-    )
-    default = KINDS["announcement"].default
     sent = failed = 0
     connection = get_connection()
     try:
-        for recipient in AnnouncementRecipient.objects.filter(pk__in=recipient_ids).order_by("pk"):
-            if recipient.state not in (State.PENDING, State.SENDING):
-                continue
-            # attempts in the condition: of two jobs that read the same row, one claims it.
+        for recipient in AnnouncementRecipient.objects.filter(
+            pk__in=recipient_ids, state=State.PENDING
+        ).order_by("pk"):
+            attempt = recipient.attempts + 1
+            # Committed before the mail goes out (the worker runs without a transaction), so a
+            # kill after this line leaves "sending", never "pending": the row is not sent twice.
+            # ``attempts`` in the condition: of two jobs that read the same row, one claims it.
             claimed = AnnouncementRecipient.objects.filter(
-                pk=recipient.pk, state=recipient.state, attempts=recipient.attempts
-            ).update(
-                state=State.SENDING,
-                attempts=recipient.attempts + 1,
-                claimed_at=timezone.now(),
-            )
+                pk=recipient.pk, state=State.PENDING, attempts=recipient.attempts
+            ).update(state=State.SENDING, attempts=attempt, claimed_at=timezone.now())
             if not claimed:
                 continue
+            mine = AnnouncementRecipient.objects.filter(pk=recipient.pk, attempts=attempt)
             user = users.get(recipient.user_id)
-            if user is None or not user.email or chosen.get(user.pk, default) != Channel.MAIL:
-                AnnouncementRecipient.objects.filter(pk=recipient.pk).update(state=State.SKIPPED)
+            # The choice is read per person right before sending: turning mail off (or
+            # withdrawing the consent) stops it at once, even in the middle of a batch.
+            if (
+                user is None
+                or not user.email
+                or not user.is_active
+                or channel_for(user.pk, "announcement") != Channel.MAIL
+            ):
+                mine.update(state=State.SKIPPED)
                 continue
             try:
                 message = build_announcement_mail(announcement, user)
@@ -135,14 +150,13 @@ def send_batch(announcement_id, recipient_ids):
                 message.send()
             except Exception:
                 logger.exception("announcement %s to %s failed", announcement_id, user.pk)
-                AnnouncementRecipient.objects.filter(pk=recipient.pk).update(state=State.FAILED)
+                mine.update(state=State.FAILED)
                 failed += 1
                 connection.close()
                 connection = get_connection()
                 continue
-            AnnouncementRecipient.objects.filter(pk=recipient.pk).update(
-                state=State.SENT, sent_at=timezone.now()
-            )
+            # Also from "unsure": a slow worker taken for dead still records what it did.
+            mine.update(state=State.SENT, sent_at=timezone.now())
             sent += 1
             if sent % PROGRESS_EVERY == 0:
                 record_progress(announcement_id)
@@ -153,8 +167,9 @@ def send_batch(announcement_id, recipient_ids):
 
 
 def resume_stalled(*, now=None):
-    """Queue again the unsent rows of mailings that made no progress for a while (a killed
-    worker); returns how many rows were queued."""
+    """Queue again the pending rows of mailings that made no progress for a while (a killed
+    worker), and mark the rows it left ``sending`` as ``unsure``; returns how many rows were
+    queued."""
     now = now or timezone.now()
     stall = timedelta(seconds=getattr(settings, "NOTIFY_STALL_SECONDS", 120))
     queued = 0
@@ -175,6 +190,15 @@ def resume_stalled(*, now=None):
             )
         if moments and max(moments) > now - stall:
             continue
+        unsure = AnnouncementRecipient.objects.filter(
+            announcement_id=announcement_id, state=State.SENDING
+        ).update(state=State.UNSURE)
+        if unsure:
+            logger.warning(
+                "announcement %s: %d mail(s) of a stopped worker may or may not have been sent",
+                announcement_id,
+                unsure,
+            )
         record_progress(announcement_id)
-        queued += queue_pending(announcement_id, states=(State.PENDING, State.SENDING))
+        queued += queue_pending(announcement_id)
     return queued

@@ -8,22 +8,49 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from congress.selectors import visible_event
+
 from . import services
 from .kinds import KINDS
 from .models import Channel
 
 
+def consent_context(request):
+    """The event whose consent text the person reads (``?event=<slug>``), or None; an unknown
+    slug is a 400."""
+    slug = request.query_params.get("event")
+    if not slug:
+        return None
+    event = visible_event(request.user, slug)
+    if event is None:
+        raise serializers.ValidationError({"event": [_("Unknown event.")]})
+    return event
+
+
+def preferences_body(user, event):
+    consent = services.mail_consent_text(event)
+    return {
+        "preferences": services.preferences_for(user),
+        "mail_consent": {"event": event.slug if event else None, **consent},
+    }
+
+
 class PreferencesView(APIView):
-    """Your channel per kind: ``live`` (live only), ``mail`` (live and mail) or ``off``."""
+    """Your channel per kind: ``live`` (live only), ``mail`` (live and mail) or ``off``.
+
+    Choosing ``mail`` is a consent to the text in ``mail_consent`` (``?event=<slug>``: that
+    event's organizers' text), recorded with its version; leaving ``mail`` withdraws it.
+    """
 
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        return Response({"preferences": services.preferences_for(request.user)})
+        return Response(preferences_body(request.user, consent_context(request)))
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def patch(self, request):
+        event = consent_context(request)
         choices = request.data.get("preferences", request.data)
         if not isinstance(choices, dict):
             raise serializers.ValidationError({"preferences": [_("Send {kind: channel}.")]})
@@ -35,8 +62,8 @@ class PreferencesView(APIView):
                 errors[kind] = [_("Choose live, mail or off.")]
         if errors:
             raise serializers.ValidationError(errors)
-        services.set_preferences(request.user, choices)
-        return Response({"preferences": services.preferences_for(request.user)})
+        services.set_preferences(request.user, choices, event=event, method="api: preferences")
+        return Response(preferences_body(request.user, event))
 
 
 class InboxPagination(LimitOffsetPagination):

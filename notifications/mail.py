@@ -3,6 +3,7 @@ and for meetings an ``.ics`` (METHOD:REQUEST, or METHOD:CANCEL when the meeting 
 
 from datetime import UTC, datetime
 from email.utils import parseaddr
+from urllib.parse import quote
 
 import icalendar
 from django.conf import settings
@@ -24,6 +25,12 @@ def unsubscribe_url(user_id, kind):
     from .services import unsubscribe_token
 
     return absolute(reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id, kind)]))
+
+
+def preferences_url(event):
+    """The preferences page, with the event whose consent text applies."""
+    path = reverse("notifications:preferences")
+    return absolute(f"{path}?event={quote(event.slug)}" if event is not None else path)
 
 
 def meeting_ics(calendar, recipient):
@@ -69,7 +76,7 @@ def build_notification_mail(notification, user):
             "url": absolute(notification.data.get("url", "/")),
             "kind_label": str(KINDS[kind].label) if kind in KINDS else kind,
             "unsubscribe_url": unsubscribe_url(user.pk, kind),
-            "preferences_url": absolute(reverse("notifications:preferences")),
+            "preferences_url": preferences_url(notification.event),
         }
         return _message(user, context, notification.calendar)
 
@@ -88,7 +95,7 @@ def build_announcement_mail(announcement, user):
             "url": absolute(f"/events/{announcement.event.slug}/"),
             "kind_label": str(KINDS["announcement"].label),
             "unsubscribe_url": unsubscribe_url(user.pk, "announcement"),
-            "preferences_url": absolute(reverse("notifications:preferences")),
+            "preferences_url": preferences_url(announcement.event),
         }
         return _message(user, context, None)
 

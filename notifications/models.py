@@ -77,7 +77,12 @@ class Preference(models.Model):
 
 
 class AnnouncementRecipient(models.Model):
-    """One person an announcement is mailed to: written once, claimed, then sent or failed."""
+    """One person an announcement is mailed to: written once, claimed, then sent or failed.
+
+    ``sending`` is committed before the mail goes to the SMTP server. A row a dead worker left
+    ``sending`` becomes ``unsure`` (the mail may or may not have gone out) and is not sent again
+    unless an organizer asks for it: at most one mail per person.
+    """
 
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -85,6 +90,7 @@ class AnnouncementRecipient(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         SKIPPED = "skipped", _("skipped")
+        UNSURE = "unsure", _("unsure")
 
     announcement = models.ForeignKey(
         "congress.Announcement", on_delete=models.CASCADE, related_name="+"

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from treffpunkt.privacy import declare, exporter, rows, scrub_json, shredder
+from treffpunkt.privacy import declare, exporter, rows, scrub_json, shredder, withdrawal_handler
 
 from .models import AnnouncementRecipient, Notification, Preference, SessionNotice
 
@@ -75,3 +75,10 @@ def shred_notifications(user, *, strings):
             scrubbed += 1
     counts["notifications_scrubbed"] = scrubbed
     return counts
+
+
+@withdrawal_handler("mail_notifications")
+def withdraw_mail_notifications(user, event, scope):
+    from .services import withdraw_mail_consent
+
+    withdraw_mail_consent(user, event, scope)

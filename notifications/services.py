@@ -18,8 +18,12 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from accounts.models import Consent
 from treffpunkt import notify as notify_module
+from treffpunkt import privacy
 from treffpunkt.realtime import bus
 
 from .kinds import KINDS, detail, title
@@ -61,14 +65,80 @@ def preferences_for(user):
     ]
 
 
-def set_preferences(user, choices):
-    """Set ``{kind: channel}``; unknown kinds or channels raise ValueError before any change."""
+MAIL_CONSENT = "mail_notifications"
+
+DEFAULT_MAIL_CONSENT = gettext_noop(
+    "By choosing “Live and mail” for a kind, you agree that Treffpunkt e-mails you about it at "
+    "the address of your account (for most kinds only while you are not online). The mail says "
+    "what happened, never the text of a message. You can withdraw at any time with immediate "
+    "effect: here, with the unsubscribe link in every mail, or under “My data”."
+)
+
+
+def mail_consent_text(event=None, language=None):
+    """``{"version", "text"}`` people consent to when they choose mail: the organizers' text of
+    ``event`` in ``language`` (privacy/ keeps them), else the platform's own (version
+    ``default``)."""
+    language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    found = privacy.consent_text(event=event, document=MAIL_CONSENT, language=language)
+    if found is not None:
+        return found
+    with translation.override(language):
+        return {"version": "default", "text": _(DEFAULT_MAIL_CONSENT)}
+
+
+def set_preferences(user, choices, *, event=None, method):
+    """Set ``{kind: channel}`` for ``user``; the one place mail choices change (REST, the web
+    page, the unsubscribe link and a withdrawal under “Meine Daten” all call it).
+
+    A kind that becomes ``mail`` records the person's consent to mail notifications for it
+    (``Consent`` ``mail_notifications``, scope ``kind:<kind>``, the version of
+    :func:`mail_consent_text` for ``event``, ``how`` = ``method``); a kind that stops being
+    ``mail`` withdraws every active consent for it. Mail already queued checks the channel
+    again right before it is sent, so a withdrawal stops it at once.
+    Raises ValueError for an unknown kind or channel, before any change.
+    """
     for kind, channel in choices.items():
         if kind not in KINDS or channel not in Channel.values:
             raise ValueError(kind)
+    before = {item["kind"]: item["channel"] for item in preferences_for(user)}
+    consent = None
     with transaction.atomic():
         for kind, channel in choices.items():
             Preference.objects.update_or_create(user=user, kind=kind, defaults={"channel": channel})
+            if channel == before[kind]:
+                continue
+            if channel == Channel.MAIL:
+                consent = consent or mail_consent_text(event)
+                privacy.record_consent(
+                    user=user,
+                    event=event,
+                    document=MAIL_CONSENT,
+                    scope=f"kind:{kind}",
+                    given=True,
+                    method=method,
+                    version=consent["version"],
+                )
+            elif before[kind] == Channel.MAIL:
+                _withdraw_mail_consent(user, kind, method)
+
+
+def _withdraw_mail_consent(user, kind, method):
+    scope = f"kind:{kind}"
+    given_at = (
+        Consent.objects.filter(user=user, document=MAIL_CONSENT, scope=scope, withdrawn_at=None)
+        .values_list("event", flat=True)
+        .distinct()
+    )
+    for event_id in list(given_at):
+        privacy.record_consent(
+            user=user,
+            event=event_id,
+            document=MAIL_CONSENT,
+            scope=scope,
+            given=False,
+            method=method,
+        )
 
 
 def unsubscribe_token(user_id, kind):
@@ -84,14 +154,22 @@ def read_unsubscribe_token(token):
 
 
 def unsubscribe(token):
-    """Turn mail of the token's kind off for its person: ``mail`` becomes ``live``; returns
-    ``(user_id, kind)``. Raises signing.BadSignature."""
+    """Turn mail of the token's kind off for its person: ``mail`` becomes ``live`` (a withdrawal
+    of the consent, recorded); returns ``(user_id, kind)``. Raises signing.BadSignature."""
+    from django.contrib.auth import get_user_model
+
     user_id, kind = read_unsubscribe_token(token)
-    if channel_for(user_id, kind) == Channel.MAIL:
-        Preference.objects.update_or_create(
-            user_id=user_id, kind=kind, defaults={"channel": Channel.LIVE}
-        )
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is not None and channel_for(user_id, kind) == Channel.MAIL:
+        set_preferences(user, {kind: Channel.LIVE}, method="mail: unsubscribe link")
     return user_id, kind
+
+
+def withdraw_mail_consent(user, event, scope):
+    """“Meine Daten”: withdrawing a mail-notification consent turns that kind's mail off now."""
+    kind = scope.removeprefix("kind:")
+    if kind in KINDS and channel_for(user.pk, kind) == Channel.MAIL:
+        set_preferences(user, {kind: Channel.LIVE}, method="web: Meine Daten")
 
 
 # --- the centre ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Pages: notification settings, and the one-click unsubscribe every mail links to."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpResponse
@@ -7,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+
+from congress.selectors import visible_event
 
 from . import services
 from .kinds import KINDS
@@ -16,16 +19,26 @@ from .models import Channel
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
+    """Your channel per kind. ``?event=<slug>`` shows that event's text of the consent to mail,
+    which choosing “Live and mail” records (the platform's own text without it)."""
+    slug = request.GET.get("event", "")
+    event = visible_event(request.user, slug) if slug else None
     if request.method == "POST":
         choices = {
             kind: request.POST[kind] for kind in KINDS if request.POST.get(kind) in Channel.values
         }
-        services.set_preferences(request.user, choices)
-        return redirect("notifications:preferences")
+        services.set_preferences(request.user, choices, event=event, method="web: preferences")
+        messages.success(request, _("Your choices were saved."))
+        return redirect(request.get_full_path())
     return render(
         request,
         "notifications/preferences.html",
-        {"preferences": services.preferences_for(request.user), "channels": Channel.choices},
+        {
+            "preferences": services.preferences_for(request.user),
+            "channels": Channel.choices,
+            "consent_event": event,
+            "consent": services.mail_consent_text(event),
+        },
     )
 
 
@@ -56,4 +69,8 @@ def inbox(request):
     notifications = list(services.inbox_for(request.user)[:100])
     rows = [services.notification_data(item) for item in notifications]
     services.mark_read(request.user)
-    return render(request, "notifications/inbox.html", {"notifications": rows})
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"notifications": rows, "consent_event": request.GET.get("event", "")},
+    )

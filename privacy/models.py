@@ -132,11 +132,13 @@ class RetentionRun(models.Model):
 
 
 class EventText(models.Model):
-    """An event's privacy notice (Datenschutzerklärung) or Impressum in one language."""
+    """An event's privacy notice (Datenschutzerklärung), Impressum or the text people consent to
+    for mail notifications, in one language; every change of the body is a new version."""
 
     class Kind(models.TextChoices):
         PRIVACY_NOTICE = "privacy_notice", _("Privacy notice")
         IMPRINT = "imprint", _("Imprint")
+        MAIL_NOTIFICATIONS = "mail_notifications", _("Consent to mail notifications")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="legal_texts")
     kind = models.CharField(max_length=20, choices=Kind.choices)

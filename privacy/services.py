@@ -34,7 +34,13 @@ from accounts.models import RegistrationPolicy
 from congress.live_services import display_name
 from congress.models import Registration
 from treffpunkt import privacy as registry
-from treffpunkt.privacy import ERASED_NAME, access_recorder, exporter, shredder
+from treffpunkt.privacy import (
+    ERASED_NAME,
+    access_recorder,
+    consent_text_source,
+    exporter,
+    shredder,
+)
 from treffpunkt.realtime import bus
 
 from .errors import PrivacyError
@@ -352,7 +358,7 @@ def save_event_text(*, event, kind, language, body):
             text.version += 1
             text.save()
         if kind == EventText.Kind.PRIVACY_NOTICE:
-            version = str(sum(t.version for t in EventText.objects.filter(event=event, kind=kind)))
+            version = text_version(event, kind)
             policy, _created = RegistrationPolicy.objects.get_or_create(event=event)
             if policy.privacy_notice_version != version:
                 policy.privacy_notice = body
@@ -362,11 +368,29 @@ def save_event_text(*, event, kind, language, body):
     return text
 
 
+def text_version(event, kind):
+    """The version of an event's text across its languages: it grows with every change in any
+    language, so a consent records which texts the person could read."""
+    return str(sum(t.version for t in EventText.objects.filter(event=event, kind=kind)))
+
+
 def text_for(event, kind, language):
     texts = {t.language: t for t in EventText.objects.filter(event=event, kind=kind)}
     return (
         texts.get(language) or texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()), None)
     )
+
+
+@consent_text_source
+def organizers_consent_text(event, document, language):
+    """The text organizers wrote for a consent at ``event`` (only mail notifications have one
+    here; the privacy notice is asked through the registration policy)."""
+    if event is None or document != EventText.Kind.MAIL_NOTIFICATIONS:
+        return None
+    text = text_for(event, document, language)
+    if text is None:
+        return None
+    return {"version": text_version(event, document), "text": text.body}
 
 
 def recently_reauthenticated(request):

@@ -17,6 +17,10 @@ it stores about a person and how that is handled; the ``privacy`` app orchestrat
 - **Consent and access recorders**: ``record_consent(…)`` and ``record_access(…)`` forward to the
   implementation the ``accounts`` and ``privacy`` apps register, so domain apps record without
   importing them. Without a registered recorder nothing is recorded (an app alone in a test).
+- **Consent texts** (``consent_text_source``): ``(event, document, language) -> {"version",
+  "text"} | None``, the organizers' current text of a consent; ``privacy`` registers the texts
+  organizers edit per event and language. An app asks :func:`consent_text` for the version it
+  records with the consent.
 
 Apps register in their ``AppConfig.ready``.
 """
@@ -51,6 +55,7 @@ _retention_erasers = {}
 _consent_recorders = []
 _access_recorders = []
 _withdrawal_handlers = {}
+_consent_text_sources = []
 
 
 def exporter(name):
@@ -130,6 +135,22 @@ def record_consent(*, user, event, document, given, method, scope="", version="1
             scope=scope,
             version=version,
         )
+
+
+def consent_text_source(function):
+    if function not in _consent_text_sources:
+        _consent_text_sources.append(function)
+    return function
+
+
+def consent_text(*, event, document, language):
+    """The organizers' current text of ``document`` at ``event`` in ``language``
+    (``{"version", "text"}``), or None when they wrote none (or no source is registered)."""
+    for source in _consent_text_sources:
+        found = source(event, document, language)
+        if found is not None:
+            return found
+    return None
 
 
 def withdrawal_handler(document):

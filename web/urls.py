@@ -46,6 +46,11 @@ urlpatterns = [
     path("events/<slug:slug>/regie/", control_room.control_room, name="control-room"),
     path("events/<slug:slug>/regie/announce/", announcements.announce, name="control-announce"),
     path(
+        "events/<slug:slug>/regie/announcements/<int:pk>/resend/",
+        announcements.resend,
+        name="control-announce-resend",
+    ),
+    path(
         "events/<slug:slug>/regie/sessions/<int:pk>/state/",
         control_room.session_state,
         name="control-session-state",

@@ -25,7 +25,7 @@ def test_organizer_announces_and_the_event_topic_logs_it(as_user, event, organiz
 
     assert response.status_code == 201
     body = response.json()
-    assert body["mail"] == {"total": 0, "sent": 0, "failed": 0}
+    assert body["mail"] == {"total": 0, "sent": 0, "failed": 0, "unsure": 0}
     assert list(TopicEvent.objects.values_list("topic", "type")) == [
         (f"event:{event.slug}", "announcement.created")
     ]

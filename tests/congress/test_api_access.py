@@ -212,6 +212,10 @@ ROUTES = {
         lambda w: events_url(w.event) + f"announcements/{w.announcement.pk}/dismiss/",
         lambda w: {},
     ),
+    "announcement resend": (
+        lambda w: events_url(w.event) + f"announcements/{w.announcement.pk}/resend/",
+        lambda w: {"which": ["unsure"]},
+    ),
     # The back office (docs/import.md, docs/webhooks.md, docs/report.md).
     "schedule import": (
         lambda w: events_url(w.event) + "schedule/import/",
@@ -324,6 +328,7 @@ TABLE = {
     ("PATCH", "announcement"):        (401,  403,  403,  403,  200,  403,  403),
     ("DELETE", "announcement"):       (401,  403,  403,  403,  204,  403,  403),
     ("POST", "announcement dismiss"): (401,  204,  204,  204,  204,  404,  404),
+    ("POST", "announcement resend"):  (401,  403,  403,  403,  202,  403,  403),
     ("POST", "schedule import"):      (401,  403,  403,  403,  200,  403,  403),
     ("POST", "hidden schedule import"): (404, 404,  404,  404,  200,  404,  404),
     ("GET", "releases"):              ALL_200,

@@ -1,4 +1,8 @@
-"""Announcements live in two Chromium pages (German and English), dismissed for good."""
+"""Announcements live in two Chromium pages (German and English), dismissed for good.
+
+The pages are the programme: the banner script (reach.js), the networking notices and the
+programme's own script all follow the page's one websocket, two of them the same topic.
+"""
 
 import time
 
@@ -61,16 +65,40 @@ def announce(page, base_url, slug, body):
     )
 
 
+def wait_for(page, predicate, what):
+    """Poll ``predicate`` in the page (the CSP refuses wait_for_function's string predicates)."""
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while not page.evaluate(predicate):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+LATE_LISTENER = """(topic) => {
+    const heard = window.lateListener = { snapshots: [], pushes: [] };
+    window.treffpunktProgramme.client.subscribe(topic, {
+        onSnapshot: (snapshot, { resumed }) => heard.snapshots.push(resumed),
+        onPush: (push) => heard.pushes.push(push.type),
+        onError: () => {},
+    });
+}"""
+
+
 def test_announcement_appears_live_in_each_pages_language_and_stays_dismissed(server):
     url, path = server["url"], server["path"]
     with chromium() as browser:
         german = logged_in_page(browser, url, path, "anna", timeout=TIMEOUT)
         english = english_page(browser, url, path, "ben")
         organizer = logged_in_page(browser, url, path, "orga", timeout=TIMEOUT)
+        sockets = {german: [], english: []}
         for page in (german, english):
-            # Subscribed once the page's socket is open and the event topic answered.
-            page.wait_for_function("() => document.querySelector('[data-reach]') !== null")
-        time.sleep(1.0)
+            page.on("websocket", lambda socket, page=page: sockets[page].append(socket.url))
+            page.reload()
+            # Open, and every script's topics have answered.
+            wait_for(page, "() => window.treffpunktProgramme?.client.ready === true", "the socket")
+        # A script that subscribes to the event topic after its snapshot came gets its own.
+        german.evaluate(LATE_LISTENER, f"event:{server['slug']}")
+        wait_for(german, "() => window.lateListener.snapshots.length === 1", "the late snapshot")
+        time.sleep(0.5)
 
         started = time.monotonic()
         status = announce(
@@ -95,6 +123,10 @@ def test_announcement_appears_live_in_each_pages_language_and_stays_dismissed(se
         assert german_banner.get_attribute("lang") == "de"
         assert english_banner.get_attribute("lang") == "en"
         assert german_banner.get_attribute("role") == "alert"
+        late = german.evaluate("() => window.lateListener")
+        assert late == {"snapshots": [False], "pushes": ["announcement.created"]}
+        # One socket per page for the banner, the bell, the networking notices and the programme.
+        assert {page: len(urls) for page, urls in sockets.items()} == {german: 1, english: 1}
 
         german_banner.get_by_role("button").click()
         german_banner.wait_for(state="detached")

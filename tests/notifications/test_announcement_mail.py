@@ -1,11 +1,14 @@
 """An announcement mailed to 650 people by real worker processes over a real SMTP server.
 
 The worker is stopped halfway (SIGTERM, as a deploy or `docker compose restart` does; and SIGKILL)
-and started again: every person still gets the mail, and with SIGTERM exactly once.
+and started again. Nobody gets the mail twice. With SIGTERM everyone gets it; with SIGKILL the
+one mail the kill caught between "handed to the server" and "recorded" is counted as unsure and
+not sent again (it may or may not have arrived), and everyone else gets it.
 """
 
 import collections
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -55,18 +58,40 @@ def start_worker(env, log):
     )
 
 
-def wait_until(predicate, timeout, what):
+def wait_until(predicate, timeout, what, every=0.02):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
-        time.sleep(0.02)
+        time.sleep(every)
     raise AssertionError(f"timed out waiting for {what}")
 
 
 def collector_counts(collector):
     with collector._lock:
         return collections.Counter(str(message["To"]) for message in collector.messages)
+
+
+def recipient_states(database_url):
+    """``{state: count}`` of the mailing's rows, read straight from the worker's SQLite file."""
+    with sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=30) as connection:
+        return dict(
+            connection.execute(
+                "SELECT state, COUNT(*) FROM notifications_announcementrecipient GROUP BY state"
+            ).fetchall()
+        )
+
+
+def recipients_in(database_url, state):
+    with sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=30) as connection:
+        return {
+            email
+            for (email,) in connection.execute(
+                "SELECT u.email FROM notifications_announcementrecipient r "
+                "JOIN auth_user u ON u.id = r.user_id WHERE r.state = ?",
+                [state],
+            )
+        }
 
 
 def stop(process, sig):
@@ -81,11 +106,12 @@ def stop(process, sig):
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_announcement_reaches_650_people_once_each_across_a_worker_restart(
+def test_announcement_reaches_650_people_at_most_once_each_across_a_worker_restart(
     database_templates, tmp_path, sig
 ):
     with smtp_server() as (collector, port):
-        env = sqlite_env(tmp_path, database_templates.sqlite_url(tmp_path))
+        database_url = database_templates.sqlite_url(tmp_path)
+        env = sqlite_env(tmp_path, database_url)
         env.update(
             {
                 "EMAIL_HOST": "127.0.0.1",
@@ -112,34 +138,43 @@ def test_announcement_reaches_650_people_once_each_across_a_worker_restart(
                 check=True,
             )
             worker = start_worker(env, log)
-            # Everyone registered: the 650 attendees and the organizer.
-            wait_until(lambda: len(collector_counts(collector)) >= PEOPLE + 1, 600, "every person")
+            # Done when no row is waiting or being sent.
+            wait_until(
+                lambda: not {"pending", "sending"} & set(recipient_states(database_url)),
+                600,
+                "every row sent or settled",
+                every=0.5,
+            )
             elapsed = time.monotonic() - started
             time.sleep(1.0)  # anything sent twice would arrive now
             progress = run_setup(
                 env,
                 "import json; from congress.models import Announcement; "
                 "a = Announcement.objects.get(); "
-                "print(json.dumps([a.mail_total, a.mail_sent, a.mail_failed]))",
+                "print(json.dumps([a.mail_total, a.mail_sent, a.mail_failed, a.mail_unsure]))",
             )
         finally:
             stop(worker, signal.SIGTERM)
             log.close()
 
-    import shutil
-
-    shutil.copy(tmp_path / "worker.log", f"/tmp/reach-worker-{signal.Signals(sig).name}.log")
     counts = collector_counts(collector)
-    assert len(counts) == PEOPLE + 1
-    # What the organizer sees: total, sent, failed.
-    assert progress == [PEOPLE + 1, PEOPLE + 1, 0]
+    unsure = recipients_in(database_url, "unsure")
+    sent = recipients_in(database_url, "sent")
     twice = {address: n for address, n in counts.items() if n > 1}
     print(
         f"\n{PEOPLE} announcement mails in {elapsed:.1f} s with a {signal.Signals(sig).name} "
-        f"at {stopped_at}; sent twice: {len(twice)}; tick: {tick.stdout.decode().strip()!r}"
+        f"at {stopped_at}; sent twice: {len(twice)}; unsure: {len(unsure)} "
+        f"(arrived: {len(unsure & set(counts))}); tick: {tick.stdout.decode().strip()!r}"
     )
+    assert twice == {}
+    # Everyone registered: the 650 attendees and the organizer.
+    assert len(sent) + len(unsure) == PEOPLE + 1
+    # What the organizer sees: total, sent, failed, unsure.
+    assert progress == [PEOPLE + 1, len(sent), 0, len(unsure)]
+    # Every "sent" person got the mail; an unsure one may have got it (the kill came after the
+    # server's "250") or not (before it).
+    assert sent <= set(counts) <= sent | unsure
     if sig == signal.SIGTERM:
-        assert twice == {}
+        assert unsure == set()
     else:
-        # A hard kill can catch one mail between the SMTP server's "250" and the row's update.
-        assert len(twice) <= 1
+        assert len(unsure) <= 1

@@ -183,6 +183,7 @@ ROUTES = {
     "resolve report": ("POST", "reports/{report}/resolve/"),
     "review booth": ("POST", "booths/{booth}/review/"),
     "announce": ("POST", "announce/"),
+    "resend announcement mail": ("POST", "announcements/{announcement}/resend/"),
 }
 ROLES = ("anonymous", "attendee", "speaker", "other_organizer", "organizer")
 # fmt: off
@@ -197,12 +198,14 @@ TABLE = {
     "resolve report":   (302, 403, 403, 403,  302),
     "review booth":     (302, 403, 403, 403,  302),
     "announce":         (302, 403, 403, 403,  302),
+    "resend announcement mail": (302, 403, 403, 403, 302),
 }
 # fmt: on
 
 
 @pytest.fixture
 def world(event, organizer, attendee, programme):
+    from congress.models import Announcement
     from matchmaking.models import Report
     from tests.factories import EventFactory, SpeakerFactory
 
@@ -233,6 +236,9 @@ def world(event, organizer, attendee, programme):
                 event=event, reporter=attendee, reported=troll, reason="Spam"
             ).pk,
             "booth": ExhibitorFactory(event=event, status=Exhibitor.Status.SUBMITTED).pk,
+            "announcement": Announcement.objects.create(
+                event=event, text_de="Saal 2 beginnt später.", send_mail=True, mail_unsure=1
+            ).pk,
         },
         "data": {
             "state": "live",
@@ -240,6 +246,7 @@ def world(event, organizer, attendee, programme):
             "text_de": "Die Expo öffnet jetzt.",
             "level": "info",
             "audience": "everyone",
+            "which": "unsure",
             **move_data(talk, programme["forum"], "16:00", "17:00"),
         },
     }

@@ -3,12 +3,12 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from congress.announcements import create_announcement
+from congress.announcements import RESENDABLE, create_announcement, resend_announcement_mail
 from congress.models import Announcement
 from treffpunkt.access import require
 
@@ -52,4 +52,19 @@ def announce(request, slug):
         return redirect("web:control-room", slug=event.slug)
     create_announcement(event, user=request.user, **form.cleaned_data)
     messages.success(request, _("The announcement is out."))
+    return redirect("web:control-room", slug=event.slug)
+
+
+@login_required
+@require_POST
+@handles_domain_errors
+def resend(request, slug, pk):
+    """Mail the failed or unsure recipients of an announcement again (the organizer's choice)."""
+    event = event_or_404(request, slug)
+    require(request.user, "congress.announce", event)
+    announcement = get_object_or_404(Announcement, event=event, pk=pk)
+    which = [state for state in request.POST.getlist("which") if state in RESENDABLE]
+    if which:
+        resend_announcement_mail(announcement, user=request.user, which=which)
+        messages.success(request, _("The mail is being sent again."))
     return redirect("web:control-room", slug=event.slug)

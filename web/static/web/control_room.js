@@ -3,7 +3,7 @@
 // change on `event:<slug>` or a new report on `user:<id>` reloads the changed part in place;
 // the rest of the moderation queue is re-read every 30 s.
 
-import { LiveSocket, followPage, gatewayUrl } from "./lib/socket.js";
+import { pageSocket } from "./lib/socket.js";
 
 const QUEUE_REFRESH = 30_000;
 
@@ -61,7 +61,8 @@ function start(root) {
     }
   }
 
-  const live = new LiveSocket(gatewayUrl(), {
+  const live = pageSocket();
+  live.listen({
     onStatus(status) {
       connection.hidden = status !== "connected";
       root.dataset.connection = status;
@@ -92,7 +93,6 @@ function start(root) {
       schedule("queue");
     }
   }, QUEUE_REFRESH);
-  followPage(live);
   window.treffpunktControlRoom = { client: live };
   live.connect();
 }

@@ -8,7 +8,7 @@ import { announce, announcement, silently } from "./lib/announce.js";
 import { fromTemplate, showError as showErrorIn, slot } from "./lib/dom.js";
 import { keepFocus } from "./lib/focus.js";
 import { eventFormats } from "./lib/format.js";
-import { LiveSocket, followPage, gatewayUrl, newClientId } from "./lib/socket.js";
+import { newClientId, pageSocket } from "./lib/socket.js";
 
 const root = document.querySelector("[data-conversation-live]");
 if (root && "WebSocket" in window) {
@@ -106,7 +106,8 @@ function start(root) {
     }
   });
 
-  const live = new LiveSocket(gatewayUrl(), {
+  const live = pageSocket();
+  live.listen({
     onStatus(status) {
       root.dataset.connection = status;
     },
@@ -154,7 +155,6 @@ function start(root) {
   });
 
   document.addEventListener("visibilitychange", markRead);
-  followPage(live);
 
   // For the browser tests and for debugging in the console.
   window.treffpunktConversation = { client: live };

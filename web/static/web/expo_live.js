@@ -5,7 +5,7 @@
 import { announce, silently } from "./lib/announce.js";
 import { fromTemplate, showError as showErrorIn, slot } from "./lib/dom.js";
 import { focusOn, keepFocus } from "./lib/focus.js";
-import { LiveSocket, followPage, gatewayUrl, newClientId } from "./lib/socket.js";
+import { newClientId, pageSocket } from "./lib/socket.js";
 
 const root = document.querySelector("[data-booth-live]");
 if (root && "WebSocket" in window) {
@@ -204,7 +204,8 @@ function start(root) {
 
   // -- start --------------------------------------------------------------------------------
 
-  const live = new LiveSocket(gatewayUrl(), {
+  const live = pageSocket();
+  live.listen({
     onStatus(status) {
       root.dataset.connection = status;
     },
@@ -232,7 +233,7 @@ function start(root) {
     },
   });
 
-  followPage(live, {
+  live.listen({
     beforeStop() {
       if (state.staff && live.ready) {
         markOnline(false);

@@ -9,7 +9,7 @@ import { showError } from "./lib/dom.js";
 import { keepFocus } from "./lib/focus.js";
 import { eventFormats } from "./lib/format.js";
 import { interpolate, ngettext } from "./lib/i18n.js";
-import { LiveSocket, followPage, gatewayUrl, newClientId } from "./lib/socket.js";
+import { newClientId, pageSocket } from "./lib/socket.js";
 import { createCaptions } from "./live/captions.js";
 import { createChat } from "./live/chat.js";
 import { createPolls } from "./live/polls.js";
@@ -487,7 +487,8 @@ function start(root) {
 
   // -- start --------------------------------------------------------------------------------
 
-  const live = new LiveSocket(gatewayUrl(), {
+  const live = pageSocket();
+  live.listen({
     onStatus: showConnection,
     onHello(hello) {
       state.userId = hello.user ? hello.user.id : null;
@@ -520,7 +521,6 @@ function start(root) {
     onError() {},
   });
 
-  followPage(live);
   // The chat opens and closes by the clock, which sends no push.
   setInterval(() => {
     if (state.session && state.closedForGood === null) {

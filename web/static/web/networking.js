@@ -6,7 +6,7 @@
 import { announce } from "./lib/announce.js";
 import { slot } from "./lib/dom.js";
 import { eventFormats } from "./lib/format.js";
-import { LiveSocket, followPage, gatewayUrl } from "./lib/socket.js";
+import { pageSocket } from "./lib/socket.js";
 
 const MAX_NOTICES = 5;
 
@@ -82,7 +82,8 @@ function start(root) {
     }
   }
 
-  const live = new LiveSocket(gatewayUrl(), {
+  const live = pageSocket();
+  live.listen({
     onStatus(status) {
       root.dataset.connection = status;
     },
@@ -97,7 +98,6 @@ function start(root) {
     },
   });
 
-  followPage(live);
 
   // For the browser tests and for debugging in the console.
   window.treffpunktNetworking = { client: live };

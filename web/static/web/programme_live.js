@@ -4,7 +4,7 @@
 // (lib/announce.js). Without this script the page is the same, unchanging.
 
 import { announce } from "./lib/announce.js";
-import { LiveSocket, followPage, gatewayUrl } from "./lib/socket.js";
+import { pageSocket } from "./lib/socket.js";
 
 const root = document.querySelector("[data-programme-live]");
 if (root && "WebSocket" in window) {
@@ -157,7 +157,8 @@ function start(root) {
     }
   }
 
-  const live = new LiveSocket(gatewayUrl(), {
+  const live = pageSocket();
+  live.listen({
     onStatus(status) {
       root.dataset.connection = status;
     },
@@ -174,7 +175,6 @@ function start(root) {
     },
     onError() {},
   });
-  followPage(live);
   window.treffpunktProgramme = { client: live };
   live.connect();
 }

@@ -1,9 +1,10 @@
 // Announcements as banners on every event page, and the notification bell's unread count.
-// One socket (lib/socket.js): `event:<slug>` for announcements, the implicit `user:<id>` for
-// `notification.new` / `notification.read`. Dismissals are stored per person (REST) and, for
+// On the page's one socket (lib/socket.js `pageSocket`, shared with the page's other scripts):
+// `event:<slug>` for announcements, the implicit `user:<id>` for `notification.new` /
+// `notification.read`. Dismissals are stored per person (REST) and, for
 // visitors who are not logged in, in this browser.
 
-import { followPage, gatewayUrl, LiveSocket } from "./lib/socket.js";
+import { pageSocket } from "./lib/socket.js";
 
 const root = document.querySelector("[data-reach]");
 const bell = document.querySelector("[data-notification-bell]");
@@ -120,7 +121,8 @@ function applyPush(push) {
 }
 
 if (root && (slug || bell)) {
-  const live = new LiveSocket(gatewayUrl(), {
+  const live = pageSocket();
+  live.listen({
     onStatus() {},
     // After every (re)connect: what was missed while away shows in the count.
     onHello: loadUnread,
@@ -147,7 +149,6 @@ if (root && (slug || bell)) {
       onError() {},
     });
   }
-  followPage(live);
   live.connect();
   setInterval(() => [...known.values()].forEach(show), 30_000);
 }

@@ -37,14 +37,20 @@ function disconnectedError() {
 // highest seq seen, and pushes at or below it are dropped, so each arrives exactly once.
 // Pushes are handed on in seq order: one that arrives early (seq + 2 before seq + 1) is held
 // back until the gap is filled, or, after GAP_WAIT, the topic resumes with `since`.
+//
+// Several scripts of one page share it (`pageSocket()`): each adds its callbacks with `listen()`
+// and its topics with `subscribe()`; two scripts may subscribe to the same topic, and one that
+// comes after the snapshot gets a snapshot of its own (see `subscribe`).
 export class LiveSocket {
-  constructor(url, { onStatus, onHello, onUnclaimedPush, onClosedForGood }) {
+  constructor(url, callbacks = null) {
     this.url = url;
-    this.onStatus = onStatus;
-    this.onHello = onHello;
-    this.onUnclaimedPush = onUnclaimedPush;
-    this.onClosedForGood = onClosedForGood;
+    this.listeners = { onStatus: [], onHello: [], onUnclaimedPush: [], onClosedForGood: [] };
+    this.beforeStopHooks = [];
+    this.status = null;
+    this.hello = null;
+    this.closedForGood = null;
     this.socket = null;
+    this.isOpen = false;
     this.ready = false;
     this.everOpened = false;
     this.stopped = false;
@@ -57,6 +63,65 @@ export class LiveSocket {
     this.retryTimer = null;
     this.pingTimer = null;
     this.stableTimer = null;
+    if (callbacks) {
+      this.listen(callbacks);
+    }
+  }
+
+  // Add a script's callbacks: onStatus(status), onHello(hello), onUnclaimedPush(push) for pushes
+  // of topics nobody subscribed (the implicit `user:<id>`), onClosedForGood(reason), and
+  // beforeStop() (the page is being left). A script that comes late is told the current status,
+  // the last hello and a final close at once.
+  listen({ onStatus, onHello, onUnclaimedPush, onClosedForGood, beforeStop } = {}) {
+    const given = { onStatus, onHello, onUnclaimedPush, onClosedForGood };
+    for (const [name, callback] of Object.entries(given)) {
+      if (callback) {
+        this.listeners[name].push(callback);
+      }
+    }
+    if (beforeStop) {
+      this.beforeStopHooks.push(beforeStop);
+    }
+    if (onStatus && this.status !== null) {
+      onStatus(this.status);
+    }
+    if (onHello && this.hello !== null) {
+      onHello(this.hello);
+    }
+    if (onClosedForGood && this.closedForGood !== null) {
+      onClosedForGood(this.closedForGood);
+    }
+  }
+
+  emit(name, value) {
+    for (const callback of this.listeners[name]) {
+      callback(value);
+    }
+  }
+
+  onStatus(status) {
+    this.status = status;
+    this.emit("onStatus", status);
+  }
+
+  onHello(hello) {
+    this.hello = hello;
+    this.emit("onHello", hello);
+  }
+
+  onUnclaimedPush(push) {
+    this.emit("onUnclaimedPush", push);
+  }
+
+  onClosedForGood(reason) {
+    this.closedForGood = reason;
+    this.emit("onClosedForGood", reason);
+  }
+
+  runBeforeStop() {
+    for (const hook of this.beforeStopHooks) {
+      hook();
+    }
   }
 
   connect() {
@@ -98,18 +163,29 @@ export class LiveSocket {
     }
   }
 
+  // Follow `topic`: onSnapshot(snapshot, { resumed }) first, then onPush(push) in seq order.
+  // A second listener of a topic whose snapshot already came asks the server again with `since`:
+  // the first listener gets what it missed meanwhile as pushes, the new one the fresh snapshot.
   subscribe(topic, { onSnapshot, onPush, onError }) {
-    this.topics.set(topic, {
-      seq: null,
-      onSnapshot,
-      onPush,
-      onError,
-      held: new Map(),
-      gapTimer: null,
-      resuming: false,
-    });
-    if (this.ready) {
-      this.subscribeOne(topic);
+    let entry = this.topics.get(topic);
+    if (!entry) {
+      entry = {
+        seq: null,
+        listeners: [],
+        held: new Map(),
+        gapTimer: null,
+        subscribing: null,
+      };
+      this.topics.set(topic, entry);
+    }
+    entry.listeners.push({ onSnapshot, onPush, onError, hasSnapshot: false });
+    // While the socket resubscribes after (re)opening, a new topic is asked for at once; a
+    // request already on its way for this topic brings the new listener its snapshot too.
+    // `ready` waits for the answer, so writes to the topic go after the subscription.
+    if (this.isOpen) {
+      const socket = this.socket;
+      this.ready = false;
+      this.subscribeOne(topic, { everyone: false }).then(() => this.settled(socket));
     }
   }
 
@@ -173,6 +249,7 @@ export class LiveSocket {
     if (socket !== this.socket) {
       return;
     }
+    this.isOpen = true;
     this.everOpened = true;
     this.stableTimer = setTimeout(() => {
       this.attempt = 0;
@@ -182,40 +259,86 @@ export class LiveSocket {
   }
 
   async resubscribe(socket) {
-    await Promise.all(Array.from(this.topics.keys(), (topic) => this.subscribeOne(topic)));
-    if (socket !== this.socket) {
+    await Promise.all(
+      Array.from(this.topics.keys(), (topic) => this.subscribeOne(topic, { everyone: true })),
+    );
+    this.settled(socket);
+  }
+
+  // Open, and every topic has its answer: the socket is ready and the outbox may go.
+  settled(socket) {
+    if (socket !== this.socket || !this.isOpen) {
       return;
     }
+    for (const entry of this.topics.values()) {
+      if (entry.subscribing) {
+        return;
+      }
+    }
     this.ready = true;
-    this.onStatus("connected");
+    if (this.status !== "connected") {
+      this.onStatus("connected");
+    }
     this.flushOutbox();
   }
 
-  async subscribeOne(topic) {
+  // Ask for `topic` (with `since` once it has a seq). `everyone`: after a reconnect every listener
+  // gets the snapshot (`resumed` for those that had one); otherwise only listeners still waiting
+  // for their first. One request per topic at a time: a caller meanwhile waits for that one.
+  subscribeOne(topic, { everyone }) {
     const entry = this.topics.get(topic);
+    if (entry.subscribing) {
+      return entry.subscribing;
+    }
+    entry.subscribing = this.askFor(topic, entry, everyone).finally(() => {
+      entry.subscribing = null;
+    });
+    return entry.subscribing;
+  }
+
+  async askFor(topic, entry, everyone) {
     const data = entry.seq === null ? { topic } : { topic, since: entry.seq };
     let reply;
     try {
       reply = await this.request("subscribe", data);
     } catch (error) {
       if (error.code !== "disconnected" && error.code !== "timeout") {
-        entry.onError(error);
+        for (const listener of entry.listeners) {
+          if (everyone || !listener.hasSnapshot) {
+            listener.onError(error);
+          }
+        }
       }
       return;
     }
-    if (entry.seq === null || reply.reset) {
+    const fresh = data.since === undefined || reply.reset;
+    if (fresh) {
       entry.seq = reply.seq;
       this.dropHeld(entry);
-      entry.onSnapshot(reply.snapshot, { resumed: false });
-      this.releaseHeld(entry);
-      return;
+    } else {
+      for (const push of reply.missed) {
+        this.deliver(push);
+      }
+      entry.seq = Math.max(entry.seq, reply.seq);
     }
-    for (const push of reply.missed) {
-      this.deliver(push);
+    for (const listener of entry.listeners) {
+      if (fresh || everyone || !listener.hasSnapshot) {
+        const resumed = !fresh && listener.hasSnapshot;
+        listener.hasSnapshot = true;
+        listener.onSnapshot(reply.snapshot, { resumed });
+      }
     }
-    entry.seq = Math.max(entry.seq, reply.seq);
-    entry.onSnapshot(reply.snapshot, { resumed: true });
     this.releaseHeld(entry);
+  }
+
+  // Hand a push to the topic's listeners that have their snapshot (one still waiting for it
+  // would see the change twice: in the push and in its snapshot).
+  handOn(entry, push) {
+    for (const listener of entry.listeners) {
+      if (listener.hasSnapshot) {
+        listener.onPush(push);
+      }
+    }
   }
 
   deliver(push) {
@@ -228,7 +351,7 @@ export class LiveSocket {
       if (typeof push.seq === "number") {
         entry.seq = push.seq;
       }
-      entry.onPush(push);
+      this.handOn(entry, push);
       return;
     }
     if (push.seq <= entry.seq) {
@@ -240,7 +363,7 @@ export class LiveSocket {
       return;
     }
     entry.seq = push.seq;
-    entry.onPush(push);
+    this.handOn(entry, push);
     this.releaseHeld(entry);
   }
 
@@ -255,7 +378,7 @@ export class LiveSocket {
       const push = entry.held.get(entry.seq + 1);
       entry.held.delete(entry.seq + 1);
       entry.seq = push.seq;
-      entry.onPush(push);
+      this.handOn(entry, push);
     }
     if (entry.held.size === 0) {
       clearTimeout(entry.gapTimer);
@@ -275,15 +398,10 @@ export class LiveSocket {
     }
     entry.gapTimer = setTimeout(async () => {
       entry.gapTimer = null;
-      if (entry.held.size === 0 || entry.resuming || !this.ready) {
+      if (entry.held.size === 0 || entry.subscribing || !this.ready) {
         return;
       }
-      entry.resuming = true;
-      try {
-        await this.subscribeOne(topic);
-      } finally {
-        entry.resuming = false;
-      }
+      await this.subscribeOne(topic, { everyone: true });
       if (entry.held.size > 0) {
         this.watchGap(topic, entry);
       }
@@ -333,6 +451,7 @@ export class LiveSocket {
       return;
     }
     this.socket = null;
+    this.isOpen = false;
     this.ready = false;
     clearInterval(this.pingTimer);
     clearTimeout(this.stableTimer);
@@ -393,11 +512,17 @@ export function gatewayUrl() {
 }
 
 // Reconnect when the browser comes back online, leave while the page is hidden in the back/forward
-// cache and come back with it. `beforeStop` runs first (e.g. a last "going offline" request).
+// cache and come back with it. `beforeStop` runs first (e.g. a last "going offline" request), and
+// so do the hooks scripts gave `listen({ beforeStop })`. Once per socket.
 export function followPage(live, { beforeStop = () => {} } = {}) {
+  live.listen({ beforeStop });
+  if (live.followsPage) {
+    return;
+  }
+  live.followsPage = true;
   window.addEventListener("online", () => live.reconnectNow());
   window.addEventListener("pagehide", () => {
-    beforeStop();
+    live.runBeforeStop();
     live.stop();
   });
   window.addEventListener("pageshow", (event) => {
@@ -405,4 +530,17 @@ export function followPage(live, { beforeStop = () => {} } = {}) {
       live.resume();
     }
   });
+}
+
+let shared = null;
+
+// The one socket of this page. Every page script (the announcement banner and bell, the
+// networking notices, the programme, session, booth, conversation and control-room scripts)
+// listens and subscribes on it, so a page holds one connection to the gateway, not one per script.
+export function pageSocket() {
+  if (shared === null) {
+    shared = new LiveSocket(gatewayUrl());
+    followPage(shared);
+  }
+  return shared;
 }
