@@ -53,6 +53,7 @@ class SessionAdminForm(forms.ModelForm):
             "speakers",
             "capacity",
             "state",
+            "cancellation_note",
         ]
 
     def clean(self):

@@ -113,6 +113,73 @@ def test_organizer_goes_live_and_ends(client, event, organizer, programme):
     assert (live, Session.objects.get(pk=programme["talk"].pk).state) == ("live", "ended")
 
 
+NOTE = "Der Vortrag entfällt wegen Krankheit."
+
+
+def test_organizer_cancels_with_a_note_shown_on_the_programme_and_session_page(
+    client, event, organizer, programme
+):
+    talk = programme["talk"]
+    client.force_login(organizer)
+
+    response = client.post(
+        regie(event) + f"sessions/{talk.pk}/state/",
+        {"state": "cancelled", "cancellation_note": NOTE},
+    )
+
+    assert response.status_code == 302
+    talk.refresh_from_db()
+    assert (talk.state, talk.cancellation_note) == ("cancelled", NOTE)
+    push = TopicEvent.objects.get(topic=f"event:{event.slug}")
+    assert push.data["session"]["cancellation_note"] == NOTE
+    client.logout()
+    programme_page = client.get(f"/events/{event.slug}/").content.decode()
+    card = programme_page.split(f'data-session="{talk.pk}"')[1].split("</li>")[0]
+    assert "Abgesagt" in card and NOTE in card
+    session_page = client.get(f"/events/{event.slug}/sessions/{talk.pk}/").content.decode()
+    header = session_page.split("data-header-cancellation")[1].split("</div>")[0]
+    assert "hidden" not in header.split(">")[0]
+    assert "Diese Sitzung wurde abgesagt." in header and NOTE in header
+
+
+def test_reinstated_session_keeps_its_note_but_no_longer_shows_it(
+    client, event, organizer, programme
+):
+    talk = programme["talk"]
+    client.force_login(organizer)
+    url = regie(event) + f"sessions/{talk.pk}/state/"
+    client.post(url, {"state": "cancelled", "cancellation_note": NOTE})
+
+    client.post(url, {"state": "scheduled"})
+
+    talk.refresh_from_db()
+    assert (talk.state, talk.cancellation_note) == ("scheduled", NOTE)
+    control_room = client.get(regie(event) + "?day=2026-06-10").content.decode()
+    # Offered again in the cancel form, so a second cancellation can reuse or change it.
+    cue = control_room.split(f'id="session-{talk.pk}"')[1].split("</li>")[0]
+    assert f"{NOTE}</textarea>" in cue
+    session_page = client.get(f"/events/{event.slug}/sessions/{talk.pk}/").content.decode()
+    assert session_page.split("data-header-cancellation")[1].split(">")[0].endswith("hidden")
+    programme_page = client.get(f"/events/{event.slug}/").content.decode()
+    assert NOTE not in programme_page
+
+
+def test_a_note_too_long_is_refused_with_the_reason(client, event, organizer, programme):
+    talk = programme["talk"]
+    client.force_login(organizer)
+
+    response = client.post(
+        regie(event) + f"sessions/{talk.pk}/state/",
+        {"state": "cancelled", "cancellation_note": "x" * 501},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert "The note may have at most 500 characters." in response.content.decode()
+    talk.refresh_from_db()
+    assert (talk.state, talk.cancellation_note) == ("scheduled", "")
+
+
 def test_organizer_moves_a_session(client, event, organizer, programme):
     client.force_login(organizer)
 

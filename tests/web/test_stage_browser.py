@@ -3,8 +3,9 @@
 * An HLS stream (tests/web/fixtures/hls, served by a small HTTP server of this module) plays
   through the vendored hls.js: hls.js attaches and the video's time advances.
 * An embedded player loads nothing from its provider before the privacy click.
-* The control room moves a session and then cancels it; an attendee's open programme and session
-  page show the new room and time within a second, then "abgesagt", without a reload.
+* The control room moves a session and then cancels it with a note; an attendee's open programme
+  and session page show the new room and time within a second, then "abgesagt" with the note,
+  without a reload (and the note again after one).
 """
 
 import contextlib
@@ -20,6 +21,7 @@ from tests.servers import browser_server, chromium, logged_in_page
 pytestmark = pytest.mark.browser
 
 TIMEOUT = 10_000
+NOTE = "Der Vortrag entfällt wegen Krankheit."
 HLS_FIXTURE = Path(__file__).with_name("fixtures") / "hls"
 
 SETUP = """
@@ -177,7 +179,7 @@ def test_control_room_move_then_cancel_reaches_an_open_programme_and_session_pag
 
     cue = orga.locator(f"#session-{server['moving']}")
     # The control room's strings are not in the catalogue yet: its controls are found by name.
-    cue.locator("summary").click()
+    cue.locator("details.cue__move summary").click()
     cue.locator("select[name$='-room']").select_option(label="Forum")
     cue.locator("input[name$='-start']").fill("14:30")
     cue.locator("input[name$='-end']").fill("15:30")
@@ -207,16 +209,32 @@ def test_control_room_move_then_cancel_reaches_an_open_programme_and_session_pag
     expect(attendee_programme.locator("[data-announcer]")).to_contain_text("Forum", timeout=3000)
 
     cue = orga.locator(f"#session-{server['moving']}")
+    cue.locator("details.cue__cancel summary").click()
+    cue.locator("textarea[name='cancellation_note']").fill(NOTE)
     with orga.expect_navigation():
-        cue.locator("button[value='cancelled']").click()
+        cue.locator("button[data-action='cancel']").click()
 
     expect(notice).to_contain_text("abgesagt", timeout=1000)
+    expect(notice).to_contain_text(NOTE, timeout=1000)
     expect(notice).not_to_contain_text("verschoben")
     expect(programme_notice.locator("[data-notice-kind='cancelled']")).to_have_count(
         1, timeout=1000
     )
+    expect(programme_notice).to_contain_text(NOTE, timeout=1000)
     expect(card.locator(".badge--cancelled")).to_have_text("Abgesagt", timeout=1000)
+    expect(card.locator("[data-cancellation-note]")).to_have_text(NOTE, timeout=1000)
     expect(header.locator('[data-header-state="cancelled"]')).to_be_visible()
+    expect(header.locator("[data-header-cancellation]")).to_contain_text(NOTE)
+
+    # After a reload both pages still say it, from the stored note.
+    attendee_session.reload()
+    expect(attendee_session.locator("[data-header-cancellation]")).to_contain_text(
+        f"Diese Sitzung wurde abgesagt. {NOTE}"
+    )
+    attendee_programme.reload()
+    expect(
+        attendee_programme.locator(f"[data-session='{server['moving']}'] [data-cancellation-note]")
+    ).to_have_text(NOTE)
 
 
 def test_organizer_mutes_a_chat_author_from_the_session_page(browser, server):

@@ -183,11 +183,20 @@ def _local_day(event, session):
 @login_required
 @require_POST
 def session_state(request, slug, pk):
-    """Go live, end, cancel or reinstate: congress.services.set_session_state."""
+    """Go live, end, cancel (with an optional note for attendees) or reinstate:
+    congress.services.set_session_state."""
     event = _control_event(request, slug)
     session = _session(event, pk)
     state = request.POST.get("state", "")
-    services.set_session_state(session, user=request.user, state=state)
+    was_cancelled = session.state == Session.State.CANCELLED
+    services.set_session_state(
+        session, user=request.user, state=state, note=request.POST.get("cancellation_note")
+    )
+    if was_cancelled and session.state == Session.State.CANCELLED:
+        messages.success(
+            request, _("The note on „%(title)s“ has been changed.") % {"title": session.title}
+        )
+        return _back(event, session, _local_day(event, session))
     labels = {
         Session.State.LIVE: _("„%(title)s“ is live."),
         Session.State.ENDED: _("„%(title)s“ has ended."),

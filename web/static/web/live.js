@@ -139,7 +139,7 @@ function start(root) {
       return;
     }
     const content = template.content.cloneNode(true);
-    for (const name of ["when", "room"]) {
+    for (const name of ["when", "room", "note"]) {
       const slot = content.querySelector(`[data-slot="${name}"]`);
       if (slot) {
         slot.textContent = values[name] || "";
@@ -155,7 +155,16 @@ function start(root) {
     }
     elements.notice.replaceChildren(content);
     elements.notice.hidden = false;
+    elements.notice.dataset.kind = kind;
     announce(elements.notice.textContent.replace(/\s+/g, " "), { key: "notice" });
+  }
+
+  function hideNotice(kind) {
+    if (elements.notice.dataset.kind === kind) {
+      elements.notice.replaceChildren();
+      elements.notice.hidden = true;
+      delete elements.notice.dataset.kind;
+    }
   }
 
   function showStream(url) {
@@ -364,7 +373,10 @@ function start(root) {
     // A cancellation through the state endpoint arrives as action "state"; the latest change
     // decides the notice, so "moved" and then "cancelled" ends on "cancelled".
     if (data.action === "cancelled" || (data.action === "state" && data.session.state === "cancelled")) {
-      showNotice("cancelled");
+      showNotice("cancelled", { note: data.session.cancellation_note });
+    } else if (data.action === "state") {
+      // Scheduled again: the cancellation is no longer news.
+      hideNotice("cancelled");
     } else if (data.action === "moved") {
       const start = new Date(data.session.start);
       const end = new Date(data.session.end);
@@ -403,6 +415,13 @@ function start(root) {
     header.querySelector('[data-slot="end"]').setAttribute("datetime", session.end);
     for (const badge of header.querySelectorAll("[data-header-state]")) {
       badge.hidden = badge.dataset.headerState !== session.state;
+    }
+    const cancellation = header.querySelector("[data-header-cancellation]");
+    if (cancellation) {
+      cancellation.hidden = session.state !== "cancelled";
+      const note = cancellation.querySelector('[data-slot="cancellation_note"]');
+      note.textContent = session.cancellation_note || "";
+      note.hidden = !session.cancellation_note;
     }
     const article = header.closest(".session-detail");
     article.className = article.className.replace(/session--\w+/, `session--${session.state}`);
