@@ -47,16 +47,47 @@ def _join(provider, room, *, user, is_moderator):
     return {"url": url, "moderator": is_moderator, "provider": provider.name}
 
 
+def _occupancy(provider, room):
+    provider = provider or configured_provider()
+    if provider is None:
+        return None
+    try:
+        return provider.occupancy(room)
+    except VideoProviderError:
+        return None
+
+
+def booth_video_room(exhibitor):
+    return VideoRoom(
+        key=f"treffpunkt-booth-{exhibitor.pk}-{exhibitor.event_id}", name=exhibitor.name
+    )
+
+
+def meeting_video_room(meeting):
+    return VideoRoom(key=f"treffpunkt-meeting-{meeting.guid}", name=_("Meeting"))
+
+
 def join_booth_video(*, user, exhibitor, provider=None):
     """The join URL of a booth's video room: its staff moderate, registered attendees join.
 
     Raises AccessDenied, VideoUnavailable.
     """
     require(user, "stage.join_booth_video", exhibitor)
-    room = VideoRoom(
-        key=f"treffpunkt-booth-{exhibitor.pk}-{exhibitor.event_id}", name=exhibitor.name
+    return _join(
+        provider,
+        booth_video_room(exhibitor),
+        user=user,
+        is_moderator=is_booth_staff(user, exhibitor),
     )
-    return _join(provider, room, user=user, is_moderator=is_booth_staff(user, exhibitor))
+
+
+def booth_video_occupancy(*, user, exhibitor, provider=None):
+    """People in a booth's video room now, for those who may join it; None where unknown.
+
+    Raises AccessDenied.
+    """
+    require(user, "stage.join_booth_video", exhibitor)
+    return _occupancy(provider, booth_video_room(exhibitor))
 
 
 def join_meeting_video(*, user, meeting, provider=None):
@@ -65,8 +96,14 @@ def join_meeting_video(*, user, meeting, provider=None):
     Raises AccessDenied, VideoUnavailable.
     """
     require(user, "stage.join_meeting_video", meeting)
-    room = VideoRoom(key=f"treffpunkt-meeting-{meeting.guid}", name=_("Meeting"))
-    return _join(provider, room, user=user, is_moderator=True)
+    return _join(provider, meeting_video_room(meeting), user=user, is_moderator=True)
+
+
+def meeting_video_occupancy(*, user, meeting, provider=None):
+    """People in an accepted meeting's video room now, for its two participants; None where
+    unknown. Raises AccessDenied."""
+    require(user, "stage.join_meeting_video", meeting)
+    return _occupancy(provider, meeting_video_room(meeting))
 
 
 def join_session_video(*, user, session, provider=None):
@@ -86,13 +123,9 @@ def join_session_video(*, user, session, provider=None):
 
 def video_occupancy(session, *, provider=None):
     """People in the session's video room, or None where unknown (no provider, Jitsi, a failure)."""
-    provider = provider or configured_provider()
-    if provider is None or session.kind not in VIDEO_KINDS:
+    if session.kind not in VIDEO_KINDS:
         return None
-    try:
-        return provider.occupancy(video_room_for(session))
-    except VideoProviderError:
-        return None
+    return _occupancy(provider, video_room_for(session))
 
 
 def end_session_video(session, *, provider=None):

@@ -93,6 +93,8 @@ def test_booth_page_button_redirects_to_the_join_url(client, event, booth, atten
     response = client.post(f"/events/{event.slug}/expo/{booth.pk}/video/")
 
     assert f'action="/events/{event.slug}/expo/{booth.pk}/video/"' in page
+    # How many are in the room is read from the REST route before joining.
+    assert f'data-occupancy-url="/api/v1/events/{event.slug}/exhibitors/{booth.pk}/video/"' in page
     assert response.status_code == 302
     assert response["Location"].startswith("https://meet.example.org/treffpunktbooth")
 
@@ -118,6 +120,7 @@ def test_meeting_page_button_and_stranger_refused(client, event, meeting, organi
     page = client.get(f"/events/{event.slug}/meetings/").content.decode()
     response = client.post(f"/events/{event.slug}/meetings/{meeting.pk}/video/")
     assert f'action="/events/{event.slug}/meetings/{meeting.pk}/video/"' in page
+    assert f'data-occupancy-url="/api/v1/events/{event.slug}/meetings/{meeting.pk}/video/"' in page
     assert response.status_code == 302
 
     client.force_login(organizer)

@@ -158,21 +158,3 @@ function loadHls(src) {
   }
   return hlsPromise;
 }
-
-// The video room box: how many are in the room, read before joining.
-const room = document.querySelector("[data-video-room]");
-const occupancy = room && room.querySelector("[data-video-occupancy]");
-if (occupancy) {
-  fetch(room.dataset.occupancyUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-    .then((response) => (response.ok ? response.json() : null))
-    .then((data) => {
-      if (!data || typeof data.occupancy !== "number") {
-        return;
-      }
-      const text = room.querySelector("template[data-video-occupancy-text]").content.cloneNode(true);
-      text.querySelector('[data-slot="count"]').textContent = String(data.occupancy);
-      occupancy.replaceChildren(text);
-      occupancy.hidden = false;
-    })
-    .catch(() => {});
-}
