@@ -433,6 +433,9 @@ def _save_programme_object(model, instance, *, user, event, fields):
 
 
 def save_room(room=None, *, user, event, **fields):
+    """Create or change a room. A changed stream URL reaches the open players at once
+    (``hooks.room_stream_changed``). Raises AccessDenied, ProgrammeError (a name taken, a
+    capacity below one of its sessions')."""
     if room is not None and "capacity" in fields and fields["capacity"] is not None:
         bigger = room.sessions.filter(capacity__gt=fields["capacity"]).order_by("-capacity").first()
         if bigger is not None:
@@ -441,7 +444,21 @@ def save_room(room=None, *, user, event, **fields):
                 % {"title": bigger.title, "capacity": bigger.capacity},
                 field="capacity",
             )
-    return _save_programme_object(Room, room, user=user, event=event, fields=fields)
+    stream_before = room.stream_url if room is not None else None
+    with transaction.atomic():
+        saved = _save_programme_object(Room, room, user=user, event=event, fields=fields)
+        if stream_before is not None and saved.stream_url != stream_before:
+            hooks.room_stream_changed(saved)
+    return saved
+
+
+def note_room_change(room, *, stream_changed):
+    """For room changes made outside these services (the admin): retag the exports, push the
+    change, and tell the stage when the stream URL changed."""
+    with transaction.atomic():
+        _programme_changed(room.event, action="room")
+        if stream_changed:
+            hooks.room_stream_changed(room)
 
 
 def save_track(track=None, *, user, event, **fields):

@@ -9,9 +9,12 @@ from congress.models import Session
 from expo.permissions import is_booth_staff
 from treffpunkt.access import require
 from treffpunkt.errors import DomainError
+from treffpunkt.realtime.events import emit
 
 from .models import StageSettings
 from .permissions import VIDEO_KINDS, moderates_video
+from .selectors import allowed_embeds_for
+from .streams import stream_data, stream_for
 from .video import Participant, VideoProviderError, VideoRoom, configured_provider
 
 
@@ -145,3 +148,17 @@ def close_video_room_when_over(session):
         Session.State.CANCELLED,
     ):
         end_session_video(session)
+
+
+def push_room_stream(room):
+    """Push the room's stream as the player plays it to ``event:<slug>`` (``room.stream_changed``,
+    stored for resume): open session pages in that room switch to it without a reload.
+
+    congress.hooks room stream listener, and called by the stage's admin; inside the transaction.
+    """
+    stream = stream_for(room, allowed_embeds=allowed_embeds_for(room.event))
+    emit(
+        f"event:{room.event.slug}",
+        "room.stream_changed",
+        {"room": room.pk, "stream": stream_data(stream)},
+    )

@@ -61,6 +61,12 @@ class MoveForm(Form):
         )
 
 
+class StreamForm(Form):
+    stream_url = forms.URLField(
+        label=gettext_lazy("Stream URL"), required=False, assume_scheme="https", max_length=200
+    )
+
+
 @dataclass
 class Lane:
     room: Room | None
@@ -231,6 +237,34 @@ def session_move(request, slug, pk):
         form=form,
         status=form.refusal_status or 400,
     )
+
+
+@handles_domain_errors(redirect_to="web:control-room")
+@login_required
+@require_POST
+def room_stream(request, slug, pk):
+    """Change a room's stream (a backup stream, another player): congress.services.save_room.
+    Open session pages in the room switch to it without a reload (docs/stage.md)."""
+    event = _control_event(request, slug)
+    room = get_object_or_404(Room, event=event, pk=pk)
+    try:
+        day = date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        day = None
+    form = StreamForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["stream_url"]))
+    else:
+        services.save_room(
+            room, user=request.user, event=event, stream_url=form.cleaned_data["stream_url"]
+        )
+        messages.success(
+            request, _("The stream of %(room)s has been changed.") % {"room": room.name}
+        )
+    url = f"/events/{event.slug}/regie/"
+    if day is not None and day in event.days:
+        url += f"?day={day.isoformat()}"
+    return redirect(f"{url}#lane-room-{room.pk}")
 
 
 @handles_domain_errors(redirect_to="web:control-room")

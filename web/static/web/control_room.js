@@ -41,8 +41,12 @@ function start(root) {
         current.addEventListener("focusout", () => schedule(name), { once: true });
         continue;
       }
-      // Each session has its "Verschieben" and its "Absagen" form: an open one stays open.
-      const key = (details) => `${details.closest("[data-session]")?.dataset.session} ${details.className}`;
+      // Each session has its "Verschieben" and its "Absagen" form, each room its "Stream" form:
+      // an open one stays open.
+      const key = (details) => {
+        const owner = details.closest("[data-session]")?.dataset.session ?? `room ${details.closest("[data-lane]")?.dataset.lane}`;
+        return `${owner} ${details.className}`;
+      };
       const open = new Set(Array.from(current.querySelectorAll("details[open]"), key));
       for (const details of replacement.querySelectorAll("details")) {
         if (open.has(key(details))) {

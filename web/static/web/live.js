@@ -35,8 +35,6 @@ function start(root) {
     viewers: find("[data-live-viewers]"),
     connection: find("[data-live-connection]"),
     notice: find("[data-live-notice]"),
-    video: find("[data-live-video]"),
-    streamLink: find("[data-live-stream-link]"),
     nojs: find("[data-live-nojs]"),
     panels: find("[data-live-panels]"),
     reactions: find("[data-reactions]"),
@@ -167,11 +165,14 @@ function start(root) {
     }
   }
 
-  function showStream(url) {
-    if (url && elements.video && elements.video.getAttribute("src") !== url) {
-      elements.video.src = url;
-      elements.streamLink.href = url;
+  // The organizers changed the stream of the room this session is in: the player (stage.js)
+  // switches to it. A session moved to another room keeps its page's player until a reload.
+  function applyStreamChange(data) {
+    const stage = document.querySelector("[data-stage]");
+    if (!stage || !state.session || data.room !== state.session.room) {
+      return;
     }
+    stage.dispatchEvent(new CustomEvent("treffpunkt:stream", { detail: data.stream }));
   }
 
   // -- who may write ------------------------------------------------------------------------
@@ -278,7 +279,6 @@ function start(root) {
     state.mayTakePart = snapshot.may_take_part;
     showSessionState(snapshot.session.state);
     showViewers(snapshot.viewers);
-    showStream(snapshot.session.stream_url);
     if (!resumed) {
       chat.rebuild(snapshot.chat);
     }
@@ -364,6 +364,7 @@ function start(root) {
         start: data.session.start,
         end: data.session.end,
         state: data.session.state,
+        room: data.session.room,
       };
       showSessionState(data.session.state);
       state.chatOpen = computeChatOpen();
@@ -536,7 +537,13 @@ function start(root) {
   });
   live.subscribe(eventTopic, {
     onSnapshot() {},
-    onPush: applyProgrammeChange,
+    onPush(push) {
+      if (push.type === "room.stream_changed") {
+        applyStreamChange(push.data);
+      } else {
+        applyProgrammeChange(push);
+      }
+    },
     onError() {},
   });
 
