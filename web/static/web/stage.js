@@ -301,7 +301,7 @@ function start(root) {
 }
 
 function setLinks(scope, url) {
-  for (const link of scope.querySelectorAll("[data-live-stream-link]")) {
+  for (const link of scope.querySelectorAll("[data-live-stream-link], [data-stage-address]")) {
     link.href = url;
   }
 }
