@@ -21,7 +21,8 @@ class ReleaseError(DomainError):
 
 
 def snapshot_of(event):
-    """``{guid: {id, title, start, end, room, speakers, state}}`` of every session of the event."""
+    """``{guid: {id, title, start, end, room, speakers, state, cancellation_note}}`` of every
+    session of the event."""
     sessions = (
         Session.objects.filter(event=event)
         .select_related("room")
@@ -37,6 +38,7 @@ def snapshot_of(event):
             "room": session.room.name if session.room else None,
             "speakers": sorted(speaker.name for speaker in session.speakers.all()),
             "state": session.state,
+            "cancellation_note": session.cancellation_note,
         }
         for session in sessions
     }
@@ -49,7 +51,8 @@ def _active(entry):
 def diff_snapshots(before, after):
     """What changed from ``before`` to ``after`` (two ``snapshot_of`` results).
 
-    ``added`` and ``cancelled`` (a session that is gone, or cancelled now) name the session;
+    ``added`` and ``cancelled`` (a session that is gone, or cancelled now, with the organizers'
+    ``note`` if they left one) name the session;
     ``moved`` (another room or time), ``speakers_changed`` and ``retitled`` also give the old and the
     new value. A session is listed under every kind of change it had.
     """
@@ -61,7 +64,9 @@ def diff_snapshots(before, after):
         if not _active(old) and _active(new):
             diff["added"].append({**head, "start": new["start"], "room": new["room"]})
         elif _active(old) and not _active(new):
-            diff["cancelled"].append(head)
+            # A cancelled (not deleted) session carries the organizers' note, where there is one.
+            note = (new or {}).get("cancellation_note", "")
+            diff["cancelled"].append({**head, "note": note} if note else head)
         elif _active(old) and _active(new):
             slot = ("start", "end", "room")
             if any(old[key] != new[key] for key in slot):

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import models
 
 from . import services
 from .models import (
@@ -19,10 +20,14 @@ from .models import (
     Track,
 )
 
+# Stream URLs without a scheme are https (Django 6's default; without it, 5.x warns on every form).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class RoomInline(admin.TabularInline):
     model = Room
     extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 class TrackInline(admin.TabularInline):
@@ -35,6 +40,27 @@ class EventAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "start_date", "end_date", "is_published"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RoomInline, TrackInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Room:
+            for room_form in formset.forms:
+                if room_form.instance.pk and room_form.has_changed():
+                    services.note_room_change(
+                        room_form.instance, stream_changed="stream_url" in room_form.changed_data
+                    )
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "event", "position", "stream_url"]
+    list_filter = ["event"]
+    formfield_overrides = HTTPS_URLS
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            services.note_room_change(obj, stream_changed="stream_url" in form.changed_data)
 
 
 class SessionAdminForm(forms.ModelForm):
@@ -53,6 +79,7 @@ class SessionAdminForm(forms.ModelForm):
             "speakers",
             "capacity",
             "state",
+            "cancellation_note",
         ]
 
     def clean(self):
@@ -107,7 +134,6 @@ class RegistrationAdmin(admin.ModelAdmin):
     exclude = ["agenda_token"]
 
 
-admin.site.register(Room)
 admin.site.register(Track)
 admin.site.register(Favourite)
 

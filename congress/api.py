@@ -174,11 +174,15 @@ class SessionViewSet(EventScopedMixin, viewsets.ModelViewSet):
         services.delete_session(instance, user=self.request.user)
 
     def _changes_state_only(self, request):
-        return self.action == "partial_update" and set(request.data) == {"state"}
+        return (
+            self.action == "partial_update"
+            and "state" in request.data
+            and set(request.data) <= {"state", "cancellation_note"}
+        )
 
     def initial(self, request, *args, **kwargs):
-        # A session's speakers may start and end it (PATCH {"state"} or POST …/state/), so that
-        # check is per object, in the handlers below.
+        # A session's speakers may start and end it (PATCH {"state"} or POST …/state/, with a
+        # cancellation's note), so that check is per object, in the handlers below.
         if self.action == "state" or self._changes_state_only(request):
             self.write_permission = None
         super().initial(request, *args, **kwargs)
@@ -191,12 +195,18 @@ class SessionViewSet(EventScopedMixin, viewsets.ModelViewSet):
     @extend_schema(request=SessionStateSerializer, responses=SessionSerializer)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def state(self, request, *args, **kwargs):
-        """Set the live state; organizers and the session's own speakers may."""
+        """Set the live state, a cancellation with an optional ``cancellation_note``; organizers
+        and the session's own speakers may."""
         session = self.get_object()
         require(request.user, "congress.change_session_state", session)
         parsed = SessionStateSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
-        services.set_session_state(session, user=request.user, state=parsed.validated_data["state"])
+        services.set_session_state(
+            session,
+            user=request.user,
+            state=parsed.validated_data["state"],
+            note=parsed.validated_data.get("cancellation_note"),
+        )
         return Response(
             self.get_serializer(selectors.sessions_for(self.event).get(pk=session.pk)).data
         )

@@ -15,6 +15,8 @@
   name (the expo registers ``exhibitor_count``, its published booths).
 - **Session state listeners** (``session_state_listener``): a function ``(session)`` called after
   the commit that changed a session's state (the stage closes a video room when its session ends).
+- **Room stream listeners** (``room_stream_listener``): a function ``(room)`` called inside the
+  transaction that changed a room's stream URL (the stage pushes the new stream to open players).
 
 Apps register in their ``AppConfig.ready``.
 """
@@ -27,6 +29,7 @@ _agenda_sources = []
 _event_counts = {}
 _registration_gates = []
 _session_state_listeners = []
+_room_stream_listeners = []
 
 
 @dataclass(frozen=True)
@@ -203,3 +206,15 @@ def session_state_changed(session):
     """Tell every listener that ``session``'s state changed (run after the commit)."""
     for listener in _session_state_listeners:
         listener(session)
+
+
+def room_stream_listener(function):
+    if function not in _room_stream_listeners:
+        _room_stream_listeners.append(function)
+    return function
+
+
+def room_stream_changed(room):
+    """Tell every listener that ``room``'s stream changed (call inside the transaction)."""
+    for listener in _room_stream_listeners:
+        listener(room)

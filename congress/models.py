@@ -133,6 +133,9 @@ class Speaker(models.Model):
         return self.name
 
 
+CANCELLATION_NOTE_MAX = 500
+
+
 class Session(models.Model):
     class Kind(models.TextChoices):
         KEYNOTE = "keynote", _("Keynote")
@@ -167,6 +170,11 @@ class Session(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.SCHEDULED
+    )
+    # The organizers' word to attendees on a cancellation ("Der Vortrag entfällt wegen Krankheit").
+    # Shown only while the session is cancelled; kept when it is scheduled again.
+    cancellation_note = models.CharField(
+        _("cancellation note"), max_length=CANCELLATION_NOTE_MAX, blank=True
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from .models import Event, Registration, Room, Session, Speaker, Track
+from .models import CANCELLATION_NOTE_MAX, Event, Registration, Room, Session, Speaker, Track
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -132,12 +132,17 @@ class SessionSerializer(serializers.ModelSerializer):
             "speaker_details",
             "capacity",
             "state",
+            "cancellation_note",
         ]
         read_only_fields = ["id", "guid"]
 
 
 class SessionStateSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=Session.State.choices)
+    # Only with "cancelled"; left out, the stored note stays (congress.services.set_session_state).
+    cancellation_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=CANCELLATION_NOTE_MAX, trim_whitespace=True
+    )
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
@@ -177,4 +182,5 @@ def session_event_data(session):
         "room_name": session.room.name if session.room_id else "",
         "track": session.track_id,
         "state": session.state,
+        "cancellation_note": session.cancellation_note,
     }

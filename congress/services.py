@@ -14,7 +14,16 @@ from treffpunkt.errors import DomainError
 from treffpunkt.realtime.events import emit
 
 from . import hooks
-from .models import Event, Favourite, Registration, Room, Session, Speaker, Track
+from .models import (
+    CANCELLATION_NOTE_MAX,
+    Event,
+    Favourite,
+    Registration,
+    Room,
+    Session,
+    Speaker,
+    Track,
+)
 from .permissions import forget_roles
 
 SESSION_FIELDS = (
@@ -29,6 +38,7 @@ SESSION_FIELDS = (
     "track",
     "capacity",
     "state",
+    "cancellation_note",
 )
 
 
@@ -153,7 +163,7 @@ def _lock_event(event):
     Event.objects.select_for_update().filter(pk=event.pk).values_list("pk", flat=True).first()
 
 
-def _programme_changed(event, *, action, session=None):
+def _programme_changed(event, *, action, session=None, announce_as=None):
     """Retag the exports and push ``programme.changed`` to ``event:<slug>`` (stored for resume)."""
     Event.objects.filter(pk=event.pk).update(programme_version=F("programme_version") + 1)
     from .serializers import session_event_data
@@ -161,7 +171,8 @@ def _programme_changed(event, *, action, session=None):
     data = {"action": action}
     if session is not None:
         data["session"] = session_event_data(session)
-        hooks.announce(event, ANNOUNCED_SESSION_ACTIONS.get(action, "session.changed"), data)
+        announced = announce_as or ANNOUNCED_SESSION_ACTIONS.get(action, "session.changed")
+        hooks.announce(event, announced, data)
     emit(f"event:{event.slug}", "programme.changed", data)
 
 
@@ -192,7 +203,12 @@ def mark_release(event, *, version):
 def session_state_data(session):
     from .live_services import chat_is_open
 
-    return {"session": session.pk, "state": session.state, "chat_open": chat_is_open(session)}
+    return {
+        "session": session.pk,
+        "state": session.state,
+        "chat_open": chat_is_open(session),
+        "cancellation_note": session.cancellation_note,
+    }
 
 
 def note_programme_change(event, *, session=None):
@@ -274,6 +290,8 @@ def update_session(session, *, user, speakers=None, allow_conflicts=False, **fie
     ``allow_conflicts`` as there)."""
     event = session.event
     require(user, "congress.change_programme", event)
+    if "cancellation_note" in fields:
+        fields["cancellation_note"] = clean_cancellation_note(fields["cancellation_note"])
     with transaction.atomic():
         _lock_event(event)
         new_speakers = list(speakers) if speakers is not None else list(session.speakers.all())
@@ -325,15 +343,42 @@ def delete_session(session, *, user):
         _programme_changed(event, action="deleted", session=snapshot)
 
 
-def set_session_state(session, *, user, state):
-    """Start, end or cancel a session; organizers and its own speakers may."""
+def clean_cancellation_note(note):
+    """The note as stored: trimmed; ProgrammeError when it is longer than the field allows."""
+    note = (note or "").strip()
+    if len(note) > CANCELLATION_NOTE_MAX:
+        raise ProgrammeError(
+            _("The note may have at most %(max)s characters.") % {"max": CANCELLATION_NOTE_MAX},
+            field="cancellation_note",
+            code="too_long",
+        )
+    return note
+
+
+def set_session_state(session, *, user, state, note=None):
+    """Start, end or cancel a session; organizers and its own speakers may.
+
+    ``note`` goes with a cancellation (``None`` keeps the stored note, ``""`` clears it); on an
+    already cancelled session it changes the note. The note stays stored when the session is
+    scheduled again, and is shown only while it is cancelled. Pushes ``programme.changed``
+    (action ``state``) and ``session.state``; a cancellation is announced as
+    ``session.cancelled``. Raises AccessDenied, ProgrammeError (unknown state, a note with another
+    state, a note too long, the slot taken when a cancelled session comes back).
+    """
     require(user, "congress.change_session_state", session)
     if state not in Session.State.values:
         raise ProgrammeError(_("Unknown state."), field="state")
-    if state == session.state:
+    if note is not None:
+        if state != Session.State.CANCELLED:
+            raise ProgrammeError(
+                _("A note goes only with a cancellation."), field="cancellation_note"
+            )
+        note = clean_cancellation_note(note)
+    if state == session.state and (note is None or note == session.cancellation_note):
         return session
+    state_changed = state != session.state
     with transaction.atomic():
-        if session.state == Session.State.CANCELLED:
+        if session.state == Session.State.CANCELLED and state_changed:
             # A cancelled session holds no slot; reinstating it must find its slot free again.
             _lock_event(session.event)
             check_session(
@@ -347,10 +392,20 @@ def set_session_state(session, *, user, state):
                 state=state,
             )
         session.state = state
-        session.save(update_fields=["state", "updated_at"])
-        _programme_changed(session.event, action="state", session=session)
+        if note is not None:
+            session.cancellation_note = note
+        session.save(update_fields=["state", "cancellation_note", "updated_at"])
+        cancelled = state_changed and state == Session.State.CANCELLED
+        # The control room and POST …/state/ cancel here; webhooks hear it as from update_session.
+        _programme_changed(
+            session.event,
+            action="state",
+            session=session,
+            announce_as="session.cancelled" if cancelled else None,
+        )
         emit(f"session:{session.pk}", "session.state", session_state_data(session))
-        transaction.on_commit(lambda: hooks.session_state_changed(session))
+        if state_changed:
+            transaction.on_commit(lambda: hooks.session_state_changed(session))
     return session
 
 
@@ -378,6 +433,9 @@ def _save_programme_object(model, instance, *, user, event, fields):
 
 
 def save_room(room=None, *, user, event, **fields):
+    """Create or change a room. A changed stream URL reaches the open players at once
+    (``hooks.room_stream_changed``). Raises AccessDenied, ProgrammeError (a name taken, a
+    capacity below one of its sessions')."""
     if room is not None and "capacity" in fields and fields["capacity"] is not None:
         bigger = room.sessions.filter(capacity__gt=fields["capacity"]).order_by("-capacity").first()
         if bigger is not None:
@@ -386,7 +444,21 @@ def save_room(room=None, *, user, event, **fields):
                 % {"title": bigger.title, "capacity": bigger.capacity},
                 field="capacity",
             )
-    return _save_programme_object(Room, room, user=user, event=event, fields=fields)
+    stream_before = room.stream_url if room is not None else None
+    with transaction.atomic():
+        saved = _save_programme_object(Room, room, user=user, event=event, fields=fields)
+        if stream_before is not None and saved.stream_url != stream_before:
+            hooks.room_stream_changed(saved)
+    return saved
+
+
+def note_room_change(room, *, stream_changed):
+    """For room changes made outside these services (the admin): retag the exports, push the
+    change, and tell the stage when the stream URL changed."""
+    with transaction.atomic():
+        _programme_changed(room.event, action="room")
+        if stream_changed:
+            hooks.room_stream_changed(room)
 
 
 def save_track(track=None, *, user, event, **fields):

@@ -16,3 +16,4 @@ class StageConfig(AppConfig):
         )
 
         hooks.session_state_listener(services.close_video_room_when_over)
+        hooks.room_stream_listener(services.push_room_stream)

@@ -9,9 +9,12 @@ from congress.models import Session
 from expo.permissions import is_booth_staff
 from treffpunkt.access import require
 from treffpunkt.errors import DomainError
+from treffpunkt.realtime.events import emit
 
 from .models import StageSettings
 from .permissions import VIDEO_KINDS, moderates_video
+from .selectors import allowed_embeds_for
+from .streams import stream_data, stream_for
 from .video import Participant, VideoProviderError, VideoRoom, configured_provider
 
 
@@ -47,16 +50,47 @@ def _join(provider, room, *, user, is_moderator):
     return {"url": url, "moderator": is_moderator, "provider": provider.name}
 
 
+def _occupancy(provider, room):
+    provider = provider or configured_provider()
+    if provider is None:
+        return None
+    try:
+        return provider.occupancy(room)
+    except VideoProviderError:
+        return None
+
+
+def booth_video_room(exhibitor):
+    return VideoRoom(
+        key=f"treffpunkt-booth-{exhibitor.pk}-{exhibitor.event_id}", name=exhibitor.name
+    )
+
+
+def meeting_video_room(meeting):
+    return VideoRoom(key=f"treffpunkt-meeting-{meeting.guid}", name=_("Meeting"))
+
+
 def join_booth_video(*, user, exhibitor, provider=None):
     """The join URL of a booth's video room: its staff moderate, registered attendees join.
 
     Raises AccessDenied, VideoUnavailable.
     """
     require(user, "stage.join_booth_video", exhibitor)
-    room = VideoRoom(
-        key=f"treffpunkt-booth-{exhibitor.pk}-{exhibitor.event_id}", name=exhibitor.name
+    return _join(
+        provider,
+        booth_video_room(exhibitor),
+        user=user,
+        is_moderator=is_booth_staff(user, exhibitor),
     )
-    return _join(provider, room, user=user, is_moderator=is_booth_staff(user, exhibitor))
+
+
+def booth_video_occupancy(*, user, exhibitor, provider=None):
+    """People in a booth's video room now, for those who may join it; None where unknown.
+
+    Raises AccessDenied.
+    """
+    require(user, "stage.join_booth_video", exhibitor)
+    return _occupancy(provider, booth_video_room(exhibitor))
 
 
 def join_meeting_video(*, user, meeting, provider=None):
@@ -65,8 +99,14 @@ def join_meeting_video(*, user, meeting, provider=None):
     Raises AccessDenied, VideoUnavailable.
     """
     require(user, "stage.join_meeting_video", meeting)
-    room = VideoRoom(key=f"treffpunkt-meeting-{meeting.guid}", name=_("Meeting"))
-    return _join(provider, room, user=user, is_moderator=True)
+    return _join(provider, meeting_video_room(meeting), user=user, is_moderator=True)
+
+
+def meeting_video_occupancy(*, user, meeting, provider=None):
+    """People in an accepted meeting's video room now, for its two participants; None where
+    unknown. Raises AccessDenied."""
+    require(user, "stage.join_meeting_video", meeting)
+    return _occupancy(provider, meeting_video_room(meeting))
 
 
 def join_session_video(*, user, session, provider=None):
@@ -86,13 +126,9 @@ def join_session_video(*, user, session, provider=None):
 
 def video_occupancy(session, *, provider=None):
     """People in the session's video room, or None where unknown (no provider, Jitsi, a failure)."""
-    provider = provider or configured_provider()
-    if provider is None or session.kind not in VIDEO_KINDS:
+    if session.kind not in VIDEO_KINDS:
         return None
-    try:
-        return provider.occupancy(video_room_for(session))
-    except VideoProviderError:
-        return None
+    return _occupancy(provider, video_room_for(session))
 
 
 def end_session_video(session, *, provider=None):
@@ -112,3 +148,17 @@ def close_video_room_when_over(session):
         Session.State.CANCELLED,
     ):
         end_session_video(session)
+
+
+def push_room_stream(room):
+    """Push the room's stream as the player plays it to ``event:<slug>`` (``room.stream_changed``,
+    stored for resume): open session pages in that room switch to it without a reload.
+
+    congress.hooks room stream listener, and called by the stage's admin; inside the transaction.
+    """
+    stream = stream_for(room, allowed_embeds=allowed_embeds_for(room.event))
+    emit(
+        f"event:{room.event.slug}",
+        "room.stream_changed",
+        {"room": room.pk, "stream": stream_data(stream)},
+    )

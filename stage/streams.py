@@ -129,3 +129,16 @@ def stream_for(room, *, allowed_embeds=()):
         embed_url=player,
         provider=provider,
     )
+
+
+def stream_data(stream):
+    """The stream as pushed in ``room.stream_changed`` (None: the room has no stream now)."""
+    if stream is None:
+        return None
+    return {
+        "type": stream.type,
+        "url": stream.url,
+        "poster": stream.poster,
+        "embed_url": stream.embed_url,
+        "provider": stream.provider,
+    }

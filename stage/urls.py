@@ -10,4 +10,14 @@ urlpatterns = [
         api.SessionVideoView.as_view(),
         name="session-video",
     ),
+    path(
+        "events/<slug:event_slug>/exhibitors/<int:pk>/video/",
+        api.BoothVideoView.as_view(),
+        name="booth-video",
+    ),
+    path(
+        "events/<slug:event_slug>/meetings/<int:pk>/video/",
+        api.MeetingVideoView.as_view(),
+        name="meeting-video",
+    ),
 ]

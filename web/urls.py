@@ -61,6 +61,11 @@ urlpatterns = [
         name="control-session-move",
     ),
     path(
+        "events/<slug:slug>/regie/rooms/<int:pk>/stream/",
+        control_room.room_stream,
+        name="control-room-stream",
+    ),
+    path(
         "events/<slug:slug>/regie/bans/<int:user_id>/lift/",
         control_room.unban,
         name="control-unban",

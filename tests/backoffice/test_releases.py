@@ -46,7 +46,9 @@ def programme():
 
 def change_everything(event, organizer, sessions, foyer, yilmaz):
     services.update_session(sessions["a"], user=organizer, room=foyer)
-    services.update_session(sessions["b"], user=organizer, state="cancelled")
+    services.set_session_state(
+        sessions["b"], user=organizer, state="cancelled", note="Entfällt wegen Krankheit."
+    )
     services.update_session(sessions["c"], user=organizer, speakers=[yilmaz])
     services.update_session(sessions["d"], user=organizer, title="Daten teilen")
     return services.create_session(
@@ -70,7 +72,9 @@ def test_release_diff_names_each_kind_of_change(programme):
     assert [(e["id"], e["from"]["room"], e["to"]["room"]) for e in diff["moved"]] == [
         (sessions["a"].pk, "Saal", "Foyer")
     ]
-    assert [e["id"] for e in diff["cancelled"]] == [sessions["b"].pk]
+    assert [(e["id"], e["note"]) for e in diff["cancelled"]] == [
+        (sessions["b"].pk, "Entfällt wegen Krankheit.")
+    ]
     assert [(e["from"], e["to"]) for e in diff["speakers_changed"]] == [(["Weber"], ["Yilmaz"])]
     assert [(e["from"], e["to"]) for e in diff["retitled"]] == [("Daten", "Daten teilen")]
     assert extra.pk == diff["added"][0]["id"]
@@ -168,6 +172,7 @@ def test_changes_since_last_visit_put_favourites_first(as_user, client, programm
     html = page.content.decode()
     assert "Was hat sich geändert?" in html
     assert html.index("Daten teilen") < html.index("Extra")
+    assert "Entfällt wegen Krankheit." in html
     assert after["changes"] == []
 
 

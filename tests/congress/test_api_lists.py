@@ -366,6 +366,7 @@ def test_session_list_item(event, programme):
         ],
         "capacity": None,
         "state": "scheduled",
+        "cancellation_note": "",
     }
 
 

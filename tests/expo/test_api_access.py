@@ -32,9 +32,13 @@ ROLES = ("anonymous", "attendee", "own_admin", "own_staff", "other_staff", "orga
 
 
 @pytest.fixture
-def world(event, organizer, attendee):
+def world(event, organizer, attendee, settings):
     """A published booth with an admin and a staff member, a draft, a booth under review and a
     second booth with its own staff; the attendee has left a lead at the first booth."""
+    # Video rooms on Jitsi without a secret: a join URL needs no call to a video server.
+    settings.VIDEO_PROVIDER = "jitsi"
+    settings.JITSI_URL = "https://meet.example.org"
+    settings.JITSI_SECRET = ""
     w = SimpleNamespace(event=event)
     w.users = {
         "anonymous": None,
@@ -93,6 +97,9 @@ ROUTES = {
     "my lead": (lambda w: booth_url(w) + "leads/mine/", lambda w: {}),
     "leads.csv": (lambda w: booth_url(w).rstrip("/") + "/leads.csv", lambda w: {}),
     "stats": (lambda w: booth_url(w) + "stats/", lambda w: {}),
+    # The booth's video room (stage/api.py; docs/stage.md).
+    "booth video": (lambda w: booth_url(w) + "video/", lambda w: {}),
+    "draft video": (lambda w: booth_url(w, w.draft) + "video/", lambda w: {}),
 }
 
 ALL_200 = (200,) * len(ROLES)
@@ -132,6 +139,10 @@ TABLE = {
     ("DELETE", "my lead"):             (401,  204,  404,  404,  404,  404),
     ("GET", "leads.csv"):              (401,  403,  200,  200,  403,  403),
     ("GET", "stats"):                  (401,  403,  200,  200,  403,  200),
+    ("GET", "booth video"):            (401,  200,  200,  200,  200,  200),
+    ("POST", "booth video"):           (401,  200,  200,  200,  200,  200),
+    ("PATCH", "booth video"):          (401,  405,  405,  405,  405,  405),
+    ("POST", "draft video"):           (401,  404,  200,  200,  404,  200),
 }  # fmt: skip
 
 CASES = [

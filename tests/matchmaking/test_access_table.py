@@ -25,7 +25,11 @@ class World:
 
 
 @pytest.fixture
-def world():
+def world(settings):
+    # Video rooms on Jitsi without a secret: a join URL needs no call to a video server.
+    settings.VIDEO_PROVIDER = "jitsi"
+    settings.JITSI_URL = "https://meet.example.org"
+    settings.JITSI_SECRET = ""
     today = timezone.localdate()
     world = World()
     world.event = EventFactory(start_date=today, end_date=today + timedelta(days=2))
@@ -64,6 +68,15 @@ def world():
         MeetingHold.objects.create(
             meeting=world.meeting, user=user, start=world.meeting.start, end=world.meeting.end
         )
+    # An accepted meeting of the same two, at a time no slot offers: its video room is open.
+    world.accepted = Meeting.objects.create(
+        event=world.event,
+        requester=world.users["requester"],
+        invitee=world.users["invitee"],
+        start=world.slots[2].end + timedelta(hours=3),
+        end=world.slots[2].end + timedelta(hours=3, minutes=30),
+        state=Meeting.State.ACCEPTED,
+    )
     world.report = Report.objects.create(
         event=world.event,
         reporter=world.users["third"],
@@ -95,6 +108,9 @@ ROUTES = {
     "slot series": lambda w: f"{base(w)}meeting-slots/series/",
     "reports": lambda w: f"{base(w)}reports/",
     "resolve": lambda w: f"{base(w)}reports/{w.report.pk}/resolve/",
+    # The meetings' video rooms (stage/api.py; docs/stage.md).
+    "meeting video": lambda w: f"{base(w)}meetings/{w.accepted.pk}/video/",
+    "pending meeting video": lambda w: f"{base(w)}meetings/{w.meeting.pk}/video/",
 }
 
 PAYLOADS = {
@@ -130,6 +146,10 @@ TABLE = {
     ("GET", "reports"): (401, 403, 403, 403, 200, 403, 403),
     ("POST", "reports"): (401, 403, 403, 201, 201, 201, 400),  # reporting oneself: 400
     ("POST", "resolve"): (401, 403, 403, 403, 200, 403, 403),
+    # Only the two participants, both as moderators; 404 for anyone else, as every meeting route.
+    ("GET", "meeting video"): (401, 404, 404, 404, 404, 200, 200),
+    ("POST", "meeting video"): (401, 404, 404, 404, 404, 200, 200),
+    ("POST", "pending meeting video"): (401, 404, 404, 404, 404, 403, 403),
 }
 
 CASES = [

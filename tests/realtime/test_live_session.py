@@ -301,7 +301,12 @@ async def test_session_state_via_rest_is_pushed_and_attendee_is_refused(
     assert await sync_to_async(lambda: Session.objects.get(pk=live_session.pk).state)() == "live"
     assert await post_state(people["speaker"], "ended") == 200
     push = await anna.push("session.state")
-    assert push["data"] == {"session": live_session.pk, "state": "ended", "chat_open": True}
+    assert push["data"] == {
+        "session": live_session.pk,
+        "state": "ended",
+        "chat_open": True,
+        "cancellation_note": "",
+    }
 
 
 async def test_programme_change_over_rest_is_pushed_to_event_topic(
@@ -438,10 +443,20 @@ async def test_speaker_patches_state_and_attendee_patch_is_refused(connect, peop
     )() == ("live", live_session.title)
     assert await patch(people["speaker"], {"state": "ended"}) == 200
     push = await anna.push("session.state")
-    assert push["data"] == {"session": live_session.pk, "state": "ended", "chat_open": True}
+    assert push["data"] == {
+        "session": live_session.pk,
+        "state": "ended",
+        "chat_open": True,
+        "cancellation_note": "",
+    }
     assert await patch(people["orga"], {"state": "live", "title": "Verlängert"}) == 200
     push = await anna.push("session.state")
-    assert push["data"] == {"session": live_session.pk, "state": "live", "chat_open": True}
+    assert push["data"] == {
+        "session": live_session.pk,
+        "state": "live",
+        "chat_open": True,
+        "cancellation_note": "",
+    }
 
 
 async def test_push_racing_a_resume_arrives_once(connect, people, live_session, monkeypatch):

@@ -12,10 +12,19 @@ import pytest
 
 from congress import services as congress_services
 from congress.models import Registration, Session
+from matchmaking.models import Meeting
 from stage import services
 from stage.models import StageSettings
 from stage.video import BigBlueButton, Jitsi, configured_provider
-from tests.factories import RegistrationFactory, SessionFactory, SpeakerFactory, UserFactory, at
+from tests.factories import (
+    ExhibitorFactory,
+    ExhibitorStaffFactory,
+    RegistrationFactory,
+    SessionFactory,
+    SpeakerFactory,
+    UserFactory,
+    at,
+)
 from tests.stage.bbb_server import bigbluebutton_server, expected_checksum, split_checksum
 from treffpunkt.errors import AccessDenied
 
@@ -211,3 +220,56 @@ def test_rest_join_for_attendee_and_refusal_for_a_stranger(bbb, round_table, att
     assert refused.json() == {"detail": "You do not have permission to do this."}
     assert [call for call, _params in bbb.calls] == ["create"]
     assert Registration.objects.filter(user__username="fremd").exists() is False
+
+
+def test_rest_booth_room_staff_moderate_attendees_view_and_see_the_occupancy(
+    bbb, event, attendee, as_user
+):
+    booth = ExhibitorFactory(event=event, name="Muster GmbH")
+    staff = ExhibitorStaffFactory(exhibitor=booth, user=UserFactory(username="stella")).user
+    url = f"/api/v1/events/{event.slug}/exhibitors/{booth.pk}/video/"
+
+    as_staff = as_user(staff).post(url)
+    as_attendee = as_user(attendee).post(url)
+    bbb.meetings[f"treffpunkt-booth-{booth.pk}-{event.pk}"]["participants"] = 2
+    occupancy = as_user(attendee).get(url)
+    refused = as_user(UserFactory(username="fremd")).post(url)
+
+    assert (as_staff.json()["moderator"], as_attendee.json()["moderator"]) == (True, False)
+    staff_params = join_params(as_staff.json()["url"])
+    attendee_params = join_params(as_attendee.json()["url"])
+    assert (staff_params["role"], attendee_params["role"]) == ("MODERATOR", "VIEWER")
+    assert staff_params["meetingID"] == attendee_params["meetingID"]
+    assert occupancy.json() == {"occupancy": 2}
+    assert refused.status_code == 403
+    assert [call for call, _params in bbb.calls] == ["create", "create", "getMeetingInfo"]
+
+
+def test_rest_meeting_room_both_participants_moderate_nobody_else(bbb, event, attendee, as_user):
+    ben = UserFactory(username="ben")
+    RegistrationFactory(event=event, user=ben)
+    meeting = Meeting.objects.create(
+        event=event,
+        requester=attendee,
+        invitee=ben,
+        start=at(event, 12),
+        end=at(event, 12, 30),
+        state=Meeting.State.ACCEPTED,
+    )
+    third = UserFactory(username="clara")
+    RegistrationFactory(event=event, user=third)
+    url = f"/api/v1/events/{event.slug}/meetings/{meeting.pk}/video/"
+
+    joins = [as_user(user).post(url) for user in (attendee, ben)]
+    occupancy = as_user(ben).get(url)
+    refused = as_user(third).post(url)
+
+    for joined in joins:
+        assert joined.json()["moderator"] is True
+        assert (
+            join_params(joined.json()["url"])["meetingID"] == f"treffpunkt-meeting-{meeting.guid}"
+        )
+        assert join_params(joined.json()["url"])["role"] == "MODERATOR"
+    assert occupancy.json() == {"occupancy": 0}
+    assert refused.status_code == 404
+    assert [call for call, _params in bbb.calls] == ["create", "create", "getMeetingInfo"]

@@ -93,6 +93,8 @@ def test_booth_page_button_redirects_to_the_join_url(client, event, booth, atten
     response = client.post(f"/events/{event.slug}/expo/{booth.pk}/video/")
 
     assert f'action="/events/{event.slug}/expo/{booth.pk}/video/"' in page
+    # How many are in the room is read from the REST route before joining.
+    assert f'data-occupancy-url="/api/v1/events/{event.slug}/exhibitors/{booth.pk}/video/"' in page
     assert response.status_code == 302
     assert response["Location"].startswith("https://meet.example.org/treffpunktbooth")
 
@@ -118,6 +120,7 @@ def test_meeting_page_button_and_stranger_refused(client, event, meeting, organi
     page = client.get(f"/events/{event.slug}/meetings/").content.decode()
     response = client.post(f"/events/{event.slug}/meetings/{meeting.pk}/video/")
     assert f'action="/events/{event.slug}/meetings/{meeting.pk}/video/"' in page
+    assert f'data-occupancy-url="/api/v1/events/{event.slug}/meetings/{meeting.pk}/video/"' in page
     assert response.status_code == 302
 
     client.force_login(organizer)
@@ -139,3 +142,106 @@ def test_session_page_join_button_only_for_registered(client, event, attendee):
     assert "data-video-join" not in stranger_page
     assert "data-video-join" in attendee_page
     assert client.post(url + "video/").status_code == 302
+
+
+# The web's join buttons: every video-room route × role. A join redirects to the personal join URL
+# (Jitsi without a server call); anonymous visitors go to the login page; refusals are 403.
+WEB_ROUTES = {
+    "round table": "sessions/{round_table}/video/",
+    "talk": "sessions/{talk}/video/",
+    "booth": "expo/{booth}/video/",
+    "meeting": "meetings/{meeting}/video/",
+    "pending meeting": "meetings/{pending}/video/",
+}
+WEB_ROLES = ("anonymous", "stranger", "attendee", "booth_staff", "organizer", "participant")
+JOIN, LOGIN = "join", "login"
+# fmt: off
+WEB_TABLE = {
+    #                    anon   stranger attendee staff  orga   participant
+    "round table":      (LOGIN, 403,     JOIN,    JOIN,  JOIN,  JOIN),
+    "talk":             (LOGIN, 403,     403,     403,   403,   403),
+    "booth":            (LOGIN, 403,     JOIN,    JOIN,  JOIN,  JOIN),
+    "meeting":          (LOGIN, 403,     403,     403,   403,   JOIN),
+    "pending meeting":  (LOGIN, 403,     403,     403,   403,   403),
+}
+# fmt: on
+
+
+@pytest.fixture
+def web_world(event, attendee, organizer, booth):
+    from tests.factories import SessionFactory
+
+    staff = UserFactory(username="stella")
+    RegistrationFactory(event=event, user=staff, role="exhibitor")
+    ExhibitorStaffFactory(exhibitor=booth, user=staff)
+    participant, partner = UserFactory(username="paul"), UserFactory(username="petra")
+    for user in (participant, partner):
+        RegistrationFactory(event=event, user=user)
+
+    def meeting_at(hour, state):
+        return Meeting.objects.create(
+            event=event,
+            requester=participant,
+            invitee=partner,
+            awaiting=partner if state == Meeting.State.PENDING else None,
+            start=at(event, hour),
+            end=at(event, hour, 30),
+            state=state,
+        )
+
+    return {
+        "users": {
+            "anonymous": None,
+            "stranger": UserFactory(username="fremd"),
+            "attendee": attendee,
+            "booth_staff": staff,
+            "organizer": organizer,
+            "participant": participant,
+        },
+        "ids": {
+            "round_table": SessionFactory(
+                event=event, kind="round_table", start=at(event, 10), end=at(event, 11)
+            ).pk,
+            "talk": SessionFactory(event=event, start=at(event, 12), end=at(event, 13)).pk,
+            "booth": booth.pk,
+            "meeting": meeting_at(14, Meeting.State.ACCEPTED).pk,
+            "pending": meeting_at(15, Meeting.State.PENDING).pk,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("route", "role", "expected"),
+    [
+        pytest.param(route, role, expected, id=f"{route} as {role} -> {expected}")
+        for route, row in WEB_TABLE.items()
+        for role, expected in zip(WEB_ROLES, row, strict=True)
+    ],
+)
+def test_web_join_access(client, event, web_world, route, role, expected):
+    user = web_world["users"][role]
+    if user is not None:
+        client.force_login(user)
+
+    response = client.post(f"/events/{event.slug}/" + WEB_ROUTES[route].format(**web_world["ids"]))
+
+    if expected == JOIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("https://meet.example.org/treffpunkt")
+    elif expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+    else:
+        assert response.status_code == expected
+
+
+def test_web_table_covers_every_video_route():
+    from web.urls import urlpatterns
+
+    routes = {str(p.pattern) for p in urlpatterns if str(p.pattern).endswith("/video/")}
+
+    assert routes == {
+        "events/<slug:slug>/sessions/<int:pk>/video/",
+        "events/<slug:slug>/expo/<int:pk>/video/",
+        "events/<slug:slug>/meetings/<int:pk>/video/",
+    }

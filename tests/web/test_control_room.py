@@ -3,7 +3,7 @@
 import pytest
 
 from congress.live_services import ban_user
-from congress.models import Ban, Mute, Question, Session
+from congress.models import Ban, Mute, Question, Room, Session
 from expo.models import Exhibitor
 from tests.factories import (
     ExhibitorFactory,
@@ -113,6 +113,95 @@ def test_organizer_goes_live_and_ends(client, event, organizer, programme):
     assert (live, Session.objects.get(pk=programme["talk"].pk).state) == ("live", "ended")
 
 
+NOTE = "Der Vortrag entfällt wegen Krankheit."
+
+
+def test_organizer_cancels_with_a_note_shown_on_the_programme_and_session_page(
+    client, event, organizer, programme
+):
+    talk = programme["talk"]
+    client.force_login(organizer)
+
+    response = client.post(
+        regie(event) + f"sessions/{talk.pk}/state/",
+        {"state": "cancelled", "cancellation_note": NOTE},
+    )
+
+    assert response.status_code == 302
+    talk.refresh_from_db()
+    assert (talk.state, talk.cancellation_note) == ("cancelled", NOTE)
+    push = TopicEvent.objects.get(topic=f"event:{event.slug}")
+    assert push.data["session"]["cancellation_note"] == NOTE
+    client.logout()
+    programme_page = client.get(f"/events/{event.slug}/").content.decode()
+    card = programme_page.split(f'data-session="{talk.pk}"')[1].split("</li>")[0]
+    assert "Abgesagt" in card and NOTE in card
+    session_page = client.get(f"/events/{event.slug}/sessions/{talk.pk}/").content.decode()
+    header = session_page.split("data-header-cancellation")[1].split("</div>")[0]
+    assert "hidden" not in header.split(">")[0]
+    assert "Diese Sitzung wurde abgesagt." in header and NOTE in header
+
+
+def test_reinstated_session_keeps_its_note_but_no_longer_shows_it(
+    client, event, organizer, programme
+):
+    talk = programme["talk"]
+    client.force_login(organizer)
+    url = regie(event) + f"sessions/{talk.pk}/state/"
+    client.post(url, {"state": "cancelled", "cancellation_note": NOTE})
+
+    client.post(url, {"state": "scheduled"})
+
+    talk.refresh_from_db()
+    assert (talk.state, talk.cancellation_note) == ("scheduled", NOTE)
+    control_room = client.get(regie(event) + "?day=2026-06-10").content.decode()
+    # Offered again in the cancel form, so a second cancellation can reuse or change it.
+    cue = control_room.split(f'id="session-{talk.pk}"')[1].split("</li>")[0]
+    assert f"{NOTE}</textarea>" in cue
+    session_page = client.get(f"/events/{event.slug}/sessions/{talk.pk}/").content.decode()
+    assert session_page.split("data-header-cancellation")[1].split(">")[0].endswith("hidden")
+    programme_page = client.get(f"/events/{event.slug}/").content.decode()
+    assert NOTE not in programme_page
+
+
+def test_a_note_too_long_is_refused_with_the_reason(client, event, organizer, programme):
+    talk = programme["talk"]
+    client.force_login(organizer)
+
+    response = client.post(
+        regie(event) + f"sessions/{talk.pk}/state/",
+        {"state": "cancelled", "cancellation_note": "x" * 501},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert "The note may have at most 500 characters." in response.content.decode()
+    talk.refresh_from_db()
+    assert (talk.state, talk.cancellation_note) == ("scheduled", "")
+
+
+def test_organizer_changes_a_rooms_stream(client, event, organizer, programme):
+    hall = programme["hall"]
+    client.force_login(organizer)
+    url = regie(event) + f"rooms/{hall.pk}/stream/"
+
+    page = client.get(regie(event) + "?day=2026-06-10").content.decode()
+    response = client.post(
+        url, {"stream_url": "https://cdn.example.org/live/saal1-backup/index.m3u8"}
+    )
+    refused = client.post(url, {"stream_url": "kein Link"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert f'action="/events/{event.slug}/regie/rooms/{hall.pk}/stream/"' in page
+    assert response.status_code == 302
+    hall.refresh_from_db()
+    assert hall.stream_url == "https://cdn.example.org/live/saal1-backup/index.m3u8"
+    assert "Enter a valid URL." in refused.content.decode()
+    assert [push.type for push in TopicEvent.objects.order_by("seq")] == [
+        "programme.changed",
+        "room.stream_changed",
+    ]
+
+
 def test_organizer_moves_a_session(client, event, organizer, programme):
     client.force_login(organizer)
 
@@ -184,6 +273,7 @@ ROUTES = {
     "review booth": ("POST", "booths/{booth}/review/"),
     "announce": ("POST", "announce/"),
     "resend announcement mail": ("POST", "announcements/{announcement}/resend/"),
+    "room stream": ("POST", "rooms/{room}/stream/"),
 }
 ROLES = ("anonymous", "attendee", "speaker", "other_organizer", "organizer")
 # fmt: off
@@ -199,6 +289,7 @@ TABLE = {
     "review booth":     (302, 403, 403, 403,  302),
     "announce":         (302, 403, 403, 403,  302),
     "resend announcement mail": (302, 403, 403, 403, 302),
+    "room stream":      (302, 403, 403, 403,  302),
 }
 # fmt: on
 
@@ -239,6 +330,7 @@ def world(event, organizer, attendee, programme):
             "announcement": Announcement.objects.create(
                 event=event, text_de="Saal 2 beginnt später.", send_mail=True, mail_unsure=1
             ).pk,
+            "room": programme["hall"].pk,
         },
         "data": {
             "state": "live",
@@ -247,6 +339,7 @@ def world(event, organizer, attendee, programme):
             "level": "info",
             "audience": "everyone",
             "which": "unsure",
+            "stream_url": "https://cdn.example.org/live/saal1/index.m3u8",
             **move_data(talk, programme["forum"], "16:00", "17:00"),
         },
     }
@@ -256,7 +349,7 @@ def everything():
     from congress.models import Announcement
     from matchmaking.models import Report
 
-    models = (Session, Mute, Ban, Question, Report, Exhibitor, TopicEvent, Announcement)
+    models = (Session, Room, Mute, Ban, Question, Report, Exhibitor, TopicEvent, Announcement)
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
 

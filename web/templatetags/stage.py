@@ -35,6 +35,7 @@ def video_rooms_configured():
 
 
 @register.inclusion_tag("web/_video_join.html")
-def video_join(action, *, csrf_token):
-    """A join button (POST, opens the video room in a new tab)."""
-    return {"action": action, "csrf_token": csrf_token}
+def video_join(action, *, csrf_token, occupancy_url=""):
+    """A join button (POST, opens the video room in a new tab), with how many are in the room
+    (read from ``occupancy_url``, the REST route, by web/static/web/video_room.js)."""
+    return {"action": action, "csrf_token": csrf_token, "occupancy_url": occupancy_url}

@@ -61,6 +61,12 @@ class MoveForm(Form):
         )
 
 
+class StreamForm(Form):
+    stream_url = forms.URLField(
+        label=gettext_lazy("Stream URL"), required=False, assume_scheme="https", max_length=200
+    )
+
+
 @dataclass
 class Lane:
     room: Room | None
@@ -183,11 +189,20 @@ def _local_day(event, session):
 @login_required
 @require_POST
 def session_state(request, slug, pk):
-    """Go live, end, cancel or reinstate: congress.services.set_session_state."""
+    """Go live, end, cancel (with an optional note for attendees) or reinstate:
+    congress.services.set_session_state."""
     event = _control_event(request, slug)
     session = _session(event, pk)
     state = request.POST.get("state", "")
-    services.set_session_state(session, user=request.user, state=state)
+    was_cancelled = session.state == Session.State.CANCELLED
+    services.set_session_state(
+        session, user=request.user, state=state, note=request.POST.get("cancellation_note")
+    )
+    if was_cancelled and session.state == Session.State.CANCELLED:
+        messages.success(
+            request, _("The note on „%(title)s“ has been changed.") % {"title": session.title}
+        )
+        return _back(event, session, _local_day(event, session))
     labels = {
         Session.State.LIVE: _("„%(title)s“ is live."),
         Session.State.ENDED: _("„%(title)s“ has ended."),
@@ -222,6 +237,34 @@ def session_move(request, slug, pk):
         form=form,
         status=form.refusal_status or 400,
     )
+
+
+@handles_domain_errors(redirect_to="web:control-room")
+@login_required
+@require_POST
+def room_stream(request, slug, pk):
+    """Change a room's stream (a backup stream, another player): congress.services.save_room.
+    Open session pages in the room switch to it without a reload (docs/stage.md)."""
+    event = _control_event(request, slug)
+    room = get_object_or_404(Room, event=event, pk=pk)
+    try:
+        day = date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        day = None
+    form = StreamForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["stream_url"]))
+    else:
+        services.save_room(
+            room, user=request.user, event=event, stream_url=form.cleaned_data["stream_url"]
+        )
+        messages.success(
+            request, _("The stream of %(room)s has been changed.") % {"room": room.name}
+        )
+    url = f"/events/{event.slug}/regie/"
+    if day is not None and day in event.days:
+        url += f"?day={day.isoformat()}"
+    return redirect(f"{url}#lane-room-{room.pk}")
 
 
 @handles_domain_errors(redirect_to="web:control-room")

@@ -41,11 +41,15 @@ function start(root) {
         current.addEventListener("focusout", () => schedule(name), { once: true });
         continue;
       }
-      const open = new Set(
-        Array.from(current.querySelectorAll("details[open]"), (details) => details.closest("[data-session]")?.dataset.session),
-      );
+      // Each session has its "Verschieben" and its "Absagen" form, each room its "Stream" form:
+      // an open one stays open.
+      const key = (details) => {
+        const owner = details.closest("[data-session]")?.dataset.session ?? `room ${details.closest("[data-lane]")?.dataset.lane}`;
+        return `${owner} ${details.className}`;
+      };
+      const open = new Set(Array.from(current.querySelectorAll("details[open]"), key));
       for (const details of replacement.querySelectorAll("details")) {
-        if (open.has(details.closest("[data-session]")?.dataset.session)) {
+        if (open.has(key(details))) {
           details.open = true;
         }
       }

@@ -35,8 +35,6 @@ function start(root) {
     viewers: find("[data-live-viewers]"),
     connection: find("[data-live-connection]"),
     notice: find("[data-live-notice]"),
-    video: find("[data-live-video]"),
-    streamLink: find("[data-live-stream-link]"),
     nojs: find("[data-live-nojs]"),
     panels: find("[data-live-panels]"),
     reactions: find("[data-reactions]"),
@@ -139,7 +137,7 @@ function start(root) {
       return;
     }
     const content = template.content.cloneNode(true);
-    for (const name of ["when", "room"]) {
+    for (const name of ["when", "room", "note"]) {
       const slot = content.querySelector(`[data-slot="${name}"]`);
       if (slot) {
         slot.textContent = values[name] || "";
@@ -155,14 +153,26 @@ function start(root) {
     }
     elements.notice.replaceChildren(content);
     elements.notice.hidden = false;
+    elements.notice.dataset.kind = kind;
     announce(elements.notice.textContent.replace(/\s+/g, " "), { key: "notice" });
   }
 
-  function showStream(url) {
-    if (url && elements.video && elements.video.getAttribute("src") !== url) {
-      elements.video.src = url;
-      elements.streamLink.href = url;
+  function hideNotice(kind) {
+    if (elements.notice.dataset.kind === kind) {
+      elements.notice.replaceChildren();
+      elements.notice.hidden = true;
+      delete elements.notice.dataset.kind;
     }
+  }
+
+  // The organizers changed the stream of the room this session is in: the player (stage.js)
+  // switches to it. A session moved to another room keeps its page's player until a reload.
+  function applyStreamChange(data) {
+    const stage = document.querySelector("[data-stage]");
+    if (!stage || !state.session || data.room !== state.session.room) {
+      return;
+    }
+    stage.dispatchEvent(new CustomEvent("treffpunkt:stream", { detail: data.stream }));
   }
 
   // -- who may write ------------------------------------------------------------------------
@@ -269,7 +279,6 @@ function start(root) {
     state.mayTakePart = snapshot.may_take_part;
     showSessionState(snapshot.session.state);
     showViewers(snapshot.viewers);
-    showStream(snapshot.session.stream_url);
     if (!resumed) {
       chat.rebuild(snapshot.chat);
     }
@@ -355,6 +364,7 @@ function start(root) {
         start: data.session.start,
         end: data.session.end,
         state: data.session.state,
+        room: data.session.room,
       };
       showSessionState(data.session.state);
       state.chatOpen = computeChatOpen();
@@ -364,7 +374,10 @@ function start(root) {
     // A cancellation through the state endpoint arrives as action "state"; the latest change
     // decides the notice, so "moved" and then "cancelled" ends on "cancelled".
     if (data.action === "cancelled" || (data.action === "state" && data.session.state === "cancelled")) {
-      showNotice("cancelled");
+      showNotice("cancelled", { note: data.session.cancellation_note });
+    } else if (data.action === "state") {
+      // Scheduled again: the cancellation is no longer news.
+      hideNotice("cancelled");
     } else if (data.action === "moved") {
       const start = new Date(data.session.start);
       const end = new Date(data.session.end);
@@ -403,6 +416,13 @@ function start(root) {
     header.querySelector('[data-slot="end"]').setAttribute("datetime", session.end);
     for (const badge of header.querySelectorAll("[data-header-state]")) {
       badge.hidden = badge.dataset.headerState !== session.state;
+    }
+    const cancellation = header.querySelector("[data-header-cancellation]");
+    if (cancellation) {
+      cancellation.hidden = session.state !== "cancelled";
+      const note = cancellation.querySelector('[data-slot="cancellation_note"]');
+      note.textContent = session.cancellation_note || "";
+      note.hidden = !session.cancellation_note;
     }
     const article = header.closest(".session-detail");
     article.className = article.className.replace(/session--\w+/, `session--${session.state}`);
@@ -517,7 +537,13 @@ function start(root) {
   });
   live.subscribe(eventTopic, {
     onSnapshot() {},
-    onPush: applyProgrammeChange,
+    onPush(push) {
+      if (push.type === "room.stream_changed") {
+        applyStreamChange(push.data);
+      } else {
+        applyProgrammeChange(push);
+      }
+    },
     onError() {},
   });
 

@@ -38,6 +38,9 @@ function start(root) {
         slot.textContent = value;
       }
     }
+    for (const part of content.querySelectorAll("[data-if]")) {
+      part.hidden = !values[part.dataset.if];
+    }
     const reload = content.querySelector('[data-slot="reload"]');
     if (reload) {
       reload.href = window.location.pathname + window.location.hash;
@@ -45,6 +48,17 @@ function start(root) {
     notices.replaceChildren(content);
     notices.hidden = false;
     announce(notices.textContent.replace(/\s+/g, " "), { key: "programme-notice" });
+  }
+
+  // A cancelled session's card says why, in the organizers' words; the note goes when it is back.
+  function setNote(card, session) {
+    card.querySelector("[data-cancellation-note]")?.remove();
+    if (session.state !== "cancelled" || !session.cancellation_note) {
+      return;
+    }
+    const note = root.querySelector("template[data-cancellation-note]").content.firstElementChild.cloneNode(true);
+    note.textContent = session.cancellation_note;
+    card.querySelector(".session__badges").after(note);
   }
 
   function setBadges(card, state) {
@@ -142,11 +156,12 @@ function start(root) {
     endTime.setAttribute("datetime", session.end);
     endTime.textContent = formats.time.format(end);
     setBadges(card, session.state);
+    setNote(card, session);
     if (data.action === "deleted") {
       card.remove();
       notice("changed", {});
     } else if (data.action === "cancelled" || session.state === "cancelled") {
-      notice("cancelled", { title });
+      notice("cancelled", { title, note: session.cancellation_note || "" });
     } else if (data.action === "moved") {
       place(card, session);
       notice("moved", {
