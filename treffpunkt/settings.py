@@ -434,7 +434,7 @@ RATE_LIMITS = {
     "chat": (chat_rate, 5),  # per user: session chat and 1:1 conversations together
     "question": (chat_rate, 5),  # per user
     "contact": (chat_rate, 5),  # booth contact requests per user
-    # Log-in attempts (web form and token endpoint together, treffpunkt.ratelimit.check_login)
+    # Failed log-ins (web form and token endpoint together, treffpunkt.ratelimit.check_login)
     "login": (int(os.environ.get("LOGIN_ATTEMPTS_PER_NAME", "5")), 300),  # per address and name
     "login_ip": (int(os.environ.get("LOGIN_ATTEMPTS_PER_IP", "20")), 300),  # per address
     "login_user": (20, 900),  # per username, any address
