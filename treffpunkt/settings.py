@@ -408,7 +408,10 @@ if not DEBUG and DEMO_PASSWORD == "treffpunkt":
 
 # Realtime gateway limits.
 REALTIME = {
+    # Longer requests get a `too_long` error reply, up to MAX_MESSAGE_BYTES; past it the socket
+    # is closed with 1009 (treffpunkt/realtime/transport.py).
     "MAX_FRAME_BYTES": int(os.environ.get("REALTIME_MAX_FRAME_BYTES", "16384")),
+    "MAX_MESSAGE_BYTES": int(os.environ.get("REALTIME_MAX_MESSAGE_BYTES", str(16 * 1024 * 1024))),
     "SEND_QUEUE": int(os.environ.get("REALTIME_SEND_QUEUE", "256")),
     "CHAT_MAX_LENGTH": 1000,
     "HISTORY": 50,

@@ -3,7 +3,8 @@
 What a user notices: a chat message sent to one server process reaches a subscriber on another, and
 a subscriber that was away resumes with ``since`` and gets every missed message once, in order; a
 meeting requested over REST on one process is announced on the other; two booth staff who come
-online at the same moment on different processes are both counted.
+online at the same moment on different processes are both counted; under daphne, a too-long
+request gets its ``too_long`` reply on an open socket (past the hard cap: 1009).
 """
 
 import asyncio
@@ -67,6 +68,7 @@ print(json.dumps({"session": session.pk, "tokens": tokens, "event": event.slug, 
 """
 RACE_RUNS = 50
 SETUP = SETUP.replace("BOOTHS", str(RACE_RUNS))
+HARD_CAP = 4 * 1024 * 1024
 
 
 def redis_url():
@@ -105,6 +107,9 @@ def cluster(database_url, tmp_path_factory):
         "CACHE_PREFIX": f"mp{uuid.uuid4().hex[:6]}",
         "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
+        "REALTIME_MAX_MESSAGE_BYTES": str(HARD_CAP),
+        # Tests give their anonymous sockets addresses of their own (X-Forwarded-For).
+        "TRUSTED_PROXIES": "127.0.0.1",
     }
     people = run_setup(env, SETUP)
     log = tmp_path_factory.mktemp("daphne") / "daphne.log"
@@ -323,3 +328,40 @@ def test_booth_staff_coming_online_at_once_on_two_processes_are_both_counted(clu
         {"at subscribe": 0, "at booth.staff_online": 0},
         [(2, 0, 2)] * RACE_RUNS,
     )
+
+
+async def open_socket(cluster, process, *, token=None, address=None):
+    """A raw socket to one process: with a token, or anonymous from ``address``."""
+    port = cluster["ports"][process]
+    headers = {"Authorization": f"Token {token}"} if token else {"X-Forwarded-For": address}
+    socket_ = await websockets.connect(
+        f"ws://127.0.0.1:{port}/ws/",
+        origin=f"http://127.0.0.1:{port}",
+        additional_headers=headers,
+        open_timeout=5,
+    )
+    assert json.loads(await asyncio.wait_for(socket_.recv(), 5))["type"] == "hello"
+    return socket_
+
+
+def test_too_long_request_gets_too_long_on_an_open_socket_and_past_the_hard_cap_1009(cluster):
+    async def scenario():
+        socket_ = await open_socket(cluster, 0, address="203.0.113.41")
+        await socket_.send("x" * (2 * 1024 * 1024))  # twice daphne's own limit, under the cap
+        too_long = json.loads(await asyncio.wait_for(socket_.recv(), 5))
+        await socket_.send(json.dumps({"id": 1, "type": "ping", "data": {}}))
+        pong = json.loads(await asyncio.wait_for(socket_.recv(), 5))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await socket_.send("x" * (HARD_CAP + 1))
+            await asyncio.wait_for(socket_.recv(), 5)
+        return too_long, pong, closed.value.rcvd.code
+
+    too_long, pong, close_code = run(scenario())
+
+    assert (too_long["reply_to"], too_long["ok"], too_long["error"]["code"]) == (
+        None,
+        False,
+        "too_long",
+    )
+    assert (pong["reply_to"], pong["ok"]) == (1, True)
+    assert close_code == 1009

@@ -27,7 +27,7 @@ from rest_framework import serializers
 from .. import notify, ratelimit, unavailable
 from ..errors import AccessDenied, DomainError, NotFound
 from ..unavailable import is_database_unavailable
-from . import events, limits, presence, registry, shutdown
+from . import events, limits, presence, registry, shutdown, transport
 from .auth import SESSION_USER_UNKNOWN
 from .hub import Hub
 from .registry import RealtimeError
@@ -384,13 +384,16 @@ class Connection:
     # -- requests -----------------------------------------------------------------------------
     async def handle(self, message):
         text = message.get("text")
+        # Under daphne the transport drops a too-long message's content and says so.
+        if message.get(transport.TOO_LONG) is not None or (
+            text is not None and len(text.encode("utf-8")) > settings.REALTIME["MAX_FRAME_BYTES"]
+        ):
+            await self.reply_error(None, "too_long", _("The message is too long."))
+            return
         if text is None:
             await self.reply_error(
                 None, "binary_not_supported", _("Send JSON text frames, not binary.")
             )
-            return
-        if len(text) > settings.REALTIME["MAX_FRAME_BYTES"]:
-            await self.reply_error(None, "too_long", _("The message is too long."))
             return
         try:
             request = json.loads(text)
