@@ -309,14 +309,14 @@ class Connection:
         if shutdown.draining():
             await self._send({"type": "websocket.close", "code": shutdown.CLOSE_RESTART})
             return
-        counted = limits.counts.admit(self.user, self.client_ip)
+        counted = await limits.counts.admit(self.user, self.client_ip)
         if counted is None:
             await self._send({"type": "websocket.close", "code": CLOSE_TOO_MANY_SOCKETS})
             return
         try:
             await self._serve_accepted()
         finally:
-            limits.counts.release(counted)
+            await limits.counts.release(counted)
 
     async def _close_unavailable(self):
         # Accepted first, so the client sees the code (a refused handshake is a bare HTTP 403).
