@@ -139,3 +139,29 @@ def test_health_answers_503_at_once_while_an_outage_is_known(client, monkeypatch
     response = client.get("/health/")
 
     assert (response.status_code, probes) == (503, [])
+
+
+def test_postgres_backend_notes_a_failed_connect_and_then_refuses_without_trying(monkeypatch):
+    import psycopg
+    from django.db.backends.postgresql import base as django_postgresql
+
+    from treffpunkt.db.postgresql.base import DatabaseWrapper
+
+    attempts = []
+
+    def refused(self, conn_params):
+        attempts.append(unavailable.is_probing())
+        raise psycopg.OperationalError("connection failed: Connection refused")
+
+    monkeypatch.setattr(django_postgresql.DatabaseWrapper, "get_new_connection", refused)
+    backend = DatabaseWrapper.__new__(DatabaseWrapper)  # no settings needed to connect here
+
+    with pytest.raises(psycopg.OperationalError):
+        backend.get_new_connection({})
+    with pytest.raises(unavailable.DatabaseKnownDown):
+        backend.get_new_connection({})  # queued work: fails without waiting for the pool
+    _period_over()
+    with unavailable.admitted(), pytest.raises(psycopg.OperationalError):
+        backend.get_new_connection({})  # the probe tries
+
+    assert attempts == [False, True]
