@@ -9,6 +9,14 @@ from .mail import html_from_text, language_for
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        # The log-in view counted this attempt (``LoginView``); a right password takes it back.
+        attempt = getattr(request, "login_attempt", None)
+        if user is not None and attempt is not None:
+            attempt.succeeded()
+        return user
+
     def login(self, request, user):
         super().login(request, user)
         from .middleware import SESSION_KEY, events_requiring_mfa

@@ -175,16 +175,18 @@ class TokenView(ObtainAuthToken):
     its owner creates one on the web, under "Meine Daten" → "API token", after the full log-in.
     """
 
-    # Throttled with the web log-in (``ratelimit.check_login``): 429 with ``Retry-After``.
+    # Throttled with the web log-in (``ratelimit.check_login``, failures only): 429 with
+    # ``Retry-After``.
     throttle_classes = []
 
     def post(self, request, *args, **kwargs):
         username = request.data.get("username", "") if hasattr(request.data, "get") else ""
-        verdict = check_login(request_ip(request), username)
-        if not verdict.allowed:
-            raise Throttled(wait=verdict.retry_after)
+        attempt = check_login(request_ip(request), username)
+        if not attempt.allowed:
+            raise Throttled(wait=attempt.retry_after)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        attempt.succeeded()
         user = serializer.validated_data["user"]
         if is_mfa_enabled(user):
             raise services.OnboardingError(

@@ -33,15 +33,17 @@ from .models import ImportJob, Invitation, Preferences, RegistrationRequest, Sto
 class LoginView(AllauthLoginView):
     """allauth's log-in, throttled with every other door that checks a password.
 
-    ``treffpunkt.ratelimit.check_login`` counts each attempt per client address and name before
-    the password is checked; the token endpoint calls the same function, so the doors share their
-    counts (allauth's own failed-login limit stays on top).
+    ``treffpunkt.ratelimit.check_login`` counts the attempt per client address and name before
+    the password is checked; the account adapter takes it back when the password was right
+    (``AccountAdapter.authenticate``), so only failures count. The token endpoint does the same,
+    so the doors share their counts (allauth's own failed-login limit stays on top).
     """
 
     def post(self, request, *args, **kwargs):
         login_name = request.POST.get("login") or request.POST.get("username", "")
-        verdict = check_login(request_ip(request), login_name)
-        if verdict.allowed:
+        attempt = check_login(request_ip(request), login_name)
+        if attempt.allowed:
+            request.login_attempt = attempt
             return super().post(request, *args, **kwargs)
         form = self.get_form()
         # Refused before the password is checked: the form carries only this error.
@@ -49,7 +51,7 @@ class LoginView(AllauthLoginView):
         # allauth's own wording (and translation) for its failed-login limit.
         form.add_error(None, _("Too many failed login attempts. Try again later."))
         response = self.render_to_response(self.get_context_data(form=form), status=429)
-        response["Retry-After"] = str(math.ceil(verdict.retry_after))
+        response["Retry-After"] = str(math.ceil(attempt.retry_after))
         return response
 
 

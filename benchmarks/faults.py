@@ -18,7 +18,7 @@ A (restarted). Then the sender stops and the receivers resume one last time.
 
 Printed: messages acknowledged; per receiver lost (acknowledged but never received), duplicates
 (a seq received twice) and whether its order equals the sender's; HTTP answers while PostgreSQL
-was down (counts by status, slowest); recovery time after PostgreSQL came back (first 200) and
+was down (counts by status, median, slowest, every answer time); recovery time after PostgreSQL came back (first 200) and
 after each kill (first acknowledged message).
 """
 
@@ -249,7 +249,7 @@ async def scenario(servers, postgres, redis, made, rate):
         Receiver("B", [lambda: b.port, lambda: a.port], made["tokens"][2], topic),
     ]
     tasks = [asyncio.create_task(sender.run())] + [asyncio.create_task(r.run()) for r in receivers]
-    figures = {"kill_recovery": [], "pg_down": [], "pg_recovery": None}
+    figures = {"kill_recovery": [], "pg_down": [], "pg_down_log": [], "pg_recovery": None}
 
     async def kill(server, sig=signal.SIGKILL, label="kill -9"):
         log(f"{label} {server.name}")
@@ -273,9 +273,15 @@ async def scenario(servers, postgres, redis, made, rate):
     await asyncio.sleep(4)
     log("PostgreSQL down for 10 s")
     await asyncio.to_thread(postgres.stop, "immediate")
-    down_until = time.monotonic() + 10
+    stopped = time.monotonic()
+    down_until = stopped + 10
     while time.monotonic() < down_until:
-        figures["pg_down"] += await asyncio.gather(http_status(a.port), http_status(b.port))
+        sent = time.monotonic() - stopped
+        answers = await asyncio.gather(http_status(a.port), http_status(b.port))
+        figures["pg_down"] += answers
+        figures["pg_down_log"] += [
+            (sent, name, *answer) for name, answer in zip("AB", answers, strict=True)
+        ]
         await asyncio.sleep(0.5)
     await asyncio.to_thread(postgres.start)
     started = time.monotonic()
@@ -348,8 +354,21 @@ def main():
             f"same order as the sender's seqs: {handed == expected}"
         )
     statuses = Counter(status for status, _seconds in figures["pg_down"])
-    slowest = max((seconds for _status, seconds in figures["pg_down"]), default=0)
-    log(f"RESULT while PostgreSQL was down: {dict(statuses)}, slowest answer {slowest:.2f} s")
+    times = sorted(seconds for _status, seconds in figures["pg_down"])
+    slowest = times[-1] if times else 0
+    median = times[len(times) // 2] if times else 0
+    log(
+        f"RESULT while PostgreSQL was down: {dict(statuses)}, median answer {median:.2f} s, "
+        f"slowest {slowest:.2f} s; over 1 s: {sum(1 for t in times if t > 1)}"
+    )
+    log("RESULT answer times while down (s): " + " ".join(f"{t:.2f}" for t in times))
+    log(
+        "RESULT answers while down (sent s after the stop, process, status, seconds): "
+        + ", ".join(
+            f"{sent:.1f} {name} {status} {seconds:.2f}"
+            for sent, name, status, seconds in figures["pg_down_log"]
+        )
+    )
     log(f"RESULT PostgreSQL recovery (both processes 200): {figures['pg_recovery']:.2f} s")
     for label, name, seconds in figures["kill_recovery"]:
         log(f"RESULT {label} {name}: next acknowledged message after {seconds:.2f} s")

@@ -68,7 +68,8 @@ class BoothRevision(models.Model):
     """A staff edit of a published booth awaiting review; the published booth stays as it was.
 
     ``fields`` holds the edited content fields by name, ``category_ids`` the new categories (null:
-    unchanged). Approving applies both to the booth; rejecting deletes the revision.
+    unchanged), ``logo`` a new logo (empty: unchanged). Approving applies them to the booth;
+    rejecting deletes the revision and its logo file.
     """
 
     exhibitor = models.OneToOneField(
@@ -76,6 +77,7 @@ class BoothRevision(models.Model):
     )
     fields = models.JSONField(_("changed fields"), default=dict)
     category_ids = models.JSONField(_("categories"), null=True, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="expo/logos/", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -86,7 +88,18 @@ class BoothRevision(models.Model):
         verbose_name_plural = _("booth revisions")
 
     def __str__(self):
-        return f"{self.exhibitor} ({', '.join(sorted(self.fields))})"
+        return f"{self.exhibitor} ({', '.join(self.changed)})"
+
+    @property
+    def changed(self):
+        """Names of the booth fields this revision changes, in the booth's field order."""
+        names = set(self.fields) | ({"categories"} if self.category_ids is not None else set())
+        names |= {"logo"} if self.logo else set()
+        return [field.name for field in Exhibitor._meta.get_fields() if field.name in names]
+
+    @property
+    def changed_labels(self):
+        return [str(Exhibitor._meta.get_field(name).verbose_name) for name in self.changed]
 
 
 class ExhibitorStaff(models.Model):

@@ -74,6 +74,7 @@ declare(
         "created_by": "The booth staff member who made the edit (accountability for review).",
         "fields": "The exhibitor's booth content awaiting review.",
         "category_ids": "Not personal.",
+        "logo": "The exhibitor's new booth logo awaiting review.",
     },
 )
 

@@ -96,9 +96,14 @@ class ExhibitorDetailSerializer(ExhibitorSerializer):
         revision = BoothRevision.objects.filter(exhibitor=exhibitor).first()
         if revision is None:
             return None
+        logo = None
+        if revision.logo:
+            request = self.context.get("request")
+            logo = request.build_absolute_uri(revision.logo.url) if request else revision.logo.url
         return {
             "fields": revision.fields,
             "category_ids": revision.category_ids,
+            "logo": logo,
             "updated_at": revision.updated_at.isoformat(),
         }
 

@@ -49,6 +49,21 @@ def expo_settings_for(event):
         return ExpoSettings(event=event)
 
 
+def _needs_review(exhibitor, user):
+    """Whether ``user``'s change of ``exhibitor`` waits as its pending revision: a staff change
+    of a published booth while the event's expo settings say edits need review."""
+    return (
+        exhibitor.status == Status.PUBLISHED
+        and not is_organizer(user, exhibitor.event)
+        and expo_settings_for(exhibitor.event).edits_need_review
+    )
+
+
+def _delete_file_on_commit(storage, name):
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 @transaction.atomic
 def update_booth(exhibitor, *, user, categories=None, **fields):
     """Change the booth's content.
@@ -56,7 +71,8 @@ def update_booth(exhibitor, *, user, categories=None, **fields):
     A staff edit of a published booth is kept as its pending :class:`BoothRevision` when the
     event's expo settings say edits need review: visitors keep seeing the published content until
     an organizer approves it (``approve_booth``). Organizers' edits never wait. Only organizers
-    change the tier. Raises AccessDenied, ExpoError.
+    change the tier. The logo follows the same rule (``set_logo``). Raises AccessDenied,
+    ExpoError.
     """
     require(user, "expo.change_exhibitor", exhibitor)
     unknown = set(fields) - BOOTH_FIELDS
@@ -73,11 +89,7 @@ def update_booth(exhibitor, *, user, categories=None, **fields):
         category.event_id != exhibitor.event_id for category in categories
     ):
         raise ExpoError(_("The category belongs to another event."), field="categories")
-    if (
-        not organizer
-        and exhibitor.status == Status.PUBLISHED
-        and expo_settings_for(exhibitor.event).edits_need_review
-    ):
+    if _needs_review(exhibitor, user):
         _store_revision(exhibitor, user=user, categories=categories, fields=fields)
         return exhibitor
     for name, value in fields.items():
@@ -89,17 +101,36 @@ def update_booth(exhibitor, *, user, categories=None, **fields):
     return exhibitor
 
 
-def _store_revision(exhibitor, *, user, categories, fields):
-    """Merge ``fields`` into the booth's pending revision, validated as the booth would be."""
+def _pending_revision(exhibitor):
+    """The booth's pending revision, locked; a new unsaved one when there is none."""
     revision = BoothRevision.objects.select_for_update().filter(exhibitor=exhibitor).first()
-    if revision is None:
-        revision = BoothRevision(exhibitor=exhibitor)
+    return revision if revision is not None else BoothRevision(exhibitor=exhibitor)
+
+
+def _store_revision(exhibitor, *, user, categories, fields):
+    """Merge ``fields`` into the booth's pending revision, validated as the booth would be.
+
+    The revision keeps only what differs from the published booth (the web editor sends every
+    field); a revision left with no change is dropped.
+    """
+    revision = _pending_revision(exhibitor)
     merged = {**revision.fields, **fields}
-    candidate = Exhibitor(**{**_content_of(exhibitor), **merged}, event=exhibitor.event)
+    published = _content_of(exhibitor)
+    candidate = Exhibitor(**{**published, **merged}, event=exhibitor.event)
     candidate.full_clean(exclude=["logo", "categories", "slug", "event"], validate_unique=False)
-    revision.fields = {name: value for name, value in merged.items() if name in BOOTH_FIELDS}
+    revision.fields = {
+        name: value
+        for name, value in merged.items()
+        if name in BOOTH_FIELDS and value != published[name]
+    }
     if categories is not None:
-        revision.category_ids = sorted(category.pk for category in categories)
+        category_ids = sorted(category.pk for category in categories)
+        published_ids = sorted(exhibitor.categories.values_list("pk", flat=True))
+        revision.category_ids = category_ids if category_ids != published_ids else None
+    if not revision.changed:
+        if revision.pk is not None:
+            revision.delete()
+        return
     revision.created_by = user
     revision.save()
 
@@ -123,13 +154,25 @@ def booth_with_revision(exhibitor):
 
 @transaction.atomic
 def set_logo(exhibitor, *, user, upload):
-    """Replace the booth's logo after checking the upload's content. Raises AccessDenied, ExpoError."""
+    """Replace the booth's logo after checking the upload's content.
+
+    Under the review rule of :func:`update_booth` (a staff upload to a published booth) the new
+    logo waits in the booth's pending revision, replacing a logo that waited there before, and
+    the published logo stays until an organizer approves. Raises AccessDenied, ExpoError.
+    """
     require(user, "expo.change_exhibitor", exhibitor)
     detected = check_logo(upload)
-    old = exhibitor.logo.name if exhibitor.logo else None
+    if _needs_review(exhibitor, user):
+        revision = _pending_revision(exhibitor)
+        waiting = revision.logo.name or None
+        revision.logo.save(stored_name(detected), upload, save=False)
+        revision.created_by = user
+        revision.save()
+        _delete_file_on_commit(revision.logo.storage, waiting)
+        return exhibitor
+    old = exhibitor.logo.name or None
     exhibitor.logo.save(stored_name(detected), upload, save=True)
-    if old and old != exhibitor.logo.name:
-        transaction.on_commit(lambda: exhibitor.logo.storage.delete(old))
+    _delete_file_on_commit(exhibitor.logo.storage, old)
     return exhibitor
 
 
@@ -164,6 +207,10 @@ def approve_booth(exhibitor, *, user):
     if revision is not None and exhibitor.status == Status.PUBLISHED:
         for name, value in revision.fields.items():
             setattr(exhibitor, name, value)
+        if revision.logo:
+            # The waiting file becomes the booth's; the replaced one goes after the commit.
+            _delete_file_on_commit(exhibitor.logo.storage, exhibitor.logo.name or None)
+            exhibitor.logo.name = revision.logo.name
         exhibitor.review_note = ""
         exhibitor.full_clean(exclude=["logo", "categories"])
         exhibitor.save()
@@ -184,8 +231,10 @@ def reject_booth(exhibitor, *, user, note=""):
     note. Raises AccessDenied, ExpoError (nothing to reject)."""
     require(user, "expo.review_exhibitor", exhibitor)
     if exhibitor.status == Status.PUBLISHED:
-        deleted, _rows = BoothRevision.objects.filter(exhibitor=exhibitor).delete()
-        if deleted:
+        revision = BoothRevision.objects.select_for_update().filter(exhibitor=exhibitor).first()
+        if revision is not None:
+            _delete_file_on_commit(revision.logo.storage, revision.logo.name or None)
+            revision.delete()
             exhibitor.review_note = note
             exhibitor.save(update_fields=["review_note"])
             return exhibitor

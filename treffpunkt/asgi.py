@@ -28,6 +28,11 @@ class SharedThreadASGIHandler(ASGIHandler):
 django.setup(set_prefix=False)
 django_application = SharedThreadASGIHandler()
 
+from .realtime import transport  # noqa: E402
+
+# Under daphne: a too-long websocket message gets a `too_long` reply, not a 1009 close.
+transport.install()
+
 from django.conf import settings  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 

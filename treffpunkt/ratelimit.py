@@ -13,7 +13,9 @@ one process and its requests should not pay a trip to Redis.
 
 Users of it: the gateway (per socket), the live services (``congress.live_services.check_rate``,
 per user), REST (:class:`RateLimitThrottle`, per client address) and every log-in door
-(:func:`check_login`: the web log-in form and the token endpoint, later allauth's adapter).
+(:func:`check_login`: the web log-in form and the token endpoint). Log-ins count failures only:
+each attempt is counted before its password is checked and taken back when the password was right
+(:meth:`LoginAttempt.succeeded`), as allauth does with its own ``login_failed`` limit.
 
 The client address is :func:`client_ip`: the peer's address, unless the peer is one of
 ``settings.TRUSTED_PROXIES``; only then does ``X-Forwarded-For`` count, read from the right
@@ -65,6 +67,20 @@ def hit(name, key):
     return Verdict(False, max(0.0, value // _START + seconds - now))
 
 
+def take_back(name, key):
+    """Undo one allowed :func:`hit` of ``key`` against ``name`` (a no-op once its window expired)."""
+    _hits, _seconds, alias = limit_for(name)
+    cache = caches[alias]
+    cache_key = f"rate:{name}:{key}"
+    try:
+        value = cache.decr(cache_key)
+    except ValueError:
+        return
+    if value % _START == _START - 1:
+        # The window expired and a fresh one opened between its add and incr: undo the undo.
+        cache.incr(cache_key)
+
+
 def _trusted(address, networks):
     try:
         ip = ipaddress.ip_address(address)
@@ -100,24 +116,47 @@ def _username_key(username):
     return hashlib.sha256(str(username).strip().lower().encode()).hexdigest()[:32]
 
 
-def check_login(ip, username):
-    """Count one log-in attempt from ``ip`` for ``username``; allowed or not, and when to retry.
+class LoginAttempt:
+    """One counted log-in attempt: ``allowed`` and ``retry_after`` as a :class:`Verdict`.
 
-    Three limits (``settings.RATE_LIMITS``): ``login`` per address and name, ``login_ip`` per
-    address whatever the name (one client trying many accounts) and ``login_user`` per name
-    whatever the address (many clients trying one account). Every door that checks a password
-    calls this first, so all doors share the counts.
+    Counted before the password is checked, so a burst of parallel guesses cannot all slip past
+    the limit before any of them is counted; :meth:`succeeded` takes the count back when the
+    password was right. A right password does not clear the earlier failures either (that would
+    let a guesser who knows one account's password reset the per-address count at will).
+    """
+
+    def __init__(self, verdict, hits):
+        self.allowed = verdict.allowed
+        self.retry_after = verdict.retry_after
+        self._hits = hits if verdict.allowed else ()
+
+    def succeeded(self):
+        """The password was right: this attempt does not count against any limit."""
+        hits, self._hits = self._hits, ()
+        for name, key in hits:
+            take_back(name, key)
+
+
+def check_login(ip, username):
+    """Count one log-in attempt from ``ip`` for ``username``; a :class:`LoginAttempt`.
+
+    Three limits (``settings.RATE_LIMITS``) on failed log-ins: ``login`` per address and name,
+    ``login_ip`` per address whatever the name (one client trying many accounts) and
+    ``login_user`` per name whatever the address (many clients trying one account). Every door
+    that checks a password calls this first and :meth:`LoginAttempt.succeeded` when the password
+    was right, so all doors share the counts of failures.
     """
     name = _username_key(username)
-    verdicts = [
-        hit("login", f"{ip}:{name}"),
-        hit("login_ip", ip),
-        hit("login_user", name),
-    ]
+    hits = [("login", f"{ip}:{name}"), ("login_ip", ip), ("login_user", name)]
+    verdicts = [hit(limit, key) for limit, key in hits]
     refused = [verdict for verdict in verdicts if not verdict.allowed]
     if not refused:
-        return Verdict(True)
-    return Verdict(False, max(verdict.retry_after for verdict in refused))
+        return LoginAttempt(Verdict(True), hits)
+    # The limits that allowed this attempt counted it all the same: it was not tried.
+    for (limit, key), verdict in zip(hits, verdicts, strict=True):
+        if verdict.allowed:
+            take_back(limit, key)
+    return LoginAttempt(Verdict(False, max(verdict.retry_after for verdict in refused)), ())
 
 
 class RateLimitThrottle(BaseThrottle):

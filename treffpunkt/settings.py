@@ -162,6 +162,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, but no waiting for a connection while the database is known to be down
+    # (treffpunkt/unavailable.py).
+    DATABASES["default"]["ENGINE"] = "treffpunkt.db.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and channel layer: local memory by default, Redis from REDIS_URL. The "local" cache stays
@@ -404,7 +408,10 @@ if not DEBUG and DEMO_PASSWORD == "treffpunkt":
 
 # Realtime gateway limits.
 REALTIME = {
+    # Longer requests get a `too_long` error reply, up to MAX_MESSAGE_BYTES; past it the socket
+    # is closed with 1009 (treffpunkt/realtime/transport.py).
     "MAX_FRAME_BYTES": int(os.environ.get("REALTIME_MAX_FRAME_BYTES", "16384")),
+    "MAX_MESSAGE_BYTES": int(os.environ.get("REALTIME_MAX_MESSAGE_BYTES", str(16 * 1024 * 1024))),
     "SEND_QUEUE": int(os.environ.get("REALTIME_SEND_QUEUE", "256")),
     "CHAT_MAX_LENGTH": 1000,
     "HISTORY": 50,
@@ -434,7 +441,7 @@ RATE_LIMITS = {
     "chat": (chat_rate, 5),  # per user: session chat and 1:1 conversations together
     "question": (chat_rate, 5),  # per user
     "contact": (chat_rate, 5),  # booth contact requests per user
-    # Log-in attempts (web form and token endpoint together, treffpunkt.ratelimit.check_login)
+    # Failed log-ins (web form and token endpoint together, treffpunkt.ratelimit.check_login)
     "login": (int(os.environ.get("LOGIN_ATTEMPTS_PER_NAME", "5")), 300),  # per address and name
     "login_ip": (int(os.environ.get("LOGIN_ATTEMPTS_PER_IP", "20")), 300),  # per address
     "login_user": (20, 900),  # per username, any address

@@ -1,6 +1,11 @@
 """The hall list, can_edit, booth edits and the review flow."""
 
+import io
+
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from expo.models import BoothRevision, Category, Exhibitor, ExhibitorStaff, ExpoSettings
 from tests.factories import CategoryFactory, ExhibitorFactory, ExhibitorStaffFactory, UserFactory
@@ -119,6 +124,21 @@ def test_rejected_revision_is_dropped_and_the_booth_unchanged(event, staff, orga
     assert BoothRevision.objects.count() == 0
 
 
+def test_edit_that_changes_nothing_leaves_no_revision(event, staff, as_user):
+    booth = ExhibitorFactory(event=event, tagline="Alt", description="Text")
+    ExhibitorStaffFactory(exhibitor=booth, user=staff)
+    client = as_user(staff)
+    client.patch(booth_url(booth), {"tagline": "Neu"}, format="json")
+
+    response = client.patch(
+        booth_url(booth), {"tagline": "Alt", "description": "Text"}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["pending_revision"] is None
+    assert BoothRevision.objects.count() == 0
+
+
 def test_invalid_revision_is_refused_and_nothing_stored(event, staff, as_user):
     booth = ExhibitorFactory(event=event)
     ExhibitorStaffFactory(exhibitor=booth, user=staff)
@@ -177,6 +197,113 @@ def test_category_of_another_event_is_refused(event, staff, as_user):
     assert response.status_code == 400
     assert booth.categories.count() == 0
     assert Category.objects.count() == 1
+
+
+def png(colour, name="logo.png"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), colour).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def upload_logo(client, booth, colour):
+    return client.post(booth_url(booth) + "logo/", {"logo": png(colour)}, format="multipart")
+
+
+@pytest.fixture
+def booth_with_logo(event, staff):
+    booth = ExhibitorFactory(event=event)
+    booth.logo.save("alt.png", ContentFile(png("white").read()), save=True)
+    ExhibitorStaffFactory(exhibitor=booth, user=staff)
+    return booth
+
+
+def colour_of(field_file):
+    with field_file.open("rb") as stored, Image.open(stored) as image:
+        return image.getpixel((0, 0))
+
+
+def test_staff_logo_of_published_booth_waits_for_review_while_old_logo_stays(
+    booth_with_logo, staff, organizer, as_user, api, django_capture_on_commit_callbacks
+):
+    booth = booth_with_logo
+    old = booth.logo.name
+    with django_capture_on_commit_callbacks(execute=True):
+        first = upload_logo(as_user(staff), booth, "red")
+        second = upload_logo(as_user(staff), booth, "blue")
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.json()["logo"].endswith(old)
+    pending = second.json()["pending_revision"]["logo"]
+    assert pending.startswith("http://testserver/media/expo/logos/")
+    assert as_user(organizer).get(booth_url(booth)).json()["pending_revision"]["logo"] == pending
+    public = api.get(booth_url(booth)).json()
+    assert (public["logo"].endswith(old), public["pending_revision"]) == (True, None)
+    booth.refresh_from_db()
+    assert (booth.logo.name, colour_of(booth.logo)) == (old, (255, 255, 255))
+    # Only the second upload waits; the first one's file is gone.
+    assert [colour_of(BoothRevision.objects.get().logo)] == [(0, 0, 255)]
+    assert sorted(booth.logo.storage.listdir("expo/logos")[1]) == sorted(
+        [old.rsplit("/", 1)[1], pending.rsplit("/", 1)[1]]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = as_user(organizer).post(booth_url(booth) + "approve/")
+
+    assert approved.status_code == 200, approved.content
+    assert api.get(booth_url(booth)).json()["logo"] == pending
+    booth.refresh_from_db()
+    assert colour_of(booth.logo) == (0, 0, 255)
+    assert booth.logo.storage.listdir("expo/logos")[1] == [pending.rsplit("/", 1)[1]]
+    assert BoothRevision.objects.count() == 0
+
+
+def test_rejected_logo_is_dropped_with_its_file(
+    booth_with_logo, staff, organizer, as_user, django_capture_on_commit_callbacks
+):
+    booth = booth_with_logo
+    old = booth.logo.name
+    upload_logo(as_user(staff), booth, "red")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rejected = as_user(organizer).post(booth_url(booth) + "reject/", {"note": "Zu bunt"})
+
+    assert rejected.status_code == 200, rejected.content
+    booth.refresh_from_db()
+    assert (booth.logo.name, booth.review_note) == (old, "Zu bunt")
+    assert booth.logo.storage.listdir("expo/logos")[1] == [old.rsplit("/", 1)[1]]
+    assert BoothRevision.objects.count() == 0
+
+
+def test_logo_waits_together_with_text_edits(booth_with_logo, staff, organizer, as_user, api):
+    booth = booth_with_logo
+    as_user(staff).patch(booth_url(booth), {"tagline": "Neu"}, format="json")
+    upload_logo(as_user(staff), booth, "red")
+
+    revision = BoothRevision.objects.get()
+    assert (revision.fields, revision.changed) == ({"tagline": "Neu"}, ["tagline", "logo"])
+    as_user(organizer).post(booth_url(booth) + "approve/")
+
+    public = api.get(booth_url(booth)).json()
+    booth.refresh_from_db()
+    assert (public["tagline"], colour_of(booth.logo)) == ("Neu", (255, 0, 0))
+
+
+@pytest.mark.parametrize("who", ["organizer", "staff without review"])
+def test_logo_applies_at_once_for_organizers_and_events_without_review(
+    booth_with_logo, staff, organizer, as_user, api, who
+):
+    booth = booth_with_logo
+    if who == "staff without review":
+        ExpoSettings.objects.create(event=booth.event, edits_need_review=False)
+
+    response = upload_logo(as_user(organizer if who == "organizer" else staff), booth, "red")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["pending_revision"] is None
+    booth.refresh_from_db()
+    assert api.get(booth_url(booth)).json()["logo"].endswith(booth.logo.name)
+    assert colour_of(booth.logo) == (255, 0, 0)
+    assert BoothRevision.objects.count() == 0
 
 
 def test_review_flow_draft_submitted_published(event, staff, organizer, as_user):

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def booth(event):
-    return ExhibitorFactory(event=event)
+    # A booth in preparation: its logo applies at once (published booths: test_booths.py).
+    return ExhibitorFactory(event=event, status=Exhibitor.Status.DRAFT)
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""Password guessing is throttled per address and name at every door, whatever X-Forwarded-For says."""
+"""Password guessing is throttled per address and name at every door, whatever X-Forwarded-For says.
+
+Only failures count: a person who logs in often (a script fetching tokens, several devices) is
+never refused for it, and a right password after too many failures is refused all the same.
+"""
 
 import pytest
 from django.test import Client
@@ -46,6 +50,43 @@ def test_web_login_is_throttled_after_five_failures_even_with_the_right_password
     assert 1 <= int(refused["Retry-After"]) <= 300
     assert "Too many failed login attempts" in refused.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_repeated_successful_web_logins_are_not_throttled():
+    UserFactory(username="anna")
+
+    statuses = []
+    for _ in range(8):
+        client = Client()
+        statuses.append(web_login(client, "treffpunkt").status_code)
+        assert "_auth_user_id" in client.session
+
+    assert statuses == [302] * 8
+
+
+def test_repeated_successful_token_logins_are_not_throttled():
+    UserFactory(username="anna")
+    client = APIClient()
+
+    statuses = [token_login(client, "treffpunkt").status_code for _ in range(8)]
+
+    assert statuses == [200] * 8
+
+
+@pytest.mark.parametrize(
+    ("login", "failed", "refused"), [(web_login, 200, 429), (token_login, 400, 429)]
+)
+def test_failures_after_successes_are_refused_even_with_the_right_password(login, failed, refused):
+    UserFactory(username="anna")
+
+    successes = [login(APIClient(), "treffpunkt").status_code for _ in range(5)]
+    failures = [login(APIClient(), f"falsch{n}").status_code for n in range(5)]
+    right_password = login(APIClient(), "treffpunkt")
+
+    assert successes == [302 if login is web_login else 200] * 5
+    assert failures == [failed] * 5
+    assert right_password.status_code == refused
+    assert 1 <= int(right_password["Retry-After"]) <= 300
 
 
 def test_token_login_is_throttled_with_rotating_forwarded_for():

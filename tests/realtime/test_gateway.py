@@ -222,3 +222,46 @@ async def test_frames_keep_their_order_when_the_servers_send_suspends():
     await asyncio.sleep(0.2)
     connection._sender_task.cancel()
     assert written == [str(number) for number in range(7)]
+
+
+@pytest.fixture
+def outage():
+    """An outage the breaker knows of (its state is process-wide: closed again afterwards)."""
+    from treffpunkt import unavailable
+
+    unavailable.note_outage()
+    yield
+    unavailable.note_recovery()
+
+
+async def test_request_while_an_outage_is_known_gets_unavailable_and_ping_still_works(
+    connect, live_session, outage
+):
+    client = await connect()
+
+    reply = await client.request("subscribe", {"topic": f"session:{live_session.pk}"})
+    ping = await client.request("ping")
+
+    assert reply["error"]["code"] == "unavailable"
+    assert ping["ok"] is True
+
+
+async def test_log_in_while_an_outage_is_known_is_closed_with_4013(people, outage):
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+    from rest_framework.authtoken.models import Token
+
+    from treffpunkt.asgi import application
+
+    key = (await sync_to_async(Token.objects.create)(user=people["anna"])).key
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/",
+        headers=[(b"host", b"testserver"), (b"authorization", f"Token {key}".encode())],
+    )
+
+    connected, _subprotocol = await communicator.connect(timeout=3)
+    closed = await communicator.receive_output(timeout=3)
+
+    assert connected is True
+    assert closed == {"type": "websocket.close", "code": 4013}

@@ -3,7 +3,9 @@
 What a user notices: a chat message sent to one server process reaches a subscriber on another, and
 a subscriber that was away resumes with ``since`` and gets every missed message once, in order; a
 meeting requested over REST on one process is announced on the other; two booth staff who come
-online at the same moment on different processes are both counted.
+online at the same moment on different processes are both counted; a client holds at most its
+socket limit over both processes together; under daphne, a too-long request gets its ``too_long``
+reply on an open socket (past the hard cap: 1009).
 """
 
 import asyncio
@@ -50,6 +52,8 @@ for name in ("anna", "ben"):
     Profile.objects.create(event=event, user=users[name], is_visible=True)
 start = event.starts_at + timedelta(days=2, hours=10)
 slot = MeetingSlot.objects.create(event=event, start=start, end=start + timedelta(minutes=30))
+user = get_user_model().objects.create_user("carla", password="treffpunkt")
+tokens["carla"] = Token.objects.create(user=user).key
 from expo.models import Exhibitor, ExhibitorStaff
 staff = []
 for name in ("sina", "tom"):
@@ -67,6 +71,9 @@ print(json.dumps({"session": session.pk, "tokens": tokens, "event": event.slug, 
 """
 RACE_RUNS = 50
 SETUP = SETUP.replace("BOOTHS", str(RACE_RUNS))
+SOCKETS_PER_USER = 4
+SOCKETS_PER_IP = 4
+HARD_CAP = 4 * 1024 * 1024
 
 
 def redis_url():
@@ -105,6 +112,11 @@ def cluster(database_url, tmp_path_factory):
         "CACHE_PREFIX": f"mp{uuid.uuid4().hex[:6]}",
         "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
+        "REALTIME_MAX_SOCKETS_PER_USER": str(SOCKETS_PER_USER),
+        "REALTIME_MAX_SOCKETS_PER_IP": str(SOCKETS_PER_IP),
+        "REALTIME_MAX_MESSAGE_BYTES": str(HARD_CAP),
+        # Tests give their anonymous sockets addresses of their own (X-Forwarded-For).
+        "TRUSTED_PROXIES": "127.0.0.1",
     }
     people = run_setup(env, SETUP)
     log = tmp_path_factory.mktemp("daphne") / "daphne.log"
@@ -323,3 +335,87 @@ def test_booth_staff_coming_online_at_once_on_two_processes_are_both_counted(clu
         {"at subscribe": 0, "at booth.staff_online": 0},
         [(2, 0, 2)] * RACE_RUNS,
     )
+
+
+async def open_socket(cluster, process, *, token=None, address=None):
+    """A raw socket to one process: with a token, or anonymous from ``address``."""
+    port = cluster["ports"][process]
+    headers = {"Authorization": f"Token {token}"} if token else {"X-Forwarded-For": address}
+    socket_ = await websockets.connect(
+        f"ws://127.0.0.1:{port}/ws/",
+        origin=f"http://127.0.0.1:{port}",
+        additional_headers=headers,
+        open_timeout=5,
+    )
+    assert json.loads(await asyncio.wait_for(socket_.recv(), 5))["type"] == "hello"
+    return socket_
+
+
+async def refused(cluster, process, **who):
+    """Whether the handshake is refused (daphne answers a refused handshake with HTTP 403)."""
+    try:
+        socket_ = await open_socket(cluster, process, **who)
+    except websockets.InvalidStatus as error:
+        assert error.response.status_code == 403
+        return True
+    await socket_.close()
+    return False
+
+
+async def admitted_again(cluster, process, **who):
+    """Open a socket once the server has counted a closed one out (it does so after the close)."""
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            return await open_socket(cluster, process, **who)
+        except websockets.InvalidStatus:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.1)
+
+
+@pytest.mark.parametrize(
+    "who",
+    [{"token": "carla"}, {"address": "203.0.113.40"}],
+    ids=["per user", "anonymous per address"],
+)
+def test_socket_limit_counts_the_sockets_of_both_processes(cluster, who):
+    limit = SOCKETS_PER_USER if "token" in who else SOCKETS_PER_IP
+    if "token" in who:
+        who = {"token": cluster["tokens"][who["token"]]}
+    half = limit // 2
+
+    async def scenario():
+        sockets = [await open_socket(cluster, number % 2, **who) for number in range(2 * half)]
+        over_limit = [await refused(cluster, process, **who) for process in (0, 1)]
+        await sockets[0].close()  # one on process 0 closes: process 1 may admit one more
+        again = await admitted_again(cluster, 1, **who)
+        full_again = await refused(cluster, 0, **who)
+        for socket_ in [*sockets[1:], again]:
+            await socket_.close()
+        return over_limit, full_again
+
+    assert run(scenario()) == ([True, True], True)
+
+
+def test_too_long_request_gets_too_long_on_an_open_socket_and_past_the_hard_cap_1009(cluster):
+    async def scenario():
+        socket_ = await open_socket(cluster, 0, address="203.0.113.41")
+        await socket_.send("x" * (2 * 1024 * 1024))  # twice daphne's own limit, under the cap
+        too_long = json.loads(await asyncio.wait_for(socket_.recv(), 5))
+        await socket_.send(json.dumps({"id": 1, "type": "ping", "data": {}}))
+        pong = json.loads(await asyncio.wait_for(socket_.recv(), 5))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await socket_.send("x" * (HARD_CAP + 1))
+            await asyncio.wait_for(socket_.recv(), 5)
+        return too_long, pong, closed.value.rcvd.code
+
+    too_long, pong, close_code = run(scenario())
+
+    assert (too_long["reply_to"], too_long["ok"], too_long["error"]["code"]) == (
+        None,
+        False,
+        "too_long",
+    )
+    assert (pong["reply_to"], pong["ok"]) == (1, True)
+    assert close_code == 1009

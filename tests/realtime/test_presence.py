@@ -104,3 +104,72 @@ def test_viewer_reports_sum_over_processes_and_a_zero_report_drops_out(store, gr
         return both, after
 
     assert asyncio.run(scenario()) == (5, 2)
+
+
+@pytest.fixture
+def redis_only():
+    return redis_store()
+
+
+def test_socket_counts_add_up_over_processes_and_a_release_frees_a_place(redis_only, group):
+    store = redis_only
+
+    async def scenario():
+        admitted = [
+            await store.admit_socket(group, process, maximum=3, ttl=30)
+            for process in ("process-1", "process-2", "process-1", "process-2")
+        ]
+        await store.release_socket(group, "process-1")
+        again = await store.admit_socket(group, "process-2", maximum=3, ttl=30)
+        full = await store.admit_socket(group, "process-1", maximum=3, ttl=30)
+        await store.aclose()
+        return admitted, again, full
+
+    assert asyncio.run(scenario()) == ([True, True, True, False], True, False)
+
+
+def test_sockets_of_a_process_that_stopped_its_heartbeat_stop_counting(redis_only, group):
+    store = redis_only
+
+    async def scenario():
+        dead = await store.admit_socket(group, "killed", maximum=1, ttl=0.05)
+        refused = await store.admit_socket(group, "alive", maximum=1, ttl=30)
+        await asyncio.sleep(0.1)
+        after_expiry = await store.admit_socket(group, "alive", maximum=1, ttl=30)
+        await store.aclose()
+        return dead, refused, after_expiry
+
+    assert asyncio.run(scenario()) == (True, False, True)
+
+
+def test_heartbeat_keeps_a_process_alive_and_writes_its_true_counts(redis_only, group):
+    store = redis_only
+
+    async def scenario():
+        for _ in range(2):
+            await store.admit_socket(group, "process-1", maximum=2, ttl=0.2)
+        # A release that never reached Redis: the process knows it holds one socket.
+        await store.refresh_sockets("process-1", {group: 1}, ttl=30)
+        await asyncio.sleep(0.3)
+        admitted = await store.admit_socket(group, "process-2", maximum=2, ttl=30)
+        full = await store.admit_socket(group, "process-2", maximum=2, ttl=30)
+        await store.aclose()
+        return admitted, full
+
+    assert asyncio.run(scenario()) == (True, False)
+
+
+def test_admissions_at_the_same_moment_take_each_place_once(redis_only, group):
+    store = redis_only
+
+    async def scenario():
+        admitted = await asyncio.gather(
+            *(
+                store.admit_socket(group, f"process-{number % 3}", maximum=5, ttl=30)
+                for number in range(20)
+            )
+        )
+        await store.aclose()
+        return admitted
+
+    assert sorted(asyncio.run(scenario())) == [False] * 15 + [True] * 5

@@ -64,6 +64,26 @@ def test_hits_at_the_same_moment_from_many_threads_are_counted_once_each(limits)
     assert (allowed.count(True), allowed.count(False)) == (50, 30)
 
 
+@pytest.mark.parametrize("name", ["test", "test-local"])
+def test_a_hit_taken_back_frees_its_place_in_the_window(limits, name):
+    for _ in range(3):
+        assert ratelimit.hit(name, "anna").allowed is True
+        ratelimit.take_back(name, "anna")
+
+    assert [ratelimit.hit(name, "anna").allowed for _ in range(4)] == [True, True, True, False]
+
+
+def test_taking_back_an_expired_hit_changes_nothing(limits):
+    import time
+
+    ratelimit.hit("test-short", "anna")
+    time.sleep(0.1)
+
+    ratelimit.take_back("test-short", "anna")
+
+    assert [ratelimit.hit("test-short", "anna").allowed for _ in range(2)] == [True, False]
+
+
 @pytest.mark.django_db
 def test_throttled_token_request_says_when_to_retry(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": (1, 60)}

@@ -310,7 +310,9 @@ def test_booth_page_query_count_is_constant(
     assert response.content.decode().count("Produkt ") == count
 
 
-def test_editor_uploads_a_logo_that_the_hall_shows(client, aussteller, booth):
+def test_editor_logo_waits_for_the_organizers_approval_before_the_hall_shows_it(
+    client, aussteller, organizer, booth
+):
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -325,9 +327,23 @@ def test_editor_uploads_a_logo_that_the_hall_shows(client, aussteller, booth):
 
     booth.refresh_from_db()
     assert response.status_code == 302
-    assert booth.logo
+    assert not booth.logo
+    pending = booth.pending_revision.logo.url
+    editor = client.get(booth_url(booth) + "edit/").content.decode()
+    assert f'src="{pending}" alt=""> Neues Logo, wartet auf Prüfung' in editor
+    assert "exhibitor__logo" not in client.get(hall_url(booth.event)).content.decode()
+
+    client.force_login(organizer)
+    control_room = f"/events/{booth.event.slug}/regie/"
+    queue = client.get(control_room).content.decode()
+    assert "Änderungen warten auf Prüfung: Slogan, Logo" in queue
+    assert f'src="{pending}"' in queue
+    client.post(control_room + f"booths/{booth.pk}/review/", {"decision": "approve"})
+
+    booth.refresh_from_db()
+    assert (booth.logo.url, booth.tagline) == (pending, "Neu")
     html = client.get(hall_url(booth.event)).content.decode()
-    assert f'<img class="exhibitor__logo" src="{booth.logo.url}"' in html
+    assert f'<img class="exhibitor__logo" src="{pending}"' in html
 
 
 def test_consent_can_be_withdrawn_while_the_booth_is_hidden(client, attendee, event):

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.models import AnonymousUser
 
+from .. import unavailable
+
 
 class _SessionRequest:
     """What ``django.contrib.auth.get_user`` reads of a request: its session."""
@@ -40,13 +42,35 @@ def _session_key(scope):
     return None
 
 
+# The session's user could not be read: the database is unavailable (the gateway closes with 4013).
+SESSION_USER_UNKNOWN = object()
+
+_probe_database = database_sync_to_async(unavailable.probe_database)
+
+
+async def _session_user(session_key):
+    with unavailable.admitted() as breaker:
+        if breaker == "probe" and not await _probe_database():
+            raise unavailable.DatabaseKnownDown("The database is unavailable.")
+        return await _user_for_session(session_key)
+
+
 class SessionUserMiddleware:
-    """Sets ``scope["user"]`` from the session cookie (AnonymousUser without one)."""
+    """Sets ``scope["user"]`` from the session cookie (AnonymousUser without one,
+    ``SESSION_USER_UNKNOWN`` while the database is unavailable)."""
 
     def __init__(self, application):
         self.application = application
 
     async def __call__(self, scope, receive, send):
         session_key = _session_key(scope)
-        user = await _user_for_session(session_key) if session_key else AnonymousUser()
+        user = AnonymousUser()
+        if session_key:
+            try:
+                user = await _session_user(session_key)
+            except Exception as error:
+                if not unavailable.is_database_unavailable(error):
+                    raise
+                unavailable.note_outage(error)
+                user = SESSION_USER_UNKNOWN
         await self.application(dict(scope, user=user), receive, send)

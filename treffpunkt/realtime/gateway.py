@@ -27,7 +27,8 @@ from rest_framework import serializers
 from .. import notify, ratelimit, unavailable
 from ..errors import AccessDenied, DomainError, NotFound
 from ..unavailable import is_database_unavailable
-from . import events, limits, presence, registry, shutdown
+from . import events, limits, presence, registry, shutdown, transport
+from .auth import SESSION_USER_UNKNOWN
 from .hub import Hub
 from .registry import RealtimeError
 
@@ -37,6 +38,8 @@ CLOSE_SLOW = 4008
 CLOSE_LOGGED_OUT = 4001
 CLOSE_FORBIDDEN_ORIGIN = 4003
 CLOSE_TOO_MANY_SOCKETS = 4029
+# The database that knows the socket's user is briefly unavailable: reconnect in a few seconds.
+CLOSE_UNAVAILABLE = 4013
 # A laggard's close frame waits behind everything it did not read: give it this long, then drop
 # the TCP connection, which frees what the server buffered for it.
 ABORT_AFTER_SECONDS = 2.0
@@ -78,6 +81,9 @@ def origin_allowed(scope):
     return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
 
 
+_probe_database = database_sync_to_async(unavailable.probe_database)
+
+
 @database_sync_to_async
 def _user_for_token(key):
     from rest_framework.authtoken.models import Token
@@ -90,14 +96,20 @@ def _user_for_token(key):
 
 async def authenticate(scope):
     """The token in ``Authorization: Token …`` wins; else the session cookie, but only with an
-    Origin (a browser), so a cookie never authenticates a cross-site request without one."""
+    Origin (a browser), so a cookie never authenticates a cross-site request without one.
+    Raises a database error when the database that knows the user is unavailable."""
     authorization = _header(scope, b"authorization")
     if authorization:
         scheme, _sep, key = authorization.partition(" ")
         if scheme.lower() != "token" or not key.strip():
             return None
-        return await _user_for_token(key.strip())
+        with unavailable.admitted() as breaker:
+            if breaker == "probe" and not await _probe_database():
+                raise unavailable.DatabaseKnownDown("The database is unavailable.")
+            return await _user_for_token(key.strip())
     user = scope.get("user")
+    if user is SESSION_USER_UNKNOWN:
+        raise unavailable.DatabaseKnownDown("The database is unavailable.")
     if user is not None and user.is_authenticated and _header(scope, b"origin") is not None:
         return user
     return AnonymousUser()
@@ -281,7 +293,15 @@ class Connection:
         if not origin_allowed(self.scope):
             await self._send({"type": "websocket.close", "code": CLOSE_FORBIDDEN_ORIGIN})
             return
-        self.user = await authenticate(self.scope)
+        try:
+            self.user = await authenticate(self.scope)
+        except Exception as error:
+            # The database is down: the session's or the token's user is unknown.
+            if not is_database_unavailable(error):
+                raise
+            unavailable.note_outage(error)
+            await self._close_unavailable()
+            return
         if self.user is None:
             await self._send({"type": "websocket.close", "code": CLOSE_FORBIDDEN_ORIGIN})
             return
@@ -289,14 +309,19 @@ class Connection:
         if shutdown.draining():
             await self._send({"type": "websocket.close", "code": shutdown.CLOSE_RESTART})
             return
-        counted = limits.counts.admit(self.user, self.client_ip)
+        counted = await limits.counts.admit(self.user, self.client_ip)
         if counted is None:
             await self._send({"type": "websocket.close", "code": CLOSE_TOO_MANY_SOCKETS})
             return
         try:
             await self._serve_accepted()
         finally:
-            limits.counts.release(counted)
+            await limits.counts.release(counted)
+
+    async def _close_unavailable(self):
+        # Accepted first, so the client sees the code (a refused handshake is a bare HTTP 403).
+        await self._send({"type": "websocket.accept"})
+        await self._send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
 
     async def _serve_accepted(self):
         await self._send({"type": "websocket.accept"})
@@ -359,13 +384,16 @@ class Connection:
     # -- requests -----------------------------------------------------------------------------
     async def handle(self, message):
         text = message.get("text")
+        # Under daphne the transport drops a too-long message's content and says so.
+        if message.get(transport.TOO_LONG) is not None or (
+            text is not None and len(text.encode("utf-8")) > settings.REALTIME["MAX_FRAME_BYTES"]
+        ):
+            await self.reply_error(None, "too_long", _("The message is too long."))
+            return
         if text is None:
             await self.reply_error(
                 None, "binary_not_supported", _("Send JSON text frames, not binary.")
             )
-            return
-        if len(text) > settings.REALTIME["MAX_FRAME_BYTES"]:
-            await self.reply_error(None, "too_long", _("The message is too long."))
             return
         try:
             request = json.loads(text)
@@ -397,13 +425,29 @@ class Connection:
                 request_id, "rate_limited", _("Too many messages; please slow down.")
             )
             return
-        if type_ != "ping" and unavailable.should_fail_fast():
-            await self.reply_error(
-                request_id,
-                "unavailable",
-                _("The service is briefly unavailable. Please try again shortly."),
-            )
+        if type_ == "ping":  # needs no database
+            await self._dispatch_and_reply(type_, data, request_id)
             return
+        # While the database is known to be down, fail fast; one caller at a time probes it.
+        with contextlib.ExitStack() as admission:
+            try:
+                breaker = admission.enter_context(unavailable.admitted())
+            except unavailable.DatabaseKnownDown:
+                await self._reply_unavailable(request_id)
+                return
+            if breaker == "probe" and not await _probe_database():
+                await self._reply_unavailable(request_id)
+                return
+            await self._dispatch_and_reply(type_, data, request_id)
+
+    async def _reply_unavailable(self, request_id):
+        await self.reply_error(
+            request_id,
+            "unavailable",
+            _("The service is briefly unavailable. Please try again shortly."),
+        )
+
+    async def _dispatch_and_reply(self, type_, data, request_id):
         try:
             result = await self.dispatch(type_, data, request_id)
         except RealtimeError as error:
@@ -421,18 +465,13 @@ class Connection:
             await self.reply_error(request_id, error.code, error.message)
         except Exception as error:
             if is_database_unavailable(error):
-                unavailable.note_outage()
+                unavailable.note_outage(error)
                 logger.warning("realtime handler %s: database unavailable: %s", type_, error)
-                await self.reply_error(
-                    request_id,
-                    "unavailable",
-                    _("The service is briefly unavailable. Please try again shortly."),
-                )
+                await self._reply_unavailable(request_id)
                 return
             logger.exception("realtime handler %s failed", type_)
             await self.reply_error(request_id, "internal", _("Something went wrong on our side."))
         else:
-            unavailable.note_recovery()
             if result is not _ALREADY_REPLIED:
                 await self.reply_ok(request_id, result if result is not None else {})
 

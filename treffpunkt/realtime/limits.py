@@ -1,8 +1,11 @@
-"""What one client may hold of a server process: sockets, topics, subscribes, unsent bytes.
+"""What one client may hold: sockets, topics, subscribes, unsent bytes.
 
-- **Sockets** per client address (anonymous sockets) and per user (logged-in ones), counted in
-  this process: a socket lives in one process, and a count in Redis would outlive a crashed
-  process. With N processes behind a balancer a client may hold up to N times the limit.
+- **Sockets** per client address (anonymous sockets) and per user (logged-in ones), over every
+  server process: each process counts its own sockets and admits one more only when the shared
+  store (``presence``: Redis with ``REDIS_URL``, else the one process's memory) says the client
+  holds fewer than its maximum over all live processes. A closed socket is released at once; a
+  process that dies without releasing stops counting once its heartbeat entry expires
+  (``SOCKETS_TTL``). While Redis is unreachable, each process admits by its own count alone.
 - **Subscribes** are the costly request (a trip to the database thread each): a per-socket and a
   per-address rate (``settings.RATE_LIMITS`` ``subscribe`` and ``subscribe_ip``, process-local),
   and at most ``MAX_TOPICS`` topics per socket.
@@ -13,9 +16,22 @@
   send queue does the same job.
 """
 
+import asyncio
 import functools
+import logging
+import weakref
 
 from django.conf import settings
+
+from . import presence
+from .hub import PROCESS_ID
+
+logger = logging.getLogger(__name__)
+
+# A process's socket counts outlive its last heartbeat by this long (then a killed process's
+# sockets stop counting); the heartbeat comes every SOCKETS_HEARTBEAT seconds.
+SOCKETS_TTL = 15.0
+SOCKETS_HEARTBEAT = 5.0
 
 
 def limits():
@@ -23,10 +39,12 @@ def limits():
 
 
 class SocketCounts:
-    """Open sockets of this process by client address (anonymous) and by user."""
+    """Open sockets by client address (anonymous) and by user: this process's, and all
+    processes' together through the shared store."""
 
     def __init__(self):
         self.by_key = {}
+        self._heartbeats = weakref.WeakKeyDictionary()
 
     def key_for(self, user, ip):
         return f"user:{user.pk}" if user.is_authenticated else f"ip:{ip}"
@@ -36,20 +54,60 @@ class SocketCounts:
             return limits()["MAX_SOCKETS_PER_USER"]
         return limits()["MAX_SOCKETS_PER_IP"]
 
-    def admit(self, user, ip):
+    async def admit(self, user, ip):
         """Count a new socket; ``None`` when the client already holds its maximum, else its key."""
         key = self.key_for(user, ip)
-        if self.by_key.get(key, 0) >= self.maximum_for(user):
+        maximum = self.maximum_for(user)
+        if self.by_key.get(key, 0) >= maximum:
             return None
+        # Counted here before the store is asked, so the heartbeat never reports fewer.
         self.by_key[key] = self.by_key.get(key, 0) + 1
+        self._keep_heartbeat()
+        try:
+            admitted = await presence.store().admit_socket(
+                key, PROCESS_ID, maximum=maximum, ttl=SOCKETS_TTL
+            )
+        except Exception:  # noqa: BLE001 (the shared store is down: this process's count holds)
+            logger.warning(
+                "socket limits: the shared store failed; counting locally", exc_info=True
+            )
+            admitted = True
+        if not admitted:
+            self._forget(key)
+            return None
         return key
 
-    def release(self, key):
+    async def release(self, key):
+        self._forget(key)
+        try:
+            await presence.store().release_socket(key, PROCESS_ID)
+        except Exception:  # noqa: BLE001 (the next heartbeat writes the true count)
+            logger.warning("socket limits: releasing in the shared store failed", exc_info=True)
+
+    def _forget(self, key):
         count = self.by_key.get(key, 0) - 1
         if count > 0:
             self.by_key[key] = count
         else:
             self.by_key.pop(key, None)
+
+    def _keep_heartbeat(self):
+        loop = asyncio.get_running_loop()
+        task = self._heartbeats.get(loop)
+        if task is None or task.done():
+            self._heartbeats[loop] = loop.create_task(self._heartbeat())
+
+    async def _heartbeat(self):
+        """Keep this process's counts alive in the shared store, and true (a release that failed
+        while Redis was away is repaired here)."""
+        while True:
+            await asyncio.sleep(SOCKETS_HEARTBEAT)
+            try:
+                await presence.store().refresh_sockets(
+                    PROCESS_ID, dict(self.by_key), ttl=SOCKETS_TTL
+                )
+            except Exception:  # noqa: BLE001 (Redis away: try again at the next beat)
+                logger.warning("socket limits: heartbeat failed", exc_info=True)
 
 
 counts = SocketCounts()

@@ -8,6 +8,10 @@ each with a weight and an expiry; a group's total is the sum of its unexpired me
   after ``TTL`` seconds. The total is the sum of the processes' counts.
 - Booth staff (``expo.live``): each staff member marks their user id with weight 1 in
   ``staff:booth:<id>`` and refreshes it while online; the total is the number of staff online.
+- Sockets per client (``treffpunkt.realtime.limits``): each process counts its sockets per client
+  in a hash of its own and lists itself in a registry with an expiry its heartbeat refreshes;
+  admitting a socket sums the client's counts over the live processes and adds one, in one script,
+  so two processes admitting at once cannot both take the last place.
 
 With ``REDIS_URL`` a group is a sorted set (member → expiry, in Redis's own clock so the processes'
 clocks need not agree) beside a hash (member → weight), changed and summed by one Lua script: two
@@ -60,6 +64,64 @@ return total
 """
 
 
+# Sockets per client over every process (treffpunkt/realtime/limits.py). Each process keeps its
+# counts (client key → sockets) in a hash of its own, and its name in a registry (a sorted set:
+# process → expiry, in Redis's clock) that its heartbeat refreshes; a process that died without
+# releasing drops out once its entry expires, and its hash with it.
+#
+# KEYS: the registry. ARGV: the prefix of the processes' hashes, this process, the client key,
+# the maximum, the time to live in ms. Returns the client's new total, or -1 when it already
+# holds the maximum (nothing changed).
+_ADMIT_SOCKET = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local prefix, process, key = ARGV[1], ARGV[2], ARGV[3]
+local maximum, ttl = tonumber(ARGV[4]), tonumber(ARGV[5])
+for _, gone in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)) do
+  redis.call('DEL', prefix .. gone)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local total = 0
+for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  total = total + (tonumber(redis.call('HGET', prefix .. member, key)) or 0)
+end
+if total >= maximum then
+  return -1
+end
+redis.call('HINCRBY', prefix .. process, key, 1)
+redis.call('PEXPIRE', prefix .. process, ttl)
+redis.call('ZADD', KEYS[1], now + ttl, process)
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[1], last[2])
+return total + 1
+"""
+
+# KEYS: this process's hash. ARGV: the client key.
+_RELEASE_SOCKET = """
+if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+end
+return 0
+"""
+
+# KEYS: the registry, this process's hash. ARGV: this process, the time to live in ms, then
+# client key and count pairs: this process's counts as it knows them (repairing a lost release).
+_REFRESH_SOCKETS = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+redis.call('DEL', KEYS[2])
+for index = 3, #ARGV, 2 do
+  redis.call('HSET', KEYS[2], ARGV[index], ARGV[index + 1])
+end
+redis.call('PEXPIRE', KEYS[2], ttl)
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[1], last[2])
+return 0
+"""
+
+
 class PresenceStore:
     """The operations every backend offers; a backend implements ``mark`` and ``amark``."""
 
@@ -89,6 +151,19 @@ class PresenceStore:
     async def viewers(self, topic):
         return await self.atotal(f"viewers:{topic}")
 
+    # Sockets per client over every process.
+    async def admit_socket(self, key, process, *, maximum, ttl):
+        """Count one more socket of client ``key`` in ``process`` unless the client holds
+        ``maximum`` over all live processes; whether it was counted."""
+        raise NotImplementedError
+
+    async def release_socket(self, key, process):
+        raise NotImplementedError
+
+    async def refresh_sockets(self, process, counts, *, ttl):
+        """The heartbeat: ``process`` is alive for ``ttl`` more seconds, with these counts."""
+        raise NotImplementedError
+
 
 class LocalPresence(PresenceStore):
     """One process's memory; the lock makes the database thread and the event loop take turns."""
@@ -115,6 +190,16 @@ class LocalPresence(PresenceStore):
     async def amark(self, group, member, *, weight=1, ttl):
         return self.mark(group, member, weight=weight, ttl=ttl)
 
+    # One process: its own counts (treffpunkt.realtime.limits) are the whole count.
+    async def admit_socket(self, key, process, *, maximum, ttl):
+        return True
+
+    async def release_socket(self, key, process):
+        pass
+
+    async def refresh_sockets(self, process, counts, *, ttl):
+        pass
+
     def clear(self):
         with self._lock:
             self._groups.clear()
@@ -130,24 +215,53 @@ class RedisPresence(PresenceStore):
         self._sync_script = redis.Redis.from_url(url).register_script(_MARK)
         self._async_scripts = {}
 
-    def _async_script(self):
+    def _async_script(self, source=_MARK):
         # A redis.asyncio client belongs to the event loop it was made on.
         loop = asyncio.get_running_loop()
-        script = self._async_scripts.get(loop)
+        scripts = self._async_scripts.get(loop)
+        if scripts is None:
+            scripts = self._async_scripts[loop] = {None: self._redis.from_url(self._url)}
+        script = scripts.get(source)
         if script is None:
-            client = self._redis.from_url(self._url)
-            script = self._async_scripts[loop] = client.register_script(_MARK)
+            script = scripts[source] = scripts[None].register_script(source)
         return script
 
     async def aclose(self):
-        script = self._async_scripts.pop(asyncio.get_running_loop(), None)
-        if script is not None:
-            await script.registered_client.aclose()
+        scripts = self._async_scripts.pop(asyncio.get_running_loop(), None)
+        if scripts is not None:
+            await scripts[None].aclose()
+
+    def _prefix(self):
+        return settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "treffpunkt")
 
     def _keys(self, group):
-        prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "treffpunkt")
+        prefix = self._prefix()
         # The hash tag keeps both keys in one slot of a Redis Cluster, as the script needs.
         return [f"{prefix}:presence:{{{group}}}", f"{prefix}:presence:{{{group}}}:weights"]
+
+    def _socket_registry(self):
+        # One hash tag for the registry and every process's hash: the script reads them all.
+        return f"{self._prefix()}:sockets:{{sockets}}"
+
+    async def admit_socket(self, key, process, *, maximum, ttl):
+        registry = self._socket_registry()
+        script = self._async_script(_ADMIT_SOCKET)
+        total = await script(
+            keys=[registry], args=[f"{registry}:", process, key, maximum, int(ttl * 1000)]
+        )
+        return int(total) >= 0
+
+    async def release_socket(self, key, process):
+        script = self._async_script(_RELEASE_SOCKET)
+        await script(keys=[f"{self._socket_registry()}:{process}"], args=[key])
+
+    async def refresh_sockets(self, process, counts, *, ttl):
+        registry = self._socket_registry()
+        pairs = [part for key, count in counts.items() for part in (key, count)]
+        script = self._async_script(_REFRESH_SOCKETS)
+        await script(
+            keys=[registry, f"{registry}:{process}"], args=[process, int(ttl * 1000), *pairs]
+        )
 
     def mark(self, group, member, *, weight=1, ttl):
         return int(

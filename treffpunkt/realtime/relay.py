@@ -15,6 +15,10 @@ each process's hub repairs its own delivery from the log:
 A push therefore arrives at most about two seconds late when its publish was lost (or behind one
 that was), never twice, and in seq order per topic, so every socket of every process sees a
 topic's pushes in the same order.
+
+While the database is known to be down (``treffpunkt.unavailable``'s breaker) the relay reads
+nothing: each read would hold the one sync thread for the pool's whole timeout, and the request
+that probes the database would wait behind it. It takes its turn as the probe like any request.
 """
 
 import logging
@@ -22,6 +26,7 @@ import time
 
 from channels.db import database_sync_to_async
 
+from .. import unavailable
 from ..models import TopicCounter, TopicEvent
 from .bus import frame
 
@@ -86,12 +91,30 @@ def _events(topic, seqs):
     )
 
 
+_probe_database = database_sync_to_async(unavailable.probe_database)
+
+
 async def repair(hub, now=None):
-    """Deliver from the log what the channel layer has not brought for a whole grace period."""
-    now = time.monotonic() if now is None else now
+    """Deliver from the log what the channel layer has not brought for a whole grace period;
+    nothing while the database is known to be down."""
     topics = [topic for topic in hub.trackers if hub.members.get(topic)]
     if not topics:
         return 0
+    try:
+        with unavailable.admitted() as breaker:
+            if breaker == "probe" and not await _probe_database():
+                return 0
+            return await _repair(hub, topics, time.monotonic() if now is None else now)
+    except Exception as error:
+        if not unavailable.is_database_unavailable(error):
+            raise
+        if not isinstance(error, unavailable.DatabaseKnownDown):
+            unavailable.note_outage(error)
+            logger.warning("relay: database unavailable: %s", error)
+        return 0
+
+
+async def _repair(hub, topics, now):
     counters = await _counters(topics)
     repaired = 0
     for topic in topics:

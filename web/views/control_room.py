@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,9 +118,14 @@ def _queue(event):
         )
         .select_related("user", "session")
         .order_by("-created_at"),
-        "booths": Exhibitor.objects.filter(event=event, status=Exhibitor.Status.SUBMITTED).order_by(
-            "name"
-        ),
+        # New booths and published booths with changes awaiting review (BoothRevision).
+        "booths": Exhibitor.objects.filter(event=event)
+        .filter(
+            Q(status=Exhibitor.Status.SUBMITTED)
+            | Q(status=Exhibitor.Status.PUBLISHED, pending_revision__isnull=False)
+        )
+        .select_related("pending_revision")
+        .order_by("name"),
     }
 
 

@@ -229,12 +229,14 @@ def booth_edit(request, slug, pk):
         )
     else:
         return HttpResponseNotAllowed(["GET", "POST"])
+    revision = BoothRevision.objects.filter(exhibitor=exhibitor).first()
     return render(
         request,
         "web/booth_edit.html",
         {
             "event": event,
             "exhibitor": exhibitor,
+            "pending_logo": revision.logo if revision is not None and revision.logo else None,
             "form": form,
             "can_view_leads": allowed(request.user, "expo.view_leads", exhibitor),
         },
