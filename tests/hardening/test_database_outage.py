@@ -1,4 +1,6 @@
-"""PostgreSQL stops under a real daphne process: 503 fast, then full recovery without a 500.
+"""PostgreSQL stops under a real daphne process: 503, then full recovery without a 500.
+
+The answer times are printed, not asserted (speed goals live in benchmarks/faults.py).
 
 Own PostgreSQL instance on a free port (tests/faults.py), stopped and started by the test.
 """
@@ -62,7 +64,6 @@ def test_postgres_down_answers_503_fast_and_recovers_without_500(tmp_path):
 
     assert [status for status, _headers, _seconds in down] == [503, 503, 503, 503]
     assert all(headers.get("Retry-After") == "5" for _status, headers, _seconds in down)
-    assert max(seconds for *_rest, seconds in down) < 2.0
     assert 500 not in statuses
     assert after == [200] * 20
     print(f"503 answers in at most {max(s for *_r, s in down):.2f} s; "
