@@ -473,6 +473,9 @@ function start(root) {
         return;
       }
       const text = field.value;
+      // Sent from the field or its button: the field takes the focus back for the next one, however
+      // fast the reply (the browser's own blur of a disabled button comes a frame later, or never).
+      const focusWasHere = form.contains(document.activeElement);
       setFormBusy(form, true);
       showError(error, null);
       try {
@@ -486,6 +489,10 @@ function start(root) {
         noteRefusal(failure);
       } finally {
         setFormBusy(form, false);
+        const active = document.activeElement;
+        if (focusWasHere && (!active || active === document.body || form.contains(active))) {
+          field.focus();
+        }
       }
     });
   }
