@@ -113,11 +113,18 @@ class TopicSchema(serializers.Serializer):
 
 
 class Context:
-    """What a handler gets besides its data: the user, the socket and the hub."""
+    """What a handler gets besides its data: the user, the socket and the hub.
+
+    While a topic kind's opener runs, ``resuming`` says whether the subscribe is a resume whose
+    ``missed`` will hold everything after the client's ``since`` (the opener may then leave the
+    history out of the snapshot), and ``topic_seq`` is the topic's newest seq, read just before.
+    """
 
     def __init__(self, connection):
         self.connection = connection
         self.hub = connection.hub
+        self.resuming = False
+        self.topic_seq = 0
 
     @property
     def user(self):
@@ -541,17 +548,33 @@ def _open_topic(opener, context, key, topic, since):
     The newest seq is read before the snapshot: a message committed in between may appear in the
     snapshot and be pushed too (clients key messages by id), but is never missed. The replay is
     read last, so the reply's seq covers it and its held-back pushes are dropped, not repeated.
+
+    A resume (``since``) whose gap fits in one replay is opened with ``context.resuming``: the
+    snapshot then leaves out the history that ``missed`` and the client already hold. Should the
+    replay come back truncated after all (more was written meanwhile), the topic is opened again
+    as a fresh subscribe, history included.
     """
     seq = events.latest_seq(topic)
-    subscription = opener(context, key)
+    resuming = since is not None and seq - since <= events.REPLAY_LIMIT
+    subscription = _open(opener, context, key, seq, resuming=resuming)
     if since is None:
         return subscription, (seq, [], False)
     missed, truncated = events.replay(topic, since)
+    if truncated and resuming:
+        subscription = _open(opener, context, key, seq, resuming=False)
     if missed and subscription.redact is not None:
         missed = subscription.redact(missed)
     if missed:
         seq = max(seq, missed[-1]["seq"])
     return subscription, (seq, missed, truncated)
+
+
+def _open(opener, context, key, seq, *, resuming):
+    context.resuming, context.topic_seq = resuming, seq
+    try:
+        return opener(context, key)
+    finally:
+        context.resuming, context.topic_seq = False, 0
 
 
 def _validate(schema, data):
