@@ -403,6 +403,7 @@ class ReactionSchema(serializers.Serializer):
     subscribed=True,
     load=topic_session,
     rule="congress.take_part",
+    reuse_for=10.0,
 )
 async def react(ctx, data, session):
     """Reactions are counted per process and pushed as one ``reaction.burst`` per second."""

@@ -125,6 +125,7 @@ class Context:
         self.hub = connection.hub
         self.resuming = False
         self.topic_seq = 0
+        self.reused = {}  # what handlers with ``reuse_for`` loaded and checked (registry.py)
 
     @property
     def user(self):
@@ -457,6 +458,8 @@ class Connection:
                     "not_subscribed", _("You are not subscribed to %(topic)s.") % {"topic": topic}
                 )
             del self.topics[topic]
+            for kept in [key for key in self.context.reused if key[1] == topic]:
+                del self.context.reused[kept]
             await self.hub.leave(topic, self)
             return {"topic": topic}
         handler = registry.get_handler(type_, data)
