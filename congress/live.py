@@ -156,6 +156,7 @@ def open_session_topic(ctx, key):
         snapshot=snapshot,
         counts_presence=True,
         redact=lambda missed: redact_session_replay(session, missed, moderator=moderator),
+        replay_variant=("moderator" if moderator else "viewer"),
     )
 
 

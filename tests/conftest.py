@@ -44,8 +44,10 @@ def _isolated_cache(settings):
 
     from congress.live import forget_shared
     from treffpunkt.realtime import presence
+    from treffpunkt.realtime.gateway import forget_replays
 
     forget_shared()
+    forget_replays()
     caches["default"].clear()
     caches["local"].clear()
     store = presence.store()

@@ -60,6 +60,10 @@ class Subscription:
     # same rules as the snapshot (a deleted message, a hidden question). It keeps every seq, so
     # the client sees no gap; it runs on the database thread.
     redact: object = None
+    # With ``redact``: what the redaction depends on besides the log (say, whether the user is a
+    # moderator). Replays with equal variants are shared between subscribes for a second; None
+    # means every replay is redacted on its own.
+    replay_variant: object = None
 
 
 def handler(
