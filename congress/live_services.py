@@ -176,8 +176,7 @@ def send_chat_message(*, user, session, text, client_id):
             message = ChatMessage.objects.create(
                 session=session, user=user, text=text, client_id=client_id
             )
-            message.seq = emit(session_topic(session), "chat.message", chat_message_data(message))
-            message.save(update_fields=["seq"])
+            emit(session_topic(session), "chat.message", chat_message_data(message), stamp=message)
     except IntegrityError:
         return ChatMessage.objects.get(session=session, user=user, client_id=client_id), False
     return message, True
