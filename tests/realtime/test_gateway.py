@@ -214,7 +214,6 @@ async def test_frames_keep_their_order_when_the_servers_send_suspends():
         written.append(message["text"])
 
     connection = Connection({"type": "websocket", "headers": []}, None, slow_send)
-    connection._sender_task = asyncio.create_task(connection._sender())
     for number in range(7):
         connection._enqueue(str(number))
         if number == 3:
@@ -222,3 +221,13 @@ async def test_frames_keep_their_order_when_the_servers_send_suspends():
     await asyncio.sleep(0.2)
     connection._sender_task.cancel()
     assert written == [str(number) for number in range(7)]
+
+
+async def test_other_websocket_paths_are_refused():
+    from channels.testing import WebsocketCommunicator
+
+    from treffpunkt.asgi import application
+
+    communicator = WebsocketCommunicator(application, "/ws/other/")
+    connected, _code = await communicator.connect()
+    assert connected is False

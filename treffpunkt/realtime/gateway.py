@@ -81,12 +81,10 @@ def origin_allowed(scope):
 
 @database_sync_to_async
 def _user_for_token(key):
-    from rest_framework.authtoken.models import Token
+    # The user alone: a Token loaded with it would stay cached on it for the socket's lifetime.
+    from django.contrib.auth import get_user_model
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
+    return get_user_model().objects.filter(auth_token__key=key, is_active=True).first()
 
 
 async def authenticate(scope):
@@ -179,7 +177,10 @@ class Connection:
         self.user = AnonymousUser()
         self.topics = {}
         self.hub = None
-        self.queue = asyncio.Queue(maxsize=settings.REALTIME["SEND_QUEUE"])
+        # The send queue and its task exist only once a frame has to wait (most sockets of a big
+        # audience never need them: daphne's send does not suspend); see _queue().
+        self.queue = None
+        self._sender_task = None
         self.closing = None
         self._busy = False
         self._rate_key = next(_socket_numbers)
@@ -205,11 +206,11 @@ class Connection:
 
     def _enqueue(self, text):
         """Send now when nothing is queued or in flight, else queue behind what is."""
-        if not self._busy and self.closing is None and self.queue.empty():
+        if not self._busy and self.closing is None and (self.queue is None or self.queue.empty()):
             self._send_now(text)
             return
         try:
-            self.queue.put_nowait(text)
+            self._queue().put_nowait(text)
         except asyncio.QueueFull:
             # A laggard must not stall the others: drop it; the client resumes with `since`.
             self.close_soon(CLOSE_SLOW)
@@ -230,7 +231,7 @@ class Connection:
             return
         except Exception:  # noqa: BLE001 (the socket is gone; the receive loop ends it)
             return
-        self.queue.put_nowait(_SuspendedSend(coroutine, awaited))
+        self._queue().put_nowait(_SuspendedSend(coroutine, awaited))
 
     def _drop_laggard(self):
         """The server holds more unsent bytes for this socket than allowed: close it (4008) and
@@ -245,12 +246,19 @@ class Connection:
             self.closing = code
             if text is not None:
                 with contextlib.suppress(asyncio.QueueFull):
-                    self.queue.put_nowait(text)
+                    self._queue().put_nowait(text)
             try:
-                self.queue.put_nowait(None)
+                self._queue().put_nowait(None)
             except asyncio.QueueFull:
                 self._sender_task.cancel()
                 self._close_now_task = asyncio.ensure_future(self._close(code))
+
+    def _queue(self):
+        """The bounded send queue, with the task that drains it (made on first use)."""
+        if self.queue is None:
+            self.queue = asyncio.Queue(maxsize=settings.REALTIME["SEND_QUEUE"])
+            self._sender_task = asyncio.create_task(self._sender())
+        return self.queue
 
     async def _close(self, code):
         # The socket may already be gone.
@@ -312,7 +320,6 @@ class Connection:
         shutdown.open_connections.add(self)
         self.hub = Hub.current()
         self.context.hub = self.hub
-        self._sender_task = asyncio.create_task(self._sender())
         try:
             if self.user.is_authenticated:
                 self.topics[f"user:{self.user.pk}"] = TopicState()
@@ -342,7 +349,8 @@ class Connection:
                     # that ignores its refusals costs no more than one that obeys them.
                     pause, self._pause = self._pause, 0.0
                     await asyncio.sleep(pause)
-                if self.closing is not None and self._sender_task.done():
+                sender = self._sender_task
+                if self.closing is not None and sender is not None and sender.done():
                     break
         finally:
             if self.user.is_authenticated:
@@ -350,7 +358,8 @@ class Connection:
             for topic in tuple(self.topics):
                 await self.hub.leave(topic, self)
             self.topics.clear()
-            self._sender_task.cancel()
+            if self._sender_task is not None:
+                self._sender_task.cancel()
             shutdown.open_connections.discard(self)
 
     async def mark_online(self, *, online=True):
@@ -626,9 +635,16 @@ def _user_data(user):
 
 
 class Gateway:
-    """A plain ASGI application (no per-socket channel-layer consumer)."""
+    """A plain ASGI application (no per-socket channel-layer consumer) at one path."""
+
+    def __init__(self, path="/ws/"):
+        self.path = path
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "websocket":
             raise ValueError("the gateway serves websockets only")
+        if scope.get("path") != self.path:
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": 1000})  # the handshake gets a 403
+            return
         await Connection(scope, receive, send).serve()
