@@ -13,8 +13,8 @@ latency from that.
 Printed: messages accepted (and per second), refusals by code; deliveries expected (accepted ×
 subscribed sockets) and received, lost; latency from send to every receiver (p50, p99, max; from a
 1 ms histogram); the slowest message's last receiver; server CPU. The bare ``websockets`` server
-(one process per Treffpunkt process, no database) gets the same plan in the same run, and the
-ratios are printed.
+(one process: bare processes share nothing, so one broadcasts to every socket) gets the same
+plan in the same run, and the ratios are printed.
 
 At the issue's scale (650 × 3 messages in 30 s to 5,000 sockets = 325,000 deliveries a second)
 both servers and the load generator together need far more CPU than this 2-core machine has:
@@ -58,7 +58,9 @@ def make_plan(args, topic):
 
 async def one_config(args, prepared, kind):
     tag = f"{kind}{time.monotonic_ns() % 100000}"
-    cluster = Cluster(kind, args.processes, prepared.server_env(tag), prepared.temp, tag)
+    # The bare servers share nothing: one process broadcasts to every socket (the floor).
+    processes = 1 if kind == "bare" else args.processes
+    cluster = Cluster(kind, processes, prepared.server_env(tag), prepared.temp, tag)
     cluster.start()
     topic = "session:1" if kind == "bare" else f"session:{prepared.people['session']}"
     auth = split_auth(args.clients, len(prepared.people["tokens"]))

@@ -9,8 +9,8 @@ evenly over time and round-robin over the sockets (each socket well under its 30
 
 Printed: reactions sent and acknowledged (and per second), refusals; ``reaction.burst`` pushes
 received per socket per second (each process pushes one a second to its sockets); server CPU over
-the storm, per second and per reaction. The bare ``websockets`` server (counting, one burst a
-second) gets the same load in the same run.
+the storm, per second and per reaction. The bare ``websockets`` server (one process, counting,
+one burst a second) gets the same load in the same run.
 """
 
 import argparse
@@ -35,7 +35,9 @@ EMOJI = ["👍", "👏", "❤️", "😂", "🎉", "🤔"]
 
 async def one_config(args, prepared, kind):
     tag = f"{kind}{time.monotonic_ns() % 100000}"
-    cluster = Cluster(kind, args.processes, prepared.server_env(tag), prepared.temp, tag)
+    # The bare servers share nothing: one process broadcasts to every socket (the floor).
+    processes = 1 if kind == "bare" else args.processes
+    cluster = Cluster(kind, processes, prepared.server_env(tag), prepared.temp, tag)
     cluster.start()
     topic = "session:1" if kind == "bare" else f"session:{prepared.people['session']}"
     auth = split_auth(args.clients, len(prepared.people["tokens"]))
