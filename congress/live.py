@@ -21,6 +21,7 @@ from . import hooks, live_services
 from .announcements import announcements_for, audiences_for
 from .live_services import REACTIONS, chat_message_data, poll_data, question_data
 from .models import ChatMessage, Event, Poll, PollVote, Question, Session
+from .permissions import primed
 from .serializers import session_event_data
 
 HISTORY = 50
@@ -109,6 +110,12 @@ def open_session_topic(ctx, key):
     if not key.isdigit():
         raise RealtimeError("unknown_topic", _("Use a session topic such as session:42."))
     session = _load_session(int(key))
+    # The rules below ask about the user's role, ban, speaking and mute: one query for all.
+    with primed(ctx.user, session):
+        return _session_subscription(ctx, session)
+
+
+def _session_subscription(ctx, session):
     if not allowed(ctx.user, "congress.view_event", session.event):
         raise NotFound(_("No such session."))
     require(ctx.user, "congress.watch_session", session)
