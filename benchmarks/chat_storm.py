@@ -11,8 +11,8 @@ refusal. Each text carries its index and ``time.time()`` at sending; every recei
 latency from that.
 
 Printed: messages acknowledged within the run (and per second), refusals by code; deliveries
-expected (messages acknowledged or received by anyone × subscribed sockets) and received, lost; latency from send to every receiver (p50, p99, max; from a
-1 ms histogram); the slowest message's last receiver; server CPU. The bare ``websockets`` server
+expected (messages acknowledged or received by anyone × subscribed sockets) and received, lost;
+latency from send to every receiver (p50, p99, max; from a 1 ms histogram); server CPU. The bare ``websockets`` server
 (one process: bare processes share nothing, so one broadcasts to every socket) gets the same
 plan in the same run, and the ratios are printed.
 
