@@ -1,5 +1,6 @@
 """Who watched a session, as counts: one keyed hash per viewer and session, and the peak."""
 
+import asyncio
 import hashlib
 import hmac
 import os
@@ -72,7 +73,9 @@ def record_viewer(ctx, session, *, now=None):
         return
 
     async def later():
-        await database_sync_to_async(write_pending)(session.pk)
+        # Not awaited by the tick: behind a busy database thread it would hold up the tick's
+        # other jobs (presence, reaction bursts).
+        asyncio.ensure_future(database_sync_to_async(write_pending)(session.pk))
 
     hub.once_per_second(f"viewers:{session.pk}", later)
 

@@ -143,6 +143,7 @@ def _session_subscription(ctx, session):
                 )
             )
         muted_until = live_services.muted_until(ctx.user, session)
+    may_take_part = allowed(ctx.user, "congress.take_part", session)
     snapshot = {
         "session": {
             **session_event_data(session),
@@ -150,7 +151,7 @@ def _session_subscription(ctx, session):
         },
         "chat_open": live_services.chat_is_open(session),
         "moderator": moderator,
-        "may_take_part": allowed(ctx.user, "congress.take_part", session),
+        "may_take_part": may_take_part,
         "questions": [{**question, "voted": question["id"] in voted} for question in questions],
         "polls": [{**poll_data(poll), "voted": poll.pk in voted_polls} for poll in polls],
         "muted": muted_until is not None,
@@ -164,6 +165,8 @@ def _session_subscription(ctx, session):
         counts_presence=True,
         redact=lambda missed: redact_session_replay(session, missed, moderator=moderator),
         replay_variant=("moderator" if moderator else "viewer"),
+        # Reactions (reuse_for) need no database trip of their own for a while.
+        granted={"congress.take_part": session} if may_take_part else {},
     )
 
 

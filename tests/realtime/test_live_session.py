@@ -311,6 +311,17 @@ async def test_reactions_are_aggregated_into_one_burst(connect, people, live_ses
     assert "seq" not in burst
 
 
+async def test_only_registered_attendees_react_every_time_they_try(connect, people, live_session):
+    """Reactions reuse the subscribe's check instead of asking the database each time."""
+    topic = topic_of(live_session)
+    outsider = await subscribed(connect, people["outsider"], live_session)
+    anna = await subscribed(connect, people["anna"], live_session)
+    for _attempt in range(2):
+        refused = await outsider.request("reaction.send", {"topic": topic, "emoji": "👏"})
+        assert refused["error"]["code"] == "forbidden"
+        assert (await anna.request("reaction.send", {"topic": topic, "emoji": "👏"}))["ok"]
+
+
 async def test_viewer_count_is_pushed_when_it_changes(connect, people, live_session):
     anna = await subscribed(connect, people["anna"], live_session)
     await subscribed(connect, people["ben"], live_session)

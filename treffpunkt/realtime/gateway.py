@@ -529,6 +529,9 @@ class Connection:
                 state.pending = None
             raise
         self.hub.note_seq(topic, seq)
+        granted_until = time.monotonic() + registry.GRANT_SECONDS
+        for rule, obj in subscription.granted.items():
+            self.context.reused[(rule, topic)] = (obj, granted_until)
         if subscription.counts_presence:
             self.hub.presence_topics[topic] = True
             subscription.snapshot["viewers"] = max(

@@ -32,6 +32,7 @@ from ..access import require
 
 _handlers = {}
 _topic_kinds = {}
+GRANT_SECONDS = 10.0  # how long a subscribe's granted rules are reused (``reuse_for`` handlers)
 
 
 class RealtimeError(Exception):
@@ -64,6 +65,9 @@ class Subscription:
     # moderator). Replays with equal variants are shared between subscribes for a second; None
     # means every replay is redacted on its own.
     replay_variant: object = None
+    # Rules the opener found true for this user and topic: ``{rule: the topic's object}``. A
+    # handler with ``reuse_for`` then needs no database trip for them for that long.
+    granted: dict = field(default_factory=dict)
 
 
 def handler(
@@ -88,7 +92,9 @@ def handler(
       for another kind goes to the type's handler without ``topic``.
     - ``reuse_for``: seconds for which one socket reuses the loaded object and the rule's yes for
       the same ``data["topic"]``, instead of a database trip per request (for requests as
-      frequent as reactions; a ban closes the user's sockets anyway). Async functions only.
+      frequent as reactions; a ban closes the user's sockets anyway). Async functions whose
+      ``load`` returns the topic's object only: a subscribe whose opener granted the rule
+      (``Subscription.granted``) has already put its answer there.
     """
     if rule is not None and load is None:
         raise ValueError(f"realtime handler {type_!r}: a rule is checked on a loaded object")
@@ -124,7 +130,7 @@ def _runner(function, *, load, rule, subscribed, reuse_for=0.0):
             if not reuse_for:
                 return await function(ctx, data, await prepare_async(ctx, data))
             reused = ctx.reused
-            key = (function, data.get("topic"))
+            key = (rule, data.get("topic"))
             now = time.monotonic()
             kept = reused.get(key)
             if kept is None or kept[1] <= now:
