@@ -6,6 +6,8 @@ It speaks just enough of Treffpunkt's envelope for the benchmark's client to be 
 - ``{"id": 2, "type": "chat.send", "data": {"topic", "text", "client_id"}}`` → a ``chat.message``
   push, serialised once and handed to ``websockets.broadcast`` for every subscriber of the topic
   (the sender included), then ``{"reply_to":2,"ok":true,…}`` to the sender.
+- ``{"id": 3, "type": "reaction.send", "data": {"topic", "emoji"}}`` → counted; once a second one
+  ``reaction.burst`` push with the counts to every subscriber of the topic (as Treffpunkt's hub).
 
 No database, no authentication, no origin check, no presence: it is the limit of Python +
 ``websockets`` on this machine, not a competitor. Run by ``live_fanout.py``; standalone::
@@ -33,6 +35,18 @@ def dumps(payload):
 async def main(host, port):
     subscribers = {}  # topic -> set of connections
     seqs = {}
+    reactions = {}  # topic -> {emoji: count}
+
+    async def bursts():
+        while True:
+            await asyncio.sleep(1.0)
+            pending = dict(reactions)
+            reactions.clear()
+            for topic, counts in pending.items():
+                frame = dumps(
+                    {"type": "reaction.burst", "topic": topic, "data": {"counts": counts}}
+                )
+                broadcast(subscribers.get(topic, ()), frame)
 
     async def handler(connection):
         topics = set()
@@ -66,6 +80,10 @@ async def main(host, port):
                     )
                     broadcast(subscribers.get(topic, ()), frame)
                     reply = {"message": message, "seq": seq, "duplicate": False}
+                elif type_ == "reaction.send":
+                    counts = reactions.setdefault(topic, {})
+                    counts[data.get("emoji", "")] = counts.get(data.get("emoji", ""), 0) + 1
+                    reply = {}
                 else:
                     await connection.send(
                         dumps({"reply_to": request_id, "ok": False, "error": {"code": "unknown"}})
@@ -80,10 +98,12 @@ async def main(host, port):
     for signum in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(signum, stop.cancel)
     # Like daphne (autobahn): no compression unless the client asks; our client never asks.
+    ticker = asyncio.create_task(bursts())
     async with serve(handler, host, port, max_size=2**20):
         print(f"ready {port}", flush=True)
         with contextlib.suppress(asyncio.CancelledError):
             await stop
+    ticker.cancel()
 
 
 if __name__ == "__main__":

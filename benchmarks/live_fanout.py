@@ -1123,6 +1123,7 @@ async def orchestrate(args):
             DATABASE_URL=database_url,
             # Every load socket comes from 127.0.0.1: lift the per-address socket limit.
             REALTIME_MAX_SOCKETS_PER_IP="1000000",
+            REALTIME_SUBSCRIBES_PER_IP="1000000",  # and the anonymous subscribes per address
             DEBUG="1",
             DJANGO_SETTINGS_MODULE="treffpunkt.settings",
             REALTIME_CHAT_RATE="100000",

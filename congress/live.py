@@ -5,6 +5,8 @@ loaded object in, reply data out; refusals are raised. The permission of every h
 access rule REST uses (``treffpunkt.access``), checked by the registry or by the service it calls.
 """
 
+import time
+
 from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from . import hooks, live_services
 from .announcements import announcements_for, audiences_for
 from .live_services import REACTIONS, chat_message_data, poll_data, question_data
 from .models import ChatMessage, Event, Poll, PollVote, Question, Session
+from .permissions import primed
 from .serializers import session_event_data
 
 HISTORY = 50
@@ -56,37 +59,91 @@ def open_event_topic(ctx, key):
     )
 
 
+# What every subscriber of a session shares, per process: the chat history and the questions as
+# pushes show them. A write that changes them takes a new seq, and a change to the session row a
+# new ``updated_at``; both are in the key, so only edits that take neither (a user's new display
+# name) can show up to this late. A reconnect storm of thousands then reads them once a second.
+SHARED_SECONDS = 1.0
+_shared = {}
+
+
+def _shared_part(session, seq, *, history):
+    key = (session.pk, session.updated_at, seq)
+    now = time.monotonic()
+    entry = _shared.get(session.pk)
+    if seq is None:  # not opened by the gateway: no seq to key on
+        entry = None
+    if entry is None or entry[0] != key or entry[1] <= now or (history and entry[2] is None):
+        chat = None
+        if history:
+            messages = list(
+                ChatMessage.objects.filter(session=session, is_deleted=False)
+                .select_related("user")
+                .order_by("-seq")[:HISTORY]
+            )
+            chat = [chat_message_data(message) for message in reversed(messages)]
+        elif entry is not None and entry[0] == key and entry[1] > now:
+            chat = entry[2]
+        questions = [
+            question_data(question)
+            for question in Question.objects.filter(session=session)
+            .select_related("user")
+            .order_by("-votes", "created_at")
+        ]
+        entry = (key, now + SHARED_SECONDS, chat, questions)
+        if seq is not None:
+            if len(_shared) >= 1000:
+                _shared.clear()
+            _shared[session.pk] = entry
+    return entry[2], entry[3]
+
+
+def forget_shared():
+    """Drop the shared snapshot parts (tests reuse session ids in fresh databases)."""
+    _shared.clear()
+
+
 @topic_kind("session")
 def open_session_topic(ctx, key):
+    """The snapshot of ``session:<id>``; on a resume (``ctx.resuming``) without ``chat``: the client
+    holds the messages up to its ``since`` and ``missed`` brings the rest."""
     if not key.isdigit():
         raise RealtimeError("unknown_topic", _("Use a session topic such as session:42."))
     session = _load_session(int(key))
+    # The rules below ask about the user's role, ban, speaking and mute: one query for all.
+    with primed(ctx.user, session):
+        return _session_subscription(ctx, session)
+
+
+def _session_subscription(ctx, session):
     if not allowed(ctx.user, "congress.view_event", session.event):
         raise NotFound(_("No such session."))
     require(ctx.user, "congress.watch_session", session)
     hooks.session_watched(ctx, session)
     moderator = allowed(ctx.user, "congress.moderate_session", session)
-    messages = list(
-        ChatMessage.objects.filter(session=session, is_deleted=False)
-        .select_related("user")
-        .order_by("-seq")[:HISTORY]
-    )
-    questions = Question.objects.filter(session=session).select_related("user")
+    resuming = getattr(ctx, "resuming", False)
+    chat, questions = _shared_part(session, getattr(ctx, "topic_seq", None), history=not resuming)
     if not moderator:
-        questions = questions.exclude(state=Question.State.HIDDEN)
-    polls = Poll.objects.filter(session=session).prefetch_related("options")
+        hidden = Question.State.HIDDEN.value
+        questions = [question for question in questions if question["state"] != hidden]
+    polls = list(Poll.objects.filter(session=session).prefetch_related("options"))
     if not moderator:
-        polls = polls.exclude(state=Poll.State.DRAFT)
+        polls = [poll for poll in polls if poll.state != Poll.State.DRAFT]
     voted = voted_polls = set()
     muted_until = None
     if ctx.user.is_authenticated:
-        voted = set(session.questions.filter(upvotes__user=ctx.user).values_list("pk", flat=True))
-        voted_polls = set(
-            PollVote.objects.filter(poll__session=session, user=ctx.user).values_list(
-                "poll_id", flat=True
+        if questions:
+            voted = set(
+                session.questions.filter(upvotes__user=ctx.user).values_list("pk", flat=True)
             )
-        )
+        if polls:
+            voted_polls = set(
+                PollVote.objects.filter(poll__session=session, user=ctx.user).values_list(
+                    "poll_id", flat=True
+                )
+            )
         muted_until = live_services.muted_until(ctx.user, session)
+    may_take_part = allowed(ctx.user, "congress.take_part", session)
     snapshot = {
         "session": {
             **session_event_data(session),
@@ -94,21 +151,22 @@ def open_session_topic(ctx, key):
         },
         "chat_open": live_services.chat_is_open(session),
         "moderator": moderator,
-        "may_take_part": allowed(ctx.user, "congress.take_part", session),
-        "chat": [chat_message_data(message) for message in reversed(messages)],
-        "questions": [
-            {**question_data(question), "voted": question.pk in voted}
-            for question in questions.order_by("-votes", "created_at")
-        ],
+        "may_take_part": may_take_part,
+        "questions": [{**question, "voted": question["id"] in voted} for question in questions],
         "polls": [{**poll_data(poll), "voted": poll.pk in voted_polls} for poll in polls],
         "muted": muted_until is not None,
         "muted_until": muted_until.isoformat() if muted_until not in (None, True) else None,
         "reactions": list(REACTIONS),
     }
+    if not resuming:
+        snapshot = {**snapshot, "chat": chat}
     return Subscription(
         snapshot=snapshot,
         counts_presence=True,
         redact=lambda missed: redact_session_replay(session, missed, moderator=moderator),
+        replay_variant=("moderator" if moderator else "viewer"),
+        # Reactions (reuse_for) need no database trip of their own for a while.
+        granted={"congress.take_part": session} if may_take_part else {},
     )
 
 
@@ -356,6 +414,7 @@ class ReactionSchema(serializers.Serializer):
     subscribed=True,
     load=topic_session,
     rule="congress.take_part",
+    reuse_for=10.0,
 )
 async def react(ctx, data, session):
     """Reactions are counted per process and pushed as one ``reaction.burst`` per second."""

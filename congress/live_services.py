@@ -31,7 +31,7 @@ from .models import (
     QuestionVote,
     Session,
 )
-from .permissions import is_banned
+from .permissions import NOT_PRIMED, is_banned, primed_mute
 
 CHAT_OPENS_BEFORE = timedelta(minutes=15)
 CHAT_CLOSES_AFTER = timedelta(minutes=15)
@@ -110,10 +110,13 @@ def poll_counts(poll):
 
 def muted_until(user, session):
     """None when the user may write; else the end of the mute, or True for a mute without end."""
-    mute = Mute.objects.filter(session=session, user=user).first()
-    if mute is None or (mute.until is not None and mute.until <= timezone.now()):
+    known = primed_mute(user, session)
+    if known is NOT_PRIMED:
+        mute = Mute.objects.filter(session=session, user=user).first()
+        known = None if mute is None else (mute.until,)
+    if known is None or (known[0] is not None and known[0] <= timezone.now()):
         return None
-    return mute.until or True
+    return known[0] or True
 
 
 def _check_may_write(user, session):
@@ -176,8 +179,7 @@ def send_chat_message(*, user, session, text, client_id):
             message = ChatMessage.objects.create(
                 session=session, user=user, text=text, client_id=client_id
             )
-            message.seq = emit(session_topic(session), "chat.message", chat_message_data(message))
-            message.save(update_fields=["seq"])
+            emit(session_topic(session), "chat.message", chat_message_data(message), stamp=message)
     except IntegrityError:
         return ChatMessage.objects.get(session=session, user=user, client_id=client_id), False
     return message, True

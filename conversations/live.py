@@ -30,7 +30,10 @@ def open_conversation_topic(ctx, key):
         raise RealtimeError("login_required", _("Please log in first."))
     conversation = selectors.load_conversation(ctx.user, int(key))
     require(ctx.user, "conversations.take_part", conversation)
-    return Subscription(snapshot=selectors.snapshot(ctx.user, conversation))
+    snapshot = selectors.snapshot(
+        ctx.user, conversation, history=not getattr(ctx, "resuming", False)
+    )
+    return Subscription(snapshot=snapshot)
 
 
 class ChatSendSchema(serializers.Serializer):

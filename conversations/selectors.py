@@ -82,10 +82,16 @@ def conversation_data(conversation, user, *, unread=None):
     }
 
 
-def snapshot(user, conversation):
-    """The ``subscribe`` snapshot of ``conversation:<id>``: the newest messages and both read marks."""
-    messages = list(conversation.messages.select_related("sender").order_by("-seq")[:HISTORY])
-    return {
+def snapshot(user, conversation, *, history=True):
+    """The ``subscribe`` snapshot of ``conversation:<id>``: the newest messages and both read marks.
+
+    Without ``history`` (a resume: the client has the messages up to its ``since``, the reply's
+    ``missed`` the rest) there is no ``chat``.
+    """
+    messages = []
+    if history:
+        messages = list(conversation.messages.select_related("sender").order_by("-seq")[:HISTORY])
+    data = {
         "conversation": {
             "id": conversation.pk,
             "event": conversation.event.slug,
@@ -100,3 +106,6 @@ def snapshot(user, conversation):
         "read_seq": getattr(conversation, read_field(conversation, user)),
         "other_read_seq": getattr(conversation, read_field(conversation, conversation.other(user))),
     }
+    if not history:
+        del data["chat"]
+    return data

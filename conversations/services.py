@@ -82,10 +82,12 @@ def send_conversation_message(*, user, conversation, text, client_id):
             message = ConversationMessage.objects.create(
                 conversation=conversation, sender=user, text=text, client_id=client_id
             )
-            message.seq = emit(
-                conversation.topic, "chat.message", conversation_message_data(message)
+            emit(
+                conversation.topic,
+                "chat.message",
+                conversation_message_data(message),
+                stamp=message,
             )
-            message.save(update_fields=["seq"])
             _set_read(conversation, user, message.seq)
             _notify_recipient(conversation, message, other)
     except IntegrityError:

@@ -42,8 +42,12 @@ def _isolated_cache(settings):
     """Each test starts with an empty cache and presence (Redis in production runs of the suite)."""
     from django.core.cache import caches
 
+    from congress.live import forget_shared
     from treffpunkt.realtime import presence
+    from treffpunkt.realtime.gateway import forget_replays
 
+    forget_shared()
+    forget_replays()
     caches["default"].clear()
     caches["local"].clear()
     store = presence.store()

@@ -50,8 +50,7 @@ http_application = FailFast(django_application)
 for wrapper in reversed(settings.ASGI_HTTP_FAST_PATHS):
     http_application = import_string(wrapper)(http_application)
 
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from django.urls import path  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from .realtime.auth import SessionUserMiddleware  # noqa: E402
 from .realtime.gateway import Gateway  # noqa: E402
@@ -59,6 +58,8 @@ from .realtime.gateway import Gateway  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": http_application,
-        "websocket": SessionUserMiddleware(URLRouter([path("ws/", Gateway())])),
+        # One websocket path; the gateway refuses others itself (a URLRouter would keep one more
+        # copy of the scope and one more coroutine frame alive per socket: benchmarks/memory.py).
+        "websocket": SessionUserMiddleware(Gateway(path="/ws/")),
     }
 )

@@ -106,9 +106,11 @@ ROOT_URLCONF = "treffpunkt.urls"
 ASGI_APPLICATION = "treffpunkt.asgi.application"
 # Garbage-collector thresholds of the ASGI processes ("" keeps Python's defaults).
 GC_THRESHOLD = os.environ.get("GC_THRESHOLD", "100000,50,1000")
-# ASGI wrappers that answer cached public GETs before Django's request cycle (see docs/exports.md).
+# ASGI wrappers that answer cached public GETs before Django's request cycle, first one outermost
+# (collected static files: web/static_fast.py; schedule exports: docs/exports.md).
 ASGI_HTTP_FAST_PATHS = env_list(
-    "ASGI_HTTP_FAST_PATHS", ["congress.export_views.serve_cached_exports"]
+    "ASGI_HTTP_FAST_PATHS",
+    ["web.static_fast.serve_static_files", "congress.export_views.serve_cached_exports"],
 )
 WSGI_APPLICATION = None
 

@@ -214,7 +214,6 @@ async def test_frames_keep_their_order_when_the_servers_send_suspends():
         written.append(message["text"])
 
     connection = Connection({"type": "websocket", "headers": []}, None, slow_send)
-    connection._sender_task = asyncio.create_task(connection._sender())
     for number in range(7):
         connection._enqueue(str(number))
         if number == 3:
@@ -265,3 +264,13 @@ async def test_log_in_while_an_outage_is_known_is_closed_with_4013(people, outag
 
     assert connected is True
     assert closed == {"type": "websocket.close", "code": 4013}
+
+
+async def test_other_websocket_paths_are_refused():
+    from channels.testing import WebsocketCommunicator
+
+    from treffpunkt.asgi import application
+
+    communicator = WebsocketCommunicator(application, "/ws/other/")
+    connected, _code = await communicator.connect()
+    assert connected is False

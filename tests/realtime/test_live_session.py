@@ -100,6 +100,44 @@ async def test_resume_with_since_replays_each_missed_message_once_in_order(
     assert await ben.nothing_more() is True
 
 
+async def test_resume_brings_missed_messages_without_repeating_the_chat_history(
+    connect, people, live_session
+):
+    topic = topic_of(live_session)
+    anna = await subscribed(connect, people["anna"], live_session)
+    first = await anna.request("chat.send", {"topic": topic, "text": "eins", "client_id": "1"})
+    await anna.request("chat.send", {"topic": topic, "text": "zwei", "client_id": "2"})
+
+    ben = await subscribed(connect, people["ben"], live_session, since=first["data"]["seq"])
+
+    reply = ben.snapshot
+    assert [push["data"]["text"] for push in reply["missed"]] == ["zwei"]
+    assert "chat" not in reply["snapshot"]
+    assert reply["snapshot"]["session"]["id"] == live_session.pk
+    fresh = await subscribed(connect, people["ben"], live_session)
+    assert [message["text"] for message in fresh.snapshot["snapshot"]["chat"]] == ["eins", "zwei"]
+
+
+async def test_resume_too_far_back_resets_with_the_chat_history(
+    connect, people, live_session, monkeypatch
+):
+    from treffpunkt.realtime import events
+
+    monkeypatch.setattr(events, "REPLAY_LIMIT", 2)
+    topic = topic_of(live_session)
+    anna = await subscribed(connect, people["anna"], live_session)
+    for number in range(4):
+        await anna.request(
+            "chat.send", {"topic": topic, "text": f"n{number}", "client_id": f"{number}"}
+        )
+
+    ben = await subscribed(connect, people["ben"], live_session, since=0)
+
+    assert ben.snapshot["reset"] is True
+    texts = [message["text"] for message in ben.snapshot["snapshot"]["chat"]]
+    assert texts == ["n0", "n1", "n2", "n3"]
+
+
 async def test_chat_refusals(connect, people, live_session, settings):
     topic = topic_of(live_session)
     anna = await connect(people["anna"])
@@ -271,6 +309,17 @@ async def test_reactions_are_aggregated_into_one_burst(connect, people, live_ses
     burst = await ben.push("reaction.burst", timeout=3)
     assert burst["data"]["counts"] == {"👏": 2, "🎉": 1}
     assert "seq" not in burst
+
+
+async def test_only_registered_attendees_react_every_time_they_try(connect, people, live_session):
+    """Reactions reuse the subscribe's check instead of asking the database each time."""
+    topic = topic_of(live_session)
+    outsider = await subscribed(connect, people["outsider"], live_session)
+    anna = await subscribed(connect, people["anna"], live_session)
+    for _attempt in range(2):
+        refused = await outsider.request("reaction.send", {"topic": topic, "emoji": "👏"})
+        assert refused["error"]["code"] == "forbidden"
+        assert (await anna.request("reaction.send", {"topic": topic, "emoji": "👏"}))["ok"]
 
 
 async def test_viewer_count_is_pushed_when_it_changes(connect, people, live_session):

@@ -12,6 +12,7 @@ class FakeContext:
     def __init__(self, user=None, topics=()):
         self.user = user
         self.topics = set(topics)
+        self.reused = {}
 
     def require_subscribed(self, topic):
         if topic not in self.topics:
@@ -63,6 +64,31 @@ async def test_async_handler_and_subscription_check(scratch_registry):
     assert await run(FakeContext(topics=["room:1"]), {"topic": "room:1", "number": 1}) == {
         "number": 1
     }
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_reuse_for_loads_and_checks_once_per_socket_and_topic(scratch_registry):
+    """Frequent requests (reactions) skip the database trip; a refusal is never reused."""
+    loads = []
+
+    def load_counting(ctx, data):
+        loads.append(data["topic"])
+        return data["number"]
+
+    @handler("test.react", load=load_counting, rule="test.even", subscribed=True, reuse_for=60)
+    async def react(ctx, data, number):
+        return {"number": number}
+
+    run = registry.get_handler("test.react").function
+    socket = FakeContext(topics=["room:1", "room:2"])
+    with pytest.raises(AccessDenied):
+        await run(socket, {"topic": "room:1", "number": 3})
+    for _ in range(3):
+        assert await run(socket, {"topic": "room:1", "number": 2}) == {"number": 2}
+    assert await run(socket, {"topic": "room:2", "number": 4}) == {"number": 4}
+    other_socket = FakeContext(topics=["room:1"])
+    assert await run(other_socket, {"topic": "room:1", "number": 2}) == {"number": 2}
+    assert loads == ["room:1", "room:1", "room:2", "room:1"]
 
 
 def test_shared_type_goes_by_topic_kind(scratch_registry):

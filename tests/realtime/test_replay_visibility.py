@@ -54,3 +54,20 @@ async def test_replay_after_delete_and_hide_shows_text_only_to_moderators(
         assert {json.dumps(push["data"]) for push in question_pushes} == {
             json.dumps({"id": question_id, "state": "hidden"})
         }
+
+
+async def test_resumes_in_the_same_moment_share_no_text_across_roles(connect, people, live_session):
+    """Replays are shared between resumes with the same `since`, but never from a moderator's."""
+    topic, _message_id, _question_id = await write_then_remove(connect, people, live_session)
+    resumed = {}
+    for role in ("orga", "ben", "speaker", "anna"):
+        client = await connect(people[role])
+        reply = await client.request("subscribe", {"topic": topic, "since": 0})
+        resumed[role] = json.dumps(reply["data"]["missed"], ensure_ascii=False)
+
+    assert {role: SECRET_QUESTION in text for role, text in resumed.items()} == {
+        "orga": True,
+        "ben": False,
+        "speaker": True,
+        "anna": False,
+    }

@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import json
 import logging
+import time
 import uuid
 from urllib.parse import urlsplit
 
@@ -86,12 +87,10 @@ _probe_database = database_sync_to_async(unavailable.probe_database)
 
 @database_sync_to_async
 def _user_for_token(key):
-    from rest_framework.authtoken.models import Token
+    # The user alone: a Token loaded with it would stay cached on it for the socket's lifetime.
+    from django.contrib.auth import get_user_model
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
+    return get_user_model().objects.filter(auth_token__key=key, is_active=True).first()
 
 
 async def authenticate(scope):
@@ -125,11 +124,19 @@ class TopicSchema(serializers.Serializer):
 
 
 class Context:
-    """What a handler gets besides its data: the user, the socket and the hub."""
+    """What a handler gets besides its data: the user, the socket and the hub.
+
+    While a topic kind's opener runs, ``resuming`` says whether the subscribe is a resume whose
+    ``missed`` will hold everything after the client's ``since`` (the opener may then leave the
+    history out of the snapshot), and ``topic_seq`` is the topic's newest seq, read just before.
+    """
 
     def __init__(self, connection):
         self.connection = connection
         self.hub = connection.hub
+        self.resuming = False
+        self.topic_seq = 0
+        self.reused = {}  # what handlers with ``reuse_for`` loaded and checked (registry.py)
 
     @property
     def user(self):
@@ -182,7 +189,10 @@ class Connection:
         self.user = AnonymousUser()
         self.topics = {}
         self.hub = None
-        self.queue = asyncio.Queue(maxsize=settings.REALTIME["SEND_QUEUE"])
+        # The send queue and its task exist only once a frame has to wait (most sockets of a big
+        # audience never need them: daphne's send does not suspend); see _queue().
+        self.queue = None
+        self._sender_task = None
         self.closing = None
         self._busy = False
         self._rate_key = next(_socket_numbers)
@@ -208,11 +218,11 @@ class Connection:
 
     def _enqueue(self, text):
         """Send now when nothing is queued or in flight, else queue behind what is."""
-        if not self._busy and self.closing is None and self.queue.empty():
+        if not self._busy and self.closing is None and (self.queue is None or self.queue.empty()):
             self._send_now(text)
             return
         try:
-            self.queue.put_nowait(text)
+            self._queue().put_nowait(text)
         except asyncio.QueueFull:
             # A laggard must not stall the others: drop it; the client resumes with `since`.
             self.close_soon(CLOSE_SLOW)
@@ -233,7 +243,7 @@ class Connection:
             return
         except Exception:  # noqa: BLE001 (the socket is gone; the receive loop ends it)
             return
-        self.queue.put_nowait(_SuspendedSend(coroutine, awaited))
+        self._queue().put_nowait(_SuspendedSend(coroutine, awaited))
 
     def _drop_laggard(self):
         """The server holds more unsent bytes for this socket than allowed: close it (4008) and
@@ -248,12 +258,19 @@ class Connection:
             self.closing = code
             if text is not None:
                 with contextlib.suppress(asyncio.QueueFull):
-                    self.queue.put_nowait(text)
+                    self._queue().put_nowait(text)
             try:
-                self.queue.put_nowait(None)
+                self._queue().put_nowait(None)
             except asyncio.QueueFull:
                 self._sender_task.cancel()
                 self._close_now_task = asyncio.ensure_future(self._close(code))
+
+    def _queue(self):
+        """The bounded send queue, with the task that drains it (made on first use)."""
+        if self.queue is None:
+            self.queue = asyncio.Queue(maxsize=settings.REALTIME["SEND_QUEUE"])
+            self._sender_task = asyncio.create_task(self._sender())
+        return self.queue
 
     async def _close(self, code):
         # The socket may already be gone.
@@ -328,7 +345,6 @@ class Connection:
         shutdown.open_connections.add(self)
         self.hub = Hub.current()
         self.context.hub = self.hub
-        self._sender_task = asyncio.create_task(self._sender())
         try:
             if self.user.is_authenticated:
                 self.topics[f"user:{self.user.pk}"] = TopicState()
@@ -358,7 +374,8 @@ class Connection:
                     # that ignores its refusals costs no more than one that obeys them.
                     pause, self._pause = self._pause, 0.0
                     await asyncio.sleep(pause)
-                if self.closing is not None and self._sender_task.done():
+                sender = self._sender_task
+                if self.closing is not None and sender is not None and sender.done():
                     break
         finally:
             if self.user.is_authenticated:
@@ -366,7 +383,8 @@ class Connection:
             for topic in tuple(self.topics):
                 await self.hub.leave(topic, self)
             self.topics.clear()
-            self._sender_task.cancel()
+            if self._sender_task is not None:
+                self._sender_task.cancel()
             shutdown.open_connections.discard(self)
 
     async def mark_online(self, *, online=True):
@@ -489,6 +507,8 @@ class Connection:
                     "not_subscribed", _("You are not subscribed to %(topic)s.") % {"topic": topic}
                 )
             del self.topics[topic]
+            for kept in [key for key in self.context.reused if key[1] == topic]:
+                del self.context.reused[kept]
             await self.hub.leave(topic, self)
             return {"topic": topic}
         handler = registry.get_handler(type_, data)
@@ -548,6 +568,9 @@ class Connection:
                 state.pending = None
             raise
         self.hub.note_seq(topic, seq)
+        granted_until = time.monotonic() + registry.GRANT_SECONDS
+        for rule, obj in subscription.granted.items():
+            self.context.reused[(rule, topic)] = (obj, granted_until)
         if subscription.counts_presence:
             self.hub.presence_topics[topic] = True
             subscription.snapshot["viewers"] = max(
@@ -580,17 +603,57 @@ def _open_topic(opener, context, key, topic, since):
     The newest seq is read before the snapshot: a message committed in between may appear in the
     snapshot and be pushed too (clients key messages by id), but is never missed. The replay is
     read last, so the reply's seq covers it and its held-back pushes are dropped, not repeated.
+
+    A resume (``since``) whose gap fits in one replay is opened with ``context.resuming``: the
+    snapshot then leaves out the history that ``missed`` and the client already hold. Should the
+    replay come back truncated after all (more was written meanwhile), the topic is opened again
+    as a fresh subscribe, history included.
     """
     seq = events.latest_seq(topic)
-    subscription = opener(context, key)
+    resuming = since is not None and seq - since <= events.REPLAY_LIMIT
+    subscription = _open(opener, context, key, seq, resuming=resuming)
     if since is None:
         return subscription, (seq, [], False)
-    missed, truncated = events.replay(topic, since)
-    if missed and subscription.redact is not None:
-        missed = subscription.redact(missed)
+    shared = subscription.redact is None or subscription.replay_variant is not None
+    replay_key = (topic, since, seq, subscription.replay_variant)
+    kept = _replays.get(replay_key) if shared else None
+    now = time.monotonic()
+    if kept is not None and kept[0] > now:
+        missed, truncated = kept[1], kept[2]
+    else:
+        missed, truncated = events.replay(topic, since)
+        if missed and subscription.redact is not None:
+            missed = subscription.redact(missed)
+        if shared:
+            if len(_replays) >= 1000:
+                _replays.clear()
+            _replays[replay_key] = (now + REPLAY_SHARED_SECONDS, missed, truncated)
+    if truncated and resuming:
+        subscription = _open(opener, context, key, seq, resuming=False)
     if missed:
         seq = max(seq, missed[-1]["seq"])
     return subscription, (seq, missed, truncated)
+
+
+# After a drop, thousands resume with the same ``since``: the first reads (and redacts) the log,
+# the others in the next second get the same pushes. The key holds the topic's newest seq, read
+# before, and the log up to it is complete and unchanging (each seq commits in order); a later
+# deletion or hiding takes a new seq and so a new key.
+REPLAY_SHARED_SECONDS = 1.0
+_replays = {}
+
+
+def forget_replays():
+    """Drop the shared replays (tests reuse topic names in fresh databases)."""
+    _replays.clear()
+
+
+def _open(opener, context, key, seq, *, resuming):
+    context.resuming, context.topic_seq = resuming, seq
+    try:
+        return opener(context, key)
+    finally:
+        context.resuming, context.topic_seq = False, 0
 
 
 def _validate(schema, data):
@@ -614,9 +677,16 @@ def _user_data(user):
 
 
 class Gateway:
-    """A plain ASGI application (no per-socket channel-layer consumer)."""
+    """A plain ASGI application (no per-socket channel-layer consumer) at one path."""
+
+    def __init__(self, path="/ws/"):
+        self.path = path
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "websocket":
             raise ValueError("the gateway serves websockets only")
+        if scope.get("path") != self.path:
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": 1000})  # the handshake gets a 403
+            return
         await Connection(scope, receive, send).serve()

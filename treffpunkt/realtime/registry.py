@@ -23,6 +23,7 @@ the socket open.
 """
 
 import inspect
+import time
 from dataclasses import dataclass, field
 
 from channels.db import database_sync_to_async
@@ -31,6 +32,7 @@ from ..access import require
 
 _handlers = {}
 _topic_kinds = {}
+GRANT_SECONDS = 10.0  # how long a subscribe's granted rules are reused (``reuse_for`` handlers)
 
 
 class RealtimeError(Exception):
@@ -59,10 +61,25 @@ class Subscription:
     # same rules as the snapshot (a deleted message, a hidden question). It keeps every seq, so
     # the client sees no gap; it runs on the database thread.
     redact: object = None
+    # With ``redact``: what the redaction depends on besides the log (say, whether the user is a
+    # moderator). Replays with equal variants are shared between subscribes for a second; None
+    # means every replay is redacted on its own.
+    replay_variant: object = None
+    # Rules the opener found true for this user and topic: ``{rule: the topic's object}``. A
+    # handler with ``reuse_for`` then needs no database trip for them for that long.
+    granted: dict = field(default_factory=dict)
 
 
 def handler(
-    type_, *, schema=None, load=None, rule=None, subscribed=False, topic=None, requires_login=True
+    type_,
+    *,
+    schema=None,
+    load=None,
+    rule=None,
+    subscribed=False,
+    topic=None,
+    requires_login=True,
+    reuse_for=0.0,
 ):
     """Register the function that answers requests of ``type_``.
 
@@ -73,6 +90,11 @@ def handler(
     - ``topic``: a topic kind; the handler then answers only requests whose ``data["topic"]`` is of
       that kind, so apps share one type (``chat.send`` on sessions and conversations). A request
       for another kind goes to the type's handler without ``topic``.
+    - ``reuse_for``: seconds for which one socket reuses the loaded object and the rule's yes for
+      the same ``data["topic"]``, instead of a database trip per request (for requests as
+      frequent as reactions; a ban closes the user's sockets anyway). Async functions whose
+      ``load`` returns the topic's object only: a subscribe whose opener granted the rule
+      (``Subscription.granted``) has already put its answer there.
     """
     if rule is not None and load is None:
         raise ValueError(f"realtime handler {type_!r}: a rule is checked on a loaded object")
@@ -81,14 +103,14 @@ def handler(
         routes = _handlers.setdefault(type_, {})
         if topic in routes:
             raise RuntimeError(f"realtime handler {type_!r} is registered twice")
-        run = _runner(function, load=load, rule=rule, subscribed=subscribed)
+        run = _runner(function, load=load, rule=rule, subscribed=subscribed, reuse_for=reuse_for)
         routes[topic] = Handler(type_, run, schema, requires_login)
         return function
 
     return register
 
 
-def _runner(function, *, load, rule, subscribed):
+def _runner(function, *, load, rule, subscribed, reuse_for=0.0):
     """The coroutine the gateway awaits: subscription check, then loader and rule, then function."""
 
     def prepare(ctx, data):
@@ -105,7 +127,15 @@ def _runner(function, *, load, rule, subscribed):
                 ctx.require_subscribed(data["topic"])
             if load is None:
                 return await function(ctx, data)
-            return await function(ctx, data, await prepare_async(ctx, data))
+            if not reuse_for:
+                return await function(ctx, data, await prepare_async(ctx, data))
+            reused = ctx.reused
+            key = (rule, data.get("topic"))
+            now = time.monotonic()
+            kept = reused.get(key)
+            if kept is None or kept[1] <= now:
+                kept = reused[key] = (await prepare_async(ctx, data), now + reuse_for)
+            return await function(ctx, data, kept[0])
 
         return run
 

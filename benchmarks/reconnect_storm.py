@@ -1,0 +1,201 @@
+"""Reconnect storm: every client of a live session comes back at once and catches up with `since`.
+
+    .venv/bin/python benchmarks/reconnect_storm.py [--clients 5000] [--processes 2] [--missed 20]
+        [--database-url postgres://…] [--redis-url redis://127.0.0.1:6379/7] [--no-bare]
+
+Set-up (harness.prepare): ``--clients`` registered attendees, half authenticating with a DRF token
+(``Authorization``), half with a logged-in session cookie (+ ``Origin``); all subscribe to one LIVE
+session, spread over ``--processes`` server processes.
+
+Two drops, one after the other, each on a fresh set of connections:
+
+- **restart**: every server process is killed (SIGKILL, as a crash or a hard deploy would);
+  while they are down ``--missed`` chat messages are stored (through the chat service, from a
+  separate process); the processes are started again on the same ports.
+- **network**: every client's TCP connection is reset at once (RST; the servers stay up); while
+  the network is "down" a sender posts ``--missed`` messages; then it is back and every client
+  makes its first attempt within socket.js's first backoff step. Times count from the network's
+  return.
+
+Clients reconnect with the web client's schedule (web/static/web/lib/socket.js: full jitter, the
+ceiling starting at 0.5 s and doubling per failed attempt) and resubscribe with ``since`` = the
+highest seq they saw. A client is *back* when its subscribe reply (``missed`` included) or a push
+has brought it to the topic's newest seq. Printed: seconds from the drop until 50 %, 99 % and all
+clients are back, how long the servers took to listen again (restart: the clients' backoff has
+grown meanwhile, so most of the rest is their waiting, not the servers' work), failures, the bytes of the subscribe
+replies (snapshot + missed) and server CPU over the storm.
+
+The bare ``websockets`` server (bare_broadcast.py, one process per Treffpunkt process) is dropped
+the same ways; it has no state to resume, so it measures reconnect + subscribe alone. Its time
+and the ratio are printed in the same run.
+"""
+
+import argparse
+import asyncio
+import sys
+import time
+
+from harness import (
+    Cluster,
+    Swarm,
+    common_arguments,
+    load_note,
+    log,
+    percentile,
+    prepare,
+    run,
+    split_auth,
+    uvicorn_available,
+    write_chat,
+)
+from live_fanout import Sender
+
+
+def describe(label, result, clients, cpu, listen=None):
+    times = result["times"]
+    line = (
+        f"{label}: back {result['caught']}/{clients}"
+        f"; 50 % {percentile(times, 0.5):.2f} s, 99 % {percentile(times, 0.99):.2f} s, "
+        f"all {times[-1] if len(times) == clients else float('nan'):.2f} s after the drop"
+    )
+    if listen is not None:
+        line += f" (servers listening again after {listen:.2f} s)"
+    line += (
+        f"; subscribe replies {result['reply_bytes'] / max(1, result['caught']) / 1024:.1f} KiB "
+        f"each; server CPU {cpu:.2f} s"
+    )
+    if result["errors"]:
+        line += f"; failures {result['errors']}"
+    log(line)
+
+
+async def one_config(args, prepared, kind):
+    tag = f"{kind}{time.monotonic_ns() % 100000}"
+    env = prepared.server_env(tag)
+    env["REALTIME_CHAT_RATE"] = "1000000"
+    cluster = Cluster(kind, args.processes, env, prepared.temp, tag)
+    cluster.start()
+    topic = "session:1" if kind == "bare" else f"session:{prepared.people['session']}"
+    auth = split_auth(args.clients, len(prepared.people["tokens"]))
+    results = {}
+    for drop in ("restart", "network"):
+        swarm = Swarm(prepared, cluster.ports, topic, args.clients, args.client_procs, auth,
+                      timeout=args.timeout)  # fmt: skip
+        sender = None
+        try:
+            await swarm.start()
+            subscribed, seconds, errors = await swarm.connect()
+            log(
+                f"[{kind}, {drop}] {subscribed}/{args.clients} subscribed in {seconds:.1f} s"
+                + (f"; failures {errors}" if errors else "")
+            )
+            await swarm.all({"cmd": "reconnect", "on": True}, "reconnect")
+            target = None
+            if kind != "bare":
+                before = write_chat(prepared, env, 0, f"{drop}-probe")
+                target = before + args.missed
+            cpu_before = cluster.cpu()
+            if drop == "restart":
+                dropped_at = time.time()
+                cluster.kill()
+                storm = asyncio.ensure_future(
+                    swarm.all({"cmd": "storm", "target": target, "started_at": dropped_at},
+                              "storm", timeout=args.timeout + 60)
+                )  # fmt: skip
+                if kind != "bare":
+                    await asyncio.to_thread(write_chat, prepared, env, args.missed, drop)
+                cluster.start(wait=False)
+                await asyncio.to_thread(
+                    lambda: [cluster.wait_serving(i) for i in range(args.processes)]
+                )
+                listen = time.time() - dropped_at
+                cpu_before = 0.0  # fresh processes
+            else:
+                if kind != "bare":
+                    sender = await Sender.open(
+                        cluster.ports[0], prepared.people["tokens"][0], topic
+                    )
+                await swarm.all({"cmd": "drop"}, "drop")
+                if sender is not None:
+                    waiters = [
+                        await sender.send(
+                            number + 10,
+                            "chat.send",
+                            {
+                                "topic": topic,
+                                "text": f"Verpasst {number}",
+                                "client_id": f"net-{number}",
+                            },
+                        )  # fmt: skip
+                        for number in range(args.missed)
+                    ]
+                    await asyncio.wait_for(asyncio.gather(*waiters), 60)
+                dropped_at = time.time()  # the network is back: count from here
+                storm = asyncio.ensure_future(
+                    swarm.all({"cmd": "storm", "target": target, "started_at": dropped_at},
+                              "storm", timeout=args.timeout + 60)
+                )  # fmt: skip
+                listen = None
+            answers = await storm
+            cpu = cluster.cpu() - cpu_before
+            times = sorted(value for answer in answers for value in answer["times"])
+            result = {
+                "caught": sum(answer["caught"] for answer in answers),
+                "times": times,
+                "reply_bytes": sum(answer["reply_bytes"] for answer in answers),
+                "errors": {},
+            }
+            for answer in answers:
+                for reason, count in answer["errors"].items():
+                    result["errors"][reason] = result["errors"].get(reason, 0) + count
+            describe(f"[{kind}, {drop}]", result, args.clients, cpu, listen)
+            result["all"] = times[-1] if len(times) == args.clients else None
+            result["listen"] = listen
+            result["cpu"] = cpu
+            results[drop] = result
+        finally:
+            if sender is not None:
+                await sender.close()
+            await swarm.stop()
+    cluster.stop()
+    return results
+
+
+async def main(args):
+    kinds = ([] if args.no_bare else ["bare"]) + [args.server]
+    log(
+        f"reconnect storm: {args.clients} clients, {args.processes} processes, {args.missed} missed"
+    )
+    log(f"before: {load_note()}")
+    prepared = prepare(args, args.clients)
+    try:
+        results = {kind: await one_config(args, prepared, kind) for kind in kinds}
+    finally:
+        prepared.close()
+    log(f"after: {load_note()}")
+    log("\n== Summary: seconds from the drop until every client is back and caught up ==")
+    for drop in ("restart", "network"):
+        ours = results[args.server][drop]
+        bare = results.get("bare", {}).get(drop)
+        line = f"{drop:>8}: {args.server} " + (
+            f"{ours['all']:.2f} s" if ours["all"] else "NOT ALL BACK"
+        )
+        if bare and bare["all"]:
+            line += f", bare {bare['all']:.2f} s"
+            if ours["all"]:
+                line += f" → {ours['all'] / bare['all']:.2f}× bare"
+        failures = sum(ours["errors"].values())
+        met = ours["all"] is not None and ours["all"] <= 5 and failures == 0
+        line += f"; failures {failures}; goal ≤ 5 s, 0 failures: {'MET' if met else 'NOT MET'}"
+        log(line)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    common_arguments(parser, clients=5000)
+    parser.add_argument("--missed", type=int, default=20, help="messages missed while dropped")
+    parser.add_argument("--timeout", type=float, default=120.0, help="give up after (seconds)")
+    arguments = parser.parse_args()
+    if arguments.server == "uvicorn" and not uvicorn_available():
+        parser.error("uvicorn is not installed (pip install 'uvicorn[standard]')")
+    sys.exit(run(main(arguments)))

@@ -1,0 +1,72 @@
+"""Collected static files are answered before Django's request cycle, as WhiteNoise would."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from web.static_fast import serve_static_files
+
+pytestmark = pytest.mark.django_db
+
+WEB_STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
+
+
+@pytest.fixture
+def collected(settings, tmp_path):
+    """The web client's files collected with hashed names, served with DEBUG off."""
+    source = tmp_path / "source"
+    shutil.copytree(WEB_STATIC / "web" / "lib", source / "web" / "lib")
+    settings.STATICFILES_DIRS = [source]
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "web.storage.HashedStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = str(tmp_path / "static")
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = False
+    call_command("collectstatic", "--noinput", verbosity=0)
+    hashed = next((tmp_path / "static" / "web" / "lib").glob("socket.*.js"))
+    return f"/static/web/lib/{hashed.name}"
+
+
+async def fetch(path, method="GET", headers=()):
+    passed_on = []
+    sent = []
+
+    async def application(scope, receive, send):
+        passed_on.append(scope["path"])
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "scheme": "http",
+             "headers": [(name.encode(), value.encode()) for name, value in headers]}  # fmt: skip
+    await serve_static_files(application)(scope, None, send)
+    if passed_on:
+        return None
+    start, body = sent
+    return start["status"], dict(start["headers"]), body["body"]
+
+
+async def test_a_hashed_file_is_answered_like_whitenoise_would(collected):
+    status, headers, body = await fetch(collected)
+    django = Client().get(collected)
+
+    assert status == 200 == django.status_code
+    assert body == b"".join(django.streaming_content)
+    assert headers[b"cache-control"].decode() == django["Cache-Control"]
+    assert b"immutable" in headers[b"cache-control"]
+    assert headers[b"x-content-type-options"] == b"nosniff"
+    again = await fetch(collected, headers=[("if-none-match", headers[b"etag"].decode())])
+    assert again[0] == 304
+    assert (await fetch(collected, method="HEAD"))[2] == b""
+
+
+async def test_other_paths_go_to_django(collected):
+    assert await fetch("/static/web/lib/nicht-da.js") is None
+    assert await fetch("/events/") is None
+    assert await fetch(collected, method="POST") is None
