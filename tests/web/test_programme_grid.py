@@ -99,3 +99,25 @@ def test_now_and_next(client, event):
     response = programme(client, event)
 
     assert (response.context["running"], response.context["upcoming"]) == ([running], [soon])
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("de", ["Programm filtern", "Alle Tracks", "Alle Arten", "Alle Sprachen", "Nur meine Favoriten", "Filtern", "Jetzt und als Nächstes", "Als Nächstes"]),
+        ("en", ["Filter the programme", "All tracks", "All kinds", "All languages", "Only my favourites", "Filter", "Now and next", "Up next"]),
+    ],
+)  # fmt: skip
+def test_filters_and_now_next_speak_the_page_language(
+    client, event, day, attendee, language, labels
+):
+    now = timezone.now()
+    event.start_date = timezone.localdate()
+    event.end_date = event.start_date + timedelta(days=1)
+    event.save()
+    SessionFactory(event=event, start=now + timedelta(hours=1), end=now + timedelta(hours=2))
+    client.force_login(attendee)
+
+    page = client.get(f"/events/{event.slug}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert [label for label in labels if label not in page] == []
