@@ -308,6 +308,7 @@ def update_session(session, *, user, speakers=None, allow_conflicts=False, **fie
             conflicts="return" if allow_conflicts else "raise",
         )
         state_before = session.state
+        room_before = session.room_id
         moved = merged["start"] != session.start or merged["room"] != session.room
         cancelled = merged["state"] == Session.State.CANCELLED and session.state != merged["state"]
         for name, value in fields.items():
@@ -317,6 +318,11 @@ def update_session(session, *, user, speakers=None, allow_conflicts=False, **fie
             session.speakers.set(new_speakers)
         action = "cancelled" if cancelled else "moved" if moved else "changed"
         _programme_changed(event, action=action, session=session)
+        if session.room_id != room_before and session.room is not None:
+            # Open pages of the moved session play the new room's stream from now on (pushed
+            # after the move, so they already know their new room; a page in that room already
+            # playing the stream ignores it).
+            hooks.room_stream_changed(session.room)
         if "state" in fields and state_before != session.state:
             emit(f"session:{session.pk}", "session.state", session_state_data(session))
             transaction.on_commit(lambda: hooks.session_state_changed(session))

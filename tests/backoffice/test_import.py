@@ -242,15 +242,16 @@ def test_moved_and_removed_talk_is_moved_cancelled_and_released_as_such(democon_
     assert list(ChatMessage.objects.filter(session=gone).values_list("text", flat=True)) == [
         "Bis gleich!"
     ]
-    pushes = list(
-        TopicEvent.objects.filter(pk__gt=last_push, topic="event:democon").values_list(
-            "type", "data"
-        )
-    )
+    log = TopicEvent.objects.filter(pk__gt=last_push, topic="event:democon")
+    pushes = list(log.filter(type="programme.changed").values_list("type", "data"))
     assert [(kind, data["action"], data["session"]["guid"]) for kind, data in pushes] == [
         ("programme.changed", "moved", moved["guid"]),
         ("programme.changed", "cancelled", removed["guid"]),
     ]
+    # The talk moved into the Tan Room: its open page gets that room's stream.
+    tan_room = Session.objects.get(guid=moved["guid"]).room
+    streams = log.filter(type="room.stream_changed").values_list("data", flat=True)
+    assert (tan_room.name, [data["room"] for data in streams]) == ("Tan Room", [tan_room.pk])
     pushed = pushes[0][1]["session"]
     assert datetime.fromisoformat(pushed["start"]) == datetime.fromisoformat(moved["date"])
 

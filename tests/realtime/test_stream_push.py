@@ -180,3 +180,35 @@ async def test_attendee_cannot_change_the_stream_and_nothing_is_pushed(
     assert await anna.nothing_more() is True
     await sync_to_async(room.refresh_from_db)()
     assert room.stream_url == ""
+
+
+async def test_a_session_moved_to_another_room_gets_that_rooms_stream_after_the_move(
+    connect, people, event, live_session
+):
+    from congress import services
+    from tests.factories import RoomFactory
+
+    other = await sync_to_async(RoomFactory)(event=event, name="Saal 2", stream_url=BACKUP)
+    anna = await on_event_topic(connect, people["anna"], event)
+
+    await sync_to_async(services.update_session)(live_session, user=people["orga"], room=other)
+
+    moved = await anna.push("programme.changed")
+    stream = await anna.push("room.stream_changed")
+    assert (moved["data"]["action"], moved["data"]["session"]["room"]) == ("moved", other.pk)
+    assert stream["seq"] > moved["seq"]
+    assert stream["data"]["room"] == other.pk
+    assert (stream["data"]["stream"]["type"], stream["data"]["stream"]["url"]) == ("hls", BACKUP)
+
+
+async def test_a_session_change_without_a_new_room_pushes_no_stream(
+    connect, people, event, live_session
+):
+    from congress import services
+
+    anna = await on_event_topic(connect, people["anna"], event)
+
+    await sync_to_async(services.update_session)(live_session, user=people["orga"], title="Neu")
+
+    await anna.push("programme.changed")
+    assert await anna.more_of("room.stream_changed") == []

@@ -213,7 +213,7 @@ def test_organizer_moves_a_session(client, event, organizer, programme):
     assert response.status_code == 302
     talk = Session.objects.get(pk=programme["talk"].pk)
     assert (talk.room, talk.start, talk.end) == (programme["forum"], at(event, 16), at(event, 17))
-    push = TopicEvent.objects.get(topic=f"event:{event.slug}")
+    push = TopicEvent.objects.get(topic=f"event:{event.slug}", type="programme.changed")
     assert push.type == "programme.changed"
     assert push.data["action"] == "moved"
     assert push.data["session"]["room_name"] == "Forum"

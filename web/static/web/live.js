@@ -166,7 +166,8 @@ function start(root) {
   }
 
   // The organizers changed the stream of the room this session is in: the player (stage.js)
-  // switches to it. A session moved to another room keeps its page's player until a reload.
+  // switches to it. A session moved to another room gets its new room's stream the same way,
+  // pushed right after the move.
   function applyStreamChange(data) {
     const stage = document.querySelector("[data-stage]");
     if (!stage || !state.session || data.room !== state.session.room) {
