@@ -32,10 +32,9 @@ from harness import (
     Cluster,
     Swarm,
     common_arguments,
+    compare,
     histogram_percentile,
-    load_note,
     log,
-    prepare,
     run,
     split_auth,
     uvicorn_available,
@@ -117,18 +116,11 @@ async def one_config(args, prepared, kind):
 
 
 async def main(args):
-    kinds = ([] if args.no_bare else ["bare"]) + [args.server]
     log(
         f"chat storm: {args.senders} senders × {args.messages} messages within {args.window:.0f} s "
         f"to {args.clients} sockets on {args.processes} processes"
     )
-    log(f"before: {load_note()}")
-    prepared = prepare(args, args.clients)
-    try:
-        results = {kind: await one_config(args, prepared, kind) for kind in kinds}
-    finally:
-        prepared.close()
-    log(f"after: {load_note()}")
+    results = await compare(args, one_config)
     ours = results[args.server]
     bare = results.get("bare")
     log("\n== Summary ==")

@@ -1012,6 +1012,21 @@ class Swarm:
         self.workers = []
 
 
+async def compare(args, one_config):
+    """Run ``one_config(args, prepared, kind)`` for the bare server (unless ``--no-bare``) and then
+    for ours on one prepared database, with the machine's load noted before and after; returns
+    ``{kind: result}``."""
+    kinds = ([] if args.no_bare else ["bare"]) + [args.server]
+    log(f"before: {load_note()}")
+    prepared = prepare(args, args.clients)
+    try:
+        results = {kind: await one_config(args, prepared, kind) for kind in kinds}
+    finally:
+        prepared.close()
+    log(f"after: {load_note()}")
+    return results
+
+
 def merge_counts(dicts):
     merged = {}
     for item in dicts:

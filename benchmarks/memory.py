@@ -18,9 +18,8 @@ from harness import (
     Cluster,
     Swarm,
     common_arguments,
-    load_note,
+    compare,
     log,
-    prepare,
     run,
     split_auth,
     uvicorn_available,
@@ -59,15 +58,8 @@ async def one_config(args, prepared, kind):
 
 
 async def main(args):
-    kinds = ([] if args.no_bare else ["bare"]) + [args.server]
     log(f"memory: {args.clients} idle subscribed sockets on one process")
-    log(f"before: {load_note()}")
-    prepared = prepare(args, args.clients)
-    try:
-        results = {kind: await one_config(args, prepared, kind) for kind in kinds}
-    finally:
-        prepared.close()
-    log(f"after: {load_note()}")
+    results = await compare(args, one_config)
     ours = results[args.server]
     line = f"\n== Summary ==\n{args.server}: {ours:.1f} MiB per 1,000 idle sockets"
     if "bare" in results:

@@ -22,9 +22,8 @@ from harness import (
     Cluster,
     Swarm,
     common_arguments,
-    load_note,
+    compare,
     log,
-    prepare,
     run,
     split_auth,
     uvicorn_available,
@@ -90,18 +89,11 @@ async def one_config(args, prepared, kind):
 
 
 async def main(args):
-    kinds = ([] if args.no_bare else ["bare"]) + [args.server]
     log(
         f"reaction storm: {args.rate}/s for {args.duration} s from {args.clients} sockets on "
         f"{args.processes} processes"
     )
-    log(f"before: {load_note()}")
-    prepared = prepare(args, args.clients)
-    try:
-        results = {kind: await one_config(args, prepared, kind) for kind in kinds}
-    finally:
-        prepared.close()
-    log(f"after: {load_note()}")
+    results = await compare(args, one_config)
     ours = results[args.server]
     bare = results.get("bare")
     log("\n== Summary ==")

@@ -39,10 +39,9 @@ from harness import (
     Cluster,
     Swarm,
     common_arguments,
-    load_note,
+    compare,
     log,
     percentile,
-    prepare,
     run,
     split_auth,
     uvicorn_available,
@@ -162,17 +161,10 @@ async def one_config(args, prepared, kind):
 
 
 async def main(args):
-    kinds = ([] if args.no_bare else ["bare"]) + [args.server]
     log(
         f"reconnect storm: {args.clients} clients, {args.processes} processes, {args.missed} missed"
     )
-    log(f"before: {load_note()}")
-    prepared = prepare(args, args.clients)
-    try:
-        results = {kind: await one_config(args, prepared, kind) for kind in kinds}
-    finally:
-        prepared.close()
-    log(f"after: {load_note()}")
+    results = await compare(args, one_config)
     log("\n== Summary: seconds from the drop until every client is back and caught up ==")
     for drop in ("restart", "network"):
         ours = results[args.server][drop]
