@@ -3,7 +3,15 @@
 from django.db import transaction
 from django.utils import timezone
 
-from treffpunkt.privacy import consent_recorder, declare, exporter, rows, scrub_json, shredder
+from treffpunkt.privacy import (
+    consent_checker,
+    consent_recorder,
+    declare,
+    exporter,
+    rows,
+    scrub_json,
+    shredder,
+)
 
 from .models import (
     Consent,
@@ -87,6 +95,18 @@ def record_consent(*, user, event, document, given, method, scope="", version="1
             )
     else:
         active.update(withdrawn_at=timezone.now(), withdrawn_how=method)
+
+
+@consent_checker
+def has_consent(*, user, event, document, version, scope=""):
+    return Consent.objects.filter(
+        event=event,
+        user=user,
+        document=document,
+        scope=scope,
+        version=version,
+        withdrawn_at=None,
+    ).exists()
 
 
 @exporter("accounts")

@@ -9,10 +9,14 @@ policy has no service (the organizers' form writes it the same way) and moves wi
 
 from datetime import timedelta
 
+from django.db.models import Q
+
 from accounts.models import Consent, RegistrationPolicy
 from congress.models import Registration
+from expo.models import Lead
+from matchmaking.models import Profile
 from privacy.models import EventText, RetentionPolicy
-from privacy.services import save_event_text
+from privacy.services import save_event_text, text_version
 
 from .content import load
 
@@ -39,7 +43,11 @@ def seed_privacy(event, out):
     ):
         body = data[key]["body"].strip().format(days=retention_days())
         save_event_text(event=event, kind=kind, language=data[key]["language"], body=body)
-    consents = record_notice_consents(event)
+    for kind, texts in data["consent_texts"].items():
+        for language, body in texts.items():
+            body = body.strip().format(days=retention_days())
+            save_event_text(event=event, kind=kind, language=language, body=body)
+    consents = record_notice_consents(event) + record_optional_consents(event)
 
     erase_after = event.end_date + timedelta(days=retention_days())
     RetentionPolicy.objects.update_or_create(
@@ -74,6 +82,55 @@ def record_notice_consents(event):
     ]
     Consent.objects.bulk_create(missing, batch_size=500)
     return len(given) + len(missing)
+
+
+def record_optional_consents(event):
+    """The consents behind the demo's visible profiles and leads (written in bulk, not through the
+    services), to the current texts; returns how many there are."""
+    wanted = {
+        (user_id, Consent.Document.MATCHMAKING_VISIBILITY, "")
+        for user_id in Profile.objects.filter(event=event, is_visible=True).values_list(
+            "user_id", flat=True
+        )
+    } | {
+        (user_id, Consent.Document.LEAD_SHARING, f"booth:{exhibitor_id}")
+        for user_id, exhibitor_id in Lead.objects.filter(exhibitor__event=event).values_list(
+            "user_id", "exhibitor_id"
+        )
+    }
+    versions = {
+        document: text_version(event, document)
+        for document in (Consent.Document.MATCHMAKING_VISIBILITY, Consent.Document.LEAD_SHARING)
+    }
+    given = set(
+        Consent.objects.filter(event=event, withdrawn_at=None, document__in=versions)
+        .filter(
+            Q(
+                document=Consent.Document.MATCHMAKING_VISIBILITY,
+                version=versions[Consent.Document.MATCHMAKING_VISIBILITY],
+            )
+            | Q(
+                document=Consent.Document.LEAD_SHARING,
+                version=versions[Consent.Document.LEAD_SHARING],
+            )
+        )
+        .values_list("user_id", "document", "scope")
+    )
+    Consent.objects.bulk_create(
+        [
+            Consent(
+                event=event,
+                user_id=user_id,
+                document=document,
+                scope=scope,
+                version=versions[document],
+                how="demo",
+            )
+            for user_id, document, scope in sorted(wanted - given)
+        ],
+        batch_size=500,
+    )
+    return len(wanted)
 
 
 def redate_retention(event):

@@ -7,6 +7,7 @@ change; the REST views only parse, call and render.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congress import hooks
 from congress.live_services import _check_rate, user_data
@@ -297,6 +298,25 @@ def delete_booth_item(item, *, user):
     item.delete()
 
 
+LEAD_CONSENT = "lead_sharing"
+
+privacy.consent_default(
+    LEAD_CONSENT,
+    gettext_noop(
+        "Only the staff of this booth receive your name, your email address and your message — "
+        "not the organizers, not other exhibitors — to contact you about their offer. You can "
+        "withdraw your consent here or under “My data” at any time; withdrawing deletes your "
+        "name, email address and message at this booth."
+    ),
+)
+
+
+def lead_consent_text(event, language=None):
+    """``{"version", "text"}`` of the consent to pass one's contact on to a booth at ``event``:
+    the organizers' text, else the platform's own (version ``default``)."""
+    return privacy.current_consent_text(event=event, document=LEAD_CONSENT, language=language)
+
+
 @transaction.atomic
 def leave_lead(exhibitor, *, user, consent, message=""):
     """Record the attendee's consented request to be contacted by the exhibitor.
@@ -323,10 +343,11 @@ def leave_lead(exhibitor, *, user, consent, message=""):
     privacy.record_consent(
         user=user,
         event=exhibitor.event,
-        document="lead_sharing",
+        document=LEAD_CONSENT,
         scope=f"booth:{exhibitor.pk}",
         given=True,
         method="booth lead form",
+        version=lead_consent_text(exhibitor.event)["version"],
     )
     return lead
 
@@ -338,7 +359,7 @@ def withdraw_lead(exhibitor, *, user):
     privacy.record_consent(
         user=user,
         event=exhibitor.event,
-        document="lead_sharing",
+        document=LEAD_CONSENT,
         scope=f"booth:{exhibitor.pk}",
         given=False,
         method="booth lead form",

@@ -22,6 +22,7 @@ from .serializers import (
     MeetingRequestSerializer,
     MeetingSerializer,
     MeetingWithWarningsSerializer,
+    OwnProfileSerializer,
     ProfileSerializer,
     ProfileUpdateSerializer,
     RecommendationSerializer,
@@ -47,20 +48,21 @@ class MatchmakingMixin(EventScopedMixin):
 
 
 class MyProfileView(MatchmakingMixin, APIView):
-    """One's own profile; created hidden on first read. PATCH ``is_visible`` to opt in or out."""
+    """One's own profile; created hidden on first read. PATCH ``is_visible`` to opt in or out
+    (``true`` again to agree to a changed ``visibility_consent`` text)."""
 
-    @extend_schema(responses=ProfileSerializer)
+    @extend_schema(responses=OwnProfileSerializer)
     def get(self, request, event_slug):
         profile = services.ensure_profile(self.event, user=request.user)
-        return Response(ProfileSerializer(profile).data)
+        return Response(OwnProfileSerializer(profile).data)
 
-    @extend_schema(request=ProfileUpdateSerializer, responses=ProfileSerializer)
+    @extend_schema(request=ProfileUpdateSerializer, responses=OwnProfileSerializer)
     def patch(self, request, event_slug):
         serializer = ProfileUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         profile = services.ensure_profile(self.event, user=request.user)
         profile = services.update_profile(profile, user=request.user, **serializer.validated_data)
-        return Response(ProfileSerializer(profile).data)
+        return Response(OwnProfileSerializer(profile).data)
 
 
 class ProfileListView(MatchmakingMixin, generics.ListAPIView):

@@ -1,6 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from congress.live_services import user_data
+from treffpunkt import privacy
 
 from .meetings import meeting_data
 from .models import Meeting, MeetingSlot, Profile, Report, Tag
@@ -175,3 +177,33 @@ class ReportSerializer(serializers.ModelSerializer):
 
     def get_reported(self, report) -> dict:
         return user_data(report.reported)
+
+
+class VisibilityConsentSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    text = serializers.CharField()
+    given = serializers.BooleanField(help_text="Whether you consented to this version.")
+
+
+class OwnProfileSerializer(ProfileSerializer):
+    """One's own profile, with the text one consents to by being visible: while ``is_visible``
+    and ``visibility_consent.given`` is false the text changed; PATCH ``is_visible: true`` to
+    agree to it, or ``false`` to withdraw."""
+
+    visibility_consent = serializers.SerializerMethodField()
+
+    class Meta(ProfileSerializer.Meta):
+        fields = [*ProfileSerializer.Meta.fields, "visibility_consent"]
+
+    @extend_schema_field(VisibilityConsentSerializer)
+    def get_visibility_consent(self, profile):
+        from .services import VISIBILITY_CONSENT, visibility_consent_text
+
+        text = visibility_consent_text(profile.event)
+        given = privacy.has_consent(
+            user=profile.user,
+            event=profile.event,
+            document=VISIBILITY_CONSENT,
+            version=text["version"],
+        )
+        return {**text, "given": given}

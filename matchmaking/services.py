@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from treffpunkt import privacy
 from treffpunkt.access import require
@@ -16,6 +17,25 @@ from .models import Block, Profile, Tag
 TAG_FIELDS = ("interests", "offers", "seeks")
 MAX_TAGS = 30
 MAX_LANGUAGES = 10
+
+VISIBILITY_CONSENT = "matchmaking_visibility"
+
+privacy.consent_default(
+    VISIBILITY_CONSENT,
+    gettext_noop(
+        "Once visible, registered attendees of this event see your name, organisation, "
+        "position, region, interests, offers, languages and the text about you, and you may be "
+        "recommended to them. Your email address is never shown. People you block do not see "
+        "you.\n\nYou can withdraw at any time: untick the box and save, or withdraw under “My "
+        "data”; your profile leaves all lists and recommendations at once."
+    ),
+)
+
+
+def visibility_consent_text(event, language=None):
+    """``{"version", "text"}`` of the consent to being visible in matchmaking at ``event``: the
+    organizers' text, else the platform's own (version ``default``)."""
+    return privacy.current_consent_text(event=event, document=VISIBILITY_CONSENT, language=language)
 
 
 def version_key(event):
@@ -59,6 +79,9 @@ def _clean_tags(event, field, values):
 def update_profile(profile, *, user, **changes):
     """Change fields of one's own profile, including ``is_visible`` (opt in or withdraw).
 
+    ``is_visible=True`` records the consent to :func:`visibility_consent_text`'s current version
+    (again after a new version: that is how a changed text is confirmed); turning it off records
+    the withdrawal.
     Tag fields must name slugs of the event's vocabulary, else MatchmakingError on that field.
     Side effect: the event's recommendations are recomputed on the next request.
     """
@@ -85,12 +108,22 @@ def update_profile(profile, *, user, **changes):
         profile.full_clean()
         profile.save()
         bump_version(profile.event)
-        if profile.is_visible != was_visible:
+        if profile.is_visible and changes.get("is_visible") is True:
+            # Ticked again with the current text shown: a consent to that version (once).
             privacy.record_consent(
                 user=user,
                 event=profile.event,
-                document="matchmaking_visibility",
-                given=profile.is_visible,
+                document=VISIBILITY_CONSENT,
+                given=True,
+                method="profile setting",
+                version=visibility_consent_text(profile.event)["version"],
+            )
+        elif was_visible and not profile.is_visible:
+            privacy.record_consent(
+                user=user,
+                event=profile.event,
+                document=VISIBILITY_CONSENT,
+                given=False,
                 method="profile setting",
             )
     return profile

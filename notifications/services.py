@@ -18,7 +18,6 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Consent
@@ -67,11 +66,14 @@ def preferences_for(user):
 
 MAIL_CONSENT = "mail_notifications"
 
-DEFAULT_MAIL_CONSENT = gettext_noop(
-    "By choosing “Live and mail” for a kind, you agree that Treffpunkt e-mails you about it at "
-    "the address of your account (for most kinds only while you are not online). The mail says "
-    "what happened, never the text of a message. You can withdraw at any time with immediate "
-    "effect: here, with the unsubscribe link in every mail, or under “My data”."
+DEFAULT_MAIL_CONSENT = privacy.consent_default(
+    MAIL_CONSENT,
+    gettext_noop(
+        "By choosing “Live and mail” for a kind, you agree that Treffpunkt e-mails you about it at "
+        "the address of your account (for most kinds only while you are not online). The mail says "
+        "what happened, never the text of a message. You can withdraw at any time with immediate "
+        "effect: here, with the unsubscribe link in every mail, or under “My data”."
+    ),
 )
 
 
@@ -79,12 +81,7 @@ def mail_consent_text(event=None, language=None):
     """``{"version", "text"}`` people consent to when they choose mail: the organizers' text of
     ``event`` in ``language`` (privacy/ keeps them), else the platform's own (version
     ``default``)."""
-    language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
-    found = privacy.consent_text(event=event, document=MAIL_CONSENT, language=language)
-    if found is not None:
-        return found
-    with translation.override(language):
-        return {"version": "default", "text": _(DEFAULT_MAIL_CONSENT)}
+    return privacy.current_consent_text(event=event, document=MAIL_CONSENT, language=language)
 
 
 def set_preferences(user, choices, *, event=None, method):

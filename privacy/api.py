@@ -1,5 +1,7 @@
-"""REST routes of data protection: ``GET /api/v1/me/export/`` and ``DELETE /api/v1/me/``."""
+"""REST routes of data protection: ``GET /api/v1/me/export/``, ``DELETE /api/v1/me/`` and an
+event's legal and consent texts (``/api/v1/events/<slug>/texts/``)."""
 
+from django.conf import settings
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
@@ -7,8 +9,11 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from congress.api import EventScopedMixin
+from treffpunkt.privacy import current_consent_text
+
 from . import services
-from .models import DataExport
+from .models import DataExport, EventText
 
 
 class ExportSerializer(serializers.ModelSerializer):
@@ -71,3 +76,56 @@ def download(request, export):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class EventTextSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EventText
+        fields = ["kind", "language", "version", "body", "updated_at"]
+
+
+class EventTextWriteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EventText.Kind.choices)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
+    body = serializers.CharField(max_length=50_000)
+
+
+class EventTextsView(EventScopedMixin, APIView):
+    """GET: the event's privacy notice, Impressum and consent texts in every language, each with
+    its version. POST (organizers): save one; a changed body is a new version, and a new version
+    of a consent to ongoing processing asks the people who gave it again."""
+
+    write_permission = "congress.change_event"
+
+    @extend_schema(responses=EventTextSerializer(many=True))
+    def get(self, request, event_slug):
+        texts = EventText.objects.filter(event=self.event).order_by("kind", "language")
+        return Response(EventTextSerializer(texts, many=True).data)
+
+    @extend_schema(request=EventTextWriteSerializer, responses=EventTextSerializer)
+    def post(self, request, event_slug):
+        serializer = EventTextWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        text = services.save_event_text(event=self.event, **serializer.validated_data)
+        return Response(EventTextSerializer(text).data)
+
+
+class ConsentTextSerializer(serializers.Serializer):
+    document = serializers.CharField()
+    version = serializers.CharField()
+    text = serializers.CharField()
+
+
+class ConsentTextsView(EventScopedMixin, APIView):
+    """GET: the text of each optional consent at the event as a client shows it before asking
+    (the organizers' text in the request's language, else the platform's own, version
+    ``default``), with the version the consent is recorded with."""
+
+    @extend_schema(responses=ConsentTextSerializer(many=True))
+    def get(self, request, event_slug):
+        return Response(
+            [
+                {"document": document, **current_consent_text(event=self.event, document=document)}
+                for document in EventText.CONSENTS
+            ]
+        )

@@ -1,4 +1,6 @@
-"""Ask again when an event's privacy notice or code of conduct changed (consent to the current text).
+"""Ask again when an event's privacy notice or code of conduct changed (consent to the current
+text), or the text of a consent to ongoing processing that the person gave (matchmaking
+visibility, mail notifications: ``EventText.ASKED_AGAIN``).
 
 The check costs no query on the common path, as accounts' MFA check: the session holds the slugs
 of the events whose current notice the person has not accepted, computed at log-in and again
@@ -10,14 +12,17 @@ import uuid
 
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.models import Consent
-from congress.models import Registration
+from congress.models import Event, Registration
+from treffpunkt.privacy import DEFAULT_VERSION
+
+from .models import EventText
 
 STAMP_KEY = "privacy:notice-stamp"
 SESSION_KEY = "privacy_stale_notices"
@@ -64,8 +69,48 @@ def stale_notices_for(user):
     )
 
 
+def stale_consents(user, event=None):
+    """``{event_id: {document: current_version}}``: the consents to ongoing processing (
+    ``EventText.ASKED_AGAIN``) ``user`` gave at an event, where none of their active consents
+    to that document is to its current text (two queries)."""
+    given = Consent.objects.filter(
+        user=user, document__in=EventText.ASKED_AGAIN, withdrawn_at=None, event__isnull=False
+    )
+    if event is not None:
+        given = given.filter(event=event)
+    versions = {}
+    for event_id, document, version in given.values_list("event_id", "document", "version"):
+        versions.setdefault((event_id, document), set()).add(version)
+    if not versions:
+        return {}
+    current = {
+        (row["event_id"], row["kind"]): str(row["total"])
+        for row in EventText.objects.filter(
+            event_id__in={event_id for event_id, _document in versions},
+            kind__in=EventText.ASKED_AGAIN,
+        )
+        .values("event_id", "kind")
+        .annotate(total=Sum("version"))
+    }
+    stale = {}
+    for (event_id, document), accepted in versions.items():
+        version = current.get((event_id, document), DEFAULT_VERSION)
+        if version not in accepted:
+            stale.setdefault(event_id, {})[document] = version
+    return stale
+
+
+def stale_slugs_for(user):
+    """Slugs of the events where ``user`` is to be asked again (notices or given consents)."""
+    slugs = set(stale_notices_for(user))
+    stale = stale_consents(user)
+    if stale:
+        slugs.update(Event.objects.filter(pk__in=stale).values_list("slug", flat=True))
+    return sorted(slugs)
+
+
 def remember_stale_notices(request, user):
-    request.session[SESSION_KEY] = {"stamp": notice_stamp(), "slugs": stale_notices_for(user)}
+    request.session[SESSION_KEY] = {"stamp": notice_stamp(), "slugs": stale_slugs_for(user)}
 
 
 @receiver(user_logged_in, dispatch_uid="privacy_stale_notices")
@@ -76,7 +121,8 @@ def _on_login(sender, request, user, **kwargs):
 
 class ConsentAgainMiddleware:
     """A registered person opening an event's web page is asked to accept a changed privacy notice
-    first. REST and websocket clients are not redirected; the join API refuses stale consents."""
+    first, and to confirm or withdraw a consent whose text changed. REST and websocket clients
+    are not redirected; the join API refuses stale notices."""
 
     def __init__(self, get_response):
         self.get_response = get_response

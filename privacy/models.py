@@ -132,16 +132,24 @@ class RetentionRun(models.Model):
 
 
 class EventText(models.Model):
-    """An event's privacy notice (Datenschutzerklärung), Impressum or the text people consent to
-    for mail notifications, in one language; every change of the body is a new version."""
+    """An event's privacy notice (Datenschutzerklärung), Impressum or the text of an optional
+    consent (matchmaking visibility, lead sharing, mail notifications), in one language; every
+    change of the body is a new version."""
 
     class Kind(models.TextChoices):
         PRIVACY_NOTICE = "privacy_notice", _("Privacy notice")
         IMPRINT = "imprint", _("Imprint")
+        MATCHMAKING_VISIBILITY = "matchmaking_visibility", _("Consent to matchmaking visibility")
+        LEAD_SHARING = "lead_sharing", _("Consent to sharing contact details with a booth")
         MAIL_NOTIFICATIONS = "mail_notifications", _("Consent to mail notifications")
 
+    # The kinds that are the text of an optional consent (their names are Consent documents).
+    CONSENTS = (Kind.MATCHMAKING_VISIBILITY, Kind.LEAD_SHARING, Kind.MAIL_NOTIFICATIONS)
+    # Consents to ongoing processing: a new version asks the people who gave one again.
+    ASKED_AGAIN = (Kind.MATCHMAKING_VISIBILITY, Kind.MAIL_NOTIFICATIONS)
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="legal_texts")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES)
     body = models.TextField(_("text"))
     version = models.PositiveIntegerField(default=1)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.mail import language_for, send_mail
-from accounts.models import RegistrationPolicy
+from accounts.models import Consent, RegistrationPolicy
 from congress.live_services import display_name
 from congress.models import Registration
 from treffpunkt import privacy as registry
@@ -39,7 +39,9 @@ from treffpunkt.privacy import (
     access_recorder,
     consent_text_source,
     exporter,
+    record_consent,
     shredder,
+    withdraw_effect,
 )
 from treffpunkt.realtime import bus
 
@@ -343,8 +345,16 @@ def save_event_text(*, event, kind, language, body):
     """Store an event's privacy notice or Impressum in ``language``; a changed text is a new version.
 
     A new privacy notice version becomes the one registration asks for, so registered people are
-    asked again at their next visit (privacy.middleware).
+    asked again at their next visit (privacy.middleware); so does a new version of a consent to
+    ongoing processing (``EventText.ASKED_AGAIN``) for the people who gave one.
+    Raises PrivacyError for an unknown kind or language, or an empty text.
     """
+    if kind not in EventText.Kind.values:
+        raise PrivacyError(_("Unknown kind of text."), field="kind")
+    if language not in dict(settings.LANGUAGES):
+        raise PrivacyError(_("Unknown language."), field="language")
+    if not body or not body.strip():
+        raise PrivacyError(_("The text must not be empty."), field="body")
     with transaction.atomic():
         text = (
             EventText.objects.select_for_update()
@@ -353,10 +363,16 @@ def save_event_text(*, event, kind, language, body):
         )
         if text is None:
             text = EventText.objects.create(event=event, kind=kind, language=language, body=body)
+            changed = True
         elif text.body != body:
             text.body = body
             text.version += 1
             text.save()
+            changed = True
+        else:
+            changed = False
+        if changed and kind in EventText.ASKED_AGAIN:
+            transaction.on_commit(renew_notice_stamp)
         if kind == EventText.Kind.PRIVACY_NOTICE:
             version = text_version(event, kind)
             policy, _created = RegistrationPolicy.objects.get_or_create(event=event)
@@ -383,14 +399,45 @@ def text_for(event, kind, language):
 
 @consent_text_source
 def organizers_consent_text(event, document, language):
-    """The text organizers wrote for a consent at ``event`` (only mail notifications have one
-    here; the privacy notice is asked through the registration policy)."""
-    if event is None or document != EventText.Kind.MAIL_NOTIFICATIONS:
+    """The text organizers wrote for an optional consent at ``event`` (the privacy notice is
+    asked through the registration policy)."""
+    if event is None or document not in EventText.CONSENTS:
         return None
     text = text_for(event, document, language)
     if text is None:
         return None
     return {"version": text_version(event, document), "text": text.body}
+
+
+def answer_changed_consent(*, user, event, document, accept, method):
+    """The person's answer, asked again, to a consent to ongoing processing whose text changed
+    (``EventText.ASKED_AGAIN``): accepting records the current version for each scope they gave
+    it for; declining withdraws each, recorded first, and ends the processing at once (the
+    profile is hidden, the mail turned off). Raises PrivacyError for another kind of document."""
+    if document not in EventText.ASKED_AGAIN:
+        raise PrivacyError(_("This consent is not asked again."), field="document")
+    with transaction.atomic():
+        scopes = sorted(
+            set(
+                Consent.objects.filter(
+                    user=user, event=event, document=document, withdrawn_at=None
+                ).values_list("scope", flat=True)
+            )
+        )
+        version = registry.current_consent_text(event=event, document=document)["version"]
+        for scope in scopes:
+            record_consent(
+                user=user,
+                event=event,
+                document=document,
+                scope=scope,
+                given=accept,
+                method=method,
+                version=version,
+            )
+            if not accept:
+                withdraw_effect(user=user, event=event, document=document, scope=scope)
+    return scopes
 
 
 def recently_reauthenticated(request):

@@ -14,13 +14,15 @@ it stores about a person and how that is handled; the ``privacy`` app orchestrat
   (tests/privacy/test_audit.py) fails when a field that can hold personal data is in none of them.
 - **Retention erasers** (``@retention_eraser("leads")``): ``(event) -> count`` erasing a kind of
   personal data of one event after its retention date.
-- **Consent and access recorders**: ``record_consent(…)`` and ``record_access(…)`` forward to the
+- **Consent and access recorders**: ``record_consent(…)``, ``has_consent(…)`` and
+  ``record_access(…)`` forward to the
   implementation the ``accounts`` and ``privacy`` apps register, so domain apps record without
   importing them. Without a registered recorder nothing is recorded (an app alone in a test).
 - **Consent texts** (``consent_text_source``): ``(event, document, language) -> {"version",
   "text"} | None``, the organizers' current text of a consent; ``privacy`` registers the texts
-  organizers edit per event and language. An app asks :func:`consent_text` for the version it
-  records with the consent.
+  organizers edit per event and language. An app asks :func:`current_consent_text` for the text
+  it shows and the version it records with the consent (the platform's own text, version
+  ``"default"``, where the organizers wrote none).
 
 Apps register in their ``AppConfig.ready``.
 """
@@ -56,6 +58,8 @@ _consent_recorders = []
 _access_recorders = []
 _withdrawal_handlers = {}
 _consent_text_sources = []
+_consent_defaults = {}
+_consent_checkers = []
 
 
 def exporter(name):
@@ -137,6 +141,21 @@ def record_consent(*, user, event, document, given, method, scope="", version="1
         )
 
 
+def consent_checker(function):
+    if function not in _consent_checkers:
+        _consent_checkers.append(function)
+    return function
+
+
+def has_consent(*, user, event, document, version, scope=""):
+    """Whether ``user`` has an active consent to ``version`` of ``document`` at ``event``
+    (False without a registered checker)."""
+    return any(
+        checker(user=user, event=event, document=document, version=version, scope=scope)
+        for checker in _consent_checkers
+    )
+
+
 def consent_text_source(function):
     if function not in _consent_text_sources:
         _consent_text_sources.append(function)
@@ -151,6 +170,37 @@ def consent_text(*, event, document, language):
         if found is not None:
             return found
     return None
+
+
+DEFAULT_VERSION = "default"
+"""The version recorded with a consent to the platform's own text (the organizers wrote none)."""
+
+
+def consent_default(document, message):
+    """Register the platform's own text of ``document`` (a ``gettext_noop`` message), shown and
+    consented to where the organizers of an event wrote none."""
+    _consent_defaults[document] = message
+    return message
+
+
+def current_consent_text(*, event, document, language=None):
+    """``{"version", "text"}`` a person consents to for ``document`` at ``event``: the
+    organizers' text in ``language`` (the active language when None), else the platform's own
+    (:func:`consent_default`, translated) with version ``"default"``; None without either."""
+    from django.conf import settings
+    from django.utils import translation
+
+    language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    found = consent_text(event=event, document=document, language=language)
+    if found is not None:
+        return found
+    if document not in _consent_defaults:
+        return None
+    with translation.override(language):
+        return {
+            "version": DEFAULT_VERSION,
+            "text": translation.gettext(_consent_defaults[document]),
+        }
 
 
 def withdrawal_handler(document):

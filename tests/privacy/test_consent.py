@@ -23,7 +23,11 @@ def consent_of(user, document):
 
 def test_opting_in_to_matchmaking_is_recorded_with_how(world):
     consent = consent_of(world.person, "matchmaking_visibility")
-    assert (consent.event, consent.how, consent.version) == (world.event, "profile setting", "1")
+    assert (consent.event, consent.how, consent.version) == (
+        world.event,
+        "profile setting",
+        "default",
+    )
 
 
 def test_withdrawn_visibility_leaves_recommendations_at_once(

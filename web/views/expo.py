@@ -130,6 +130,7 @@ def _render_booth(request, event, exhibitor, lead_form=None, status=200):
             "lead": lead,
             "lead_form": lead_form,
             "can_leave_lead": can_leave_lead,
+            "lead_consent": expo_services.lead_consent_text(event) if can_leave_lead else None,
             "can_edit": exhibitor.can_edit,
             "can_view_leads": allowed(user, "expo.view_leads", exhibitor),
         },

@@ -104,6 +104,7 @@ def networking(request, slug):
             event,
             profile=profile,
             form=form,
+            visibility_consent=matchmaking_services.visibility_consent_text(event),
             recommendations=recommendations,
             page=page,
             page_query=page_query,
