@@ -1,4 +1,8 @@
-"""Privacy texts and retention of the demo congress, from ``demo/data/privacy.toml``.
+"""Privacy texts, consent texts and retention of the demo congress, from
+``demo/data/privacy.toml``.
+
+The texts of the matchmaking-visibility and lead-sharing consents are seeded in German and
+English; the demo's visible profiles are recorded as consenting to the current matchmaking text.
 
 The Datenschutzerklärung and the Impressum go through ``privacy.services.save_event_text``, which
 keeps an unchanged text at its version. Saving the notice makes registration ask for it; the demo's
@@ -9,11 +13,8 @@ policy has no service (the organizers' form writes it the same way) and moves wi
 
 from datetime import timedelta
 
-from django.db.models import Q
-
 from accounts.models import Consent, RegistrationPolicy
 from congress.models import Registration
-from expo.models import Lead
 from matchmaking.models import Profile
 from privacy.models import EventText, RetentionPolicy
 from privacy.services import save_event_text, text_version
@@ -85,52 +86,26 @@ def record_notice_consents(event):
 
 
 def record_optional_consents(event):
-    """The consents behind the demo's visible profiles and leads (written in bulk, not through the
-    services), to the current texts; returns how many there are."""
-    wanted = {
-        (user_id, Consent.Document.MATCHMAKING_VISIBILITY, "")
-        for user_id in Profile.objects.filter(event=event, is_visible=True).values_list(
-            "user_id", flat=True
-        )
-    } | {
-        (user_id, Consent.Document.LEAD_SHARING, f"booth:{exhibitor_id}")
-        for user_id, exhibitor_id in Lead.objects.filter(exhibitor__event=event).values_list(
-            "user_id", "exhibitor_id"
-        )
-    }
-    versions = {
-        document: text_version(event, document)
-        for document in (Consent.Document.MATCHMAKING_VISIBILITY, Consent.Document.LEAD_SHARING)
-    }
+    """The consents behind the demo's visible profiles (written in bulk, not through the
+    services), to the current text; returns how many there are."""
+    document = Consent.Document.MATCHMAKING_VISIBILITY
+    version = text_version(event, document)
+    visible = set(
+        Profile.objects.filter(event=event, is_visible=True).values_list("user_id", flat=True)
+    )
     given = set(
-        Consent.objects.filter(event=event, withdrawn_at=None, document__in=versions)
-        .filter(
-            Q(
-                document=Consent.Document.MATCHMAKING_VISIBILITY,
-                version=versions[Consent.Document.MATCHMAKING_VISIBILITY],
-            )
-            | Q(
-                document=Consent.Document.LEAD_SHARING,
-                version=versions[Consent.Document.LEAD_SHARING],
-            )
-        )
-        .values_list("user_id", "document", "scope")
+        Consent.objects.filter(
+            event=event, document=document, version=version, withdrawn_at=None
+        ).values_list("user_id", flat=True)
     )
     Consent.objects.bulk_create(
         [
-            Consent(
-                event=event,
-                user_id=user_id,
-                document=document,
-                scope=scope,
-                version=versions[document],
-                how="demo",
-            )
-            for user_id, document, scope in sorted(wanted - given)
+            Consent(event=event, user_id=user_id, document=document, version=version, how="demo")
+            for user_id in sorted(visible - given)
         ],
         batch_size=500,
     )
-    return len(wanted)
+    return len(visible)
 
 
 def redate_retention(event):

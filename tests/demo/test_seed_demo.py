@@ -25,8 +25,16 @@ from congress.models import (
 )
 from congress.services import check_session
 from demo.congress import SLUG, redate_event
-from expo.models import Category, ContactPerson, Exhibitor, ExhibitorStaff, ExpoSettings, Product
+from expo.models import (
+    Category,
+    ContactPerson,
+    Exhibitor,
+    ExhibitorStaff,
+    ExpoSettings,
+    Product,
+)
 from expo.uploads import check_logo
+from matchmaking.models import Profile
 from privacy.models import EventText, RetentionPolicy
 from stage.models import RoomStage, StageSettings
 from tests.demo.conftest import HASHERS
@@ -389,7 +397,17 @@ def test_seed_demo_accessibility_statement_media_and_captioner(demo):
 
 def test_seed_demo_privacy_texts_consents_and_retention(demo):
     texts = {text.kind: text for text in EventText.objects.filter(event=demo, language="de")}
-    assert set(texts) == {EventText.Kind.PRIVACY_NOTICE, EventText.Kind.IMPRINT}
+    assert set(texts) == {
+        EventText.Kind.PRIVACY_NOTICE,
+        EventText.Kind.IMPRINT,
+        EventText.Kind.MATCHMAKING_VISIBILITY,
+        EventText.Kind.LEAD_SHARING,
+    }
+    english = EventText.objects.filter(event=demo, language="en")
+    assert set(english.values_list("kind", flat=True)) == set(EventText.CONSENTS) - {
+        EventText.Kind.MAIL_NOTIFICATIONS
+    }
+    assert "90 Tage nach dem Ende" in texts[EventText.Kind.MATCHMAKING_VISIBILITY].body
     notice = texts[EventText.Kind.PRIVACY_NOTICE].body
     assert "Geschäftsstelle Smarte Region, Ministerium für Digitalisierung (Beispiel)" in notice
     assert "90 Tage nach dem Ende" in notice
@@ -406,6 +424,14 @@ def test_seed_demo_privacy_texts_consents_and_retention(demo):
         ).count()
         == registered
     )
+    # Every visible demo profile rests on a consent to the current text.
+    visible = Profile.objects.filter(event=demo, is_visible=True)
+    assert visible.exists()
+    assert set(
+        Consent.objects.filter(
+            event=demo, document=Consent.Document.MATCHMAKING_VISIBILITY, withdrawn_at=None
+        ).values_list("user_id", "version")
+    ) == {(user_id, "2") for user_id in visible.values_list("user_id", flat=True)}
     retention = RetentionPolicy.objects.get(event=demo)
     assert retention.erase_after == demo.end_date + timedelta(days=90)
     assert retention.kinds == ["leads", "chats", "visits", "profiles"]

@@ -153,6 +153,30 @@ def test_only_organizers_edit_the_privacy_texts(world, django_user_model, role, 
     assert response.status_code == (302 if expected == 200 else expected)
 
 
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("anonymous", 401),
+        ("person", 403),
+        ("other", 403),
+        ("staff", 403),
+        ("organizer", 200),
+        ("superuser", 200),
+    ],
+)
+def test_only_organizers_write_the_texts_over_rest(world, django_user_model, role, expected):
+    user = user_for(world, role, django_user_model)
+    url = f"/api/v1/events/{world.event.slug}/texts/"
+    response = api(user).post(
+        url, {"kind": "lead_sharing", "language": "de", "body": "Nur dieser Stand."}, format="json"
+    )
+    assert response.status_code == expected
+    assert world.event.legal_texts.exists() == (expected == 200)
+    listed = api(user).get(url)
+    assert listed.status_code == 200
+    assert len(listed.json()) == (1 if expected == 200 else 0)
+
+
 # --- the access log -----------------------------------------------------------------------------
 
 

@@ -82,6 +82,22 @@ for name in ("anna", "ben", "clara", "david", "max"):
                            organisation_type="municipality", offers=["daseinsvorsorge", "beratung"],
                            seeks=["open-data", "daseinsvorsorge"], interests=["daseinsvorsorge"],
                            bio="Kommunalinfrastrukturdaseinsvorsorgeplanung")
+# Lena made her profile visible and chose mail under the platform's texts; the organizers have
+# since written their own, so she is asked again at her next event page.
+from accounts.models import Consent
+from privacy.services import save_event_text
+users["lena"] = get_user_model().objects.create_user("lena", password="treffpunkt", first_name="Lena")
+Registration.objects.create(event=event, user=users["lena"], role="attendee")
+Profile.objects.create(event=event, user=users["lena"], is_visible=True, organisation_type="county")
+Consent.objects.create(event=event, user=users["lena"], document="matchmaking_visibility",
+                       version="default", how="profile setting")
+Consent.objects.create(event=event, user=users["lena"], document="mail_notifications",
+                       scope="kind:session.reminder", version="default", how="preferences")
+for language, body in (("de", "Ihr Profil sehen alle Angemeldeten der Digitalen Stadt."),
+                       ("en", "Everyone registered for Digitale Stadt sees your profile.")):
+    save_event_text(event=event, kind="matchmaking_visibility", language=language, body=body)
+save_event_text(event=event, kind="mail_notifications", language="de",
+                body="Wir schreiben Ihnen vor Ihren Sitzungen eine E-Mail.")
 tomorrow = event.starts_at + timedelta(days=2)  # the event's last day: its slots are still ahead
 for hour in (9, 10, 11, 14, 15):
     MeetingSlot.objects.create(event=event, start=tomorrow + timedelta(hours=hour),
@@ -280,6 +296,8 @@ def pages_for(server, role):
         ]
     if role == "captioner":
         return [("session", f"{event}/sessions/{server['session']}/")]
+    if role == "asked again":
+        return [("consent again", f"{event}/datenschutz/zustimmen/")]
     raise AssertionError(role)
 
 
@@ -289,6 +307,7 @@ ROLES = {
     "organizer": "orga",
     "exhibitor": "aussteller",
     "captioner": "kim",
+    "asked again": "lena",
 }
 
 
@@ -682,3 +701,37 @@ def test_a_session_state_change_is_announced(browser, server):
     expect(announced(viewer)).to_contain_text("Status der Session: Live")
     viewer_context.close()
     orga_context.close()
+
+
+def test_a_changed_consent_text_is_answered_by_keyboard_one_choice_at_a_time(
+    browser, server, table
+):
+    """Lena is asked about both changed texts; she hides her profile and keeps the mails, with
+    the keyboard, and each state of the page passes axe."""
+    context = new_context(browser, server, "de")
+    page = log_in(context, server, "lena")
+    event = f"{server['url']}/events/{server['event']}"
+    page.goto(f"{event}/")
+    assert "/datenschutz/zustimmen/" in page.url
+    assert page.get_by_role("heading", name="Sichtbar im Matchmaking").is_visible()
+    assert page.get_by_text("Ihr Profil sehen alle Angemeldeten der Digitalen Stadt.").is_visible()
+
+    hide = page.get_by_role("button", name="Mein Profil verbergen")
+    hide.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # Still asked about the mails, and only about them.
+    assert "/datenschutz/zustimmen/" in page.url
+    assert page.get_by_role("heading", name="Sichtbar im Matchmaking").count() == 0
+    violations = axe_violations(page)
+    table[("consent again", "asked again", "de", "after hiding the profile")] = len(violations)
+    assert violations == []
+
+    keep = page.get_by_role("button", name="Zustimmen und weiter E-Mails erhalten")
+    keep.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{event}/"
+    page.goto(f"{event}/networking/")
+    assert page.locator(".profile-state").inner_text().strip() == "Ausgeblendet"
+    context.close()
