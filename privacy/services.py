@@ -403,10 +403,12 @@ def organizers_consent_text(event, document, language):
     asked through the registration policy)."""
     if event is None or document not in EventText.CONSENTS:
         return None
-    text = text_for(event, document, language)
-    if text is None:
+    texts = {t.language: t for t in EventText.objects.filter(event=event, kind=document)}
+    if not texts:
         return None
-    return {"version": text_version(event, document), "text": text.body}
+    text = texts.get(language) or texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()))
+    # As text_version, from the same rows: one query.
+    return {"version": str(sum(t.version for t in texts.values())), "text": text.body}
 
 
 def answer_changed_consent(*, user, event, document, accept, method):

@@ -302,8 +302,8 @@ def test_booth_page_query_count_is_constant(
     client.get(booth_url(booth))  # the day's visit exists from here on
 
     # event, session, user, role, booth, categories, products, downloads, contacts, staff role,
-    # visit (savepoint, get, release), the user's lead
-    with django_assert_num_queries(14):
+    # visit (savepoint, get, release), the user's lead, the lead consent's text
+    with django_assert_num_queries(15):
         response = client.get(booth_url(booth))
 
     assert response.status_code == 200
