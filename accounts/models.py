@@ -72,8 +72,12 @@ class Invitation(models.Model):
 
     class Delivery(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        # Claimed by a worker that is sending it now; left so by a killed worker, it becomes
+        # UNSURE: the mail may or may not have gone out, so it is not sent again by itself.
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        UNSURE = "unsure", _("Unsure")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(
@@ -103,6 +107,10 @@ class Invitation(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # When a job last took it on (claimed it for sending, or was queued again for it): a queued
+    # or sending invitation without progress since is a stopped worker's (accounts.services
+    # resume_stalled_invitations).
+    handed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")

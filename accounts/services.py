@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -394,14 +395,20 @@ def _import_row(*, event, by, row, role, booth, user, registrations, staff, lang
 
 
 def deliver_invitations(invitation_ids):
-    """Send the mails of these queued invitations over one connection; returns the failed ones.
+    """Send the mails of these queued (or failed, retried) invitations over one connection;
+    returns the failed ones.
 
-    Each invitation records its delivery (sent or failed, with the error) and attempt count.
+    Each invitation is claimed right before its mail (``sending``, in one conditional update with
+    its new link), so two jobs holding the same invitation send it once, and one a killed worker
+    left ``sending`` is never sent again by itself (resume_stalled_invitations makes it
+    ``unsure``). Each records its delivery (sent or failed, with the error) and attempt count.
     """
+    Delivery = Invitation.Delivery
+    waiting = {"accepted_at__isnull": True, "delivery__in": [Delivery.QUEUED, Delivery.FAILED]}
     invitations = list(
-        Invitation.objects.filter(
-            pk__in=invitation_ids, accepted_at__isnull=True, delivery__in=["queued", "failed"]
-        ).select_related("event", "user", "invited_by")
+        Invitation.objects.filter(pk__in=invitation_ids, **waiting).select_related(
+            "event", "user", "invited_by"
+        )
     )
     exhibitor_names = dict(
         Exhibitor.objects.filter(
@@ -410,19 +417,29 @@ def deliver_invitations(invitation_ids):
             ]
         ).values_list("pk", "name")
     )
-    failed = []
     connection = get_connection()
     try:
         connection.open()
     except Exception as error:  # noqa: BLE001  (the server is down: every mail of the batch fails)
-        for invitation in invitations:
-            _record_delivery(invitation, error)
-        return invitations
+        ids = [invitation.pk for invitation in invitations]
+        Invitation.objects.filter(pk__in=ids, **waiting).update(
+            delivery=Delivery.FAILED,
+            attempts=F("attempts") + 1,
+            last_error=_error_text(error),
+        )
+        return list(Invitation.objects.filter(pk__in=ids, delivery=Delivery.FAILED))
+    failed = []
     try:
         for invitation in invitations:
             token = secrets.token_urlsafe(32)
             invitation.token_hash = hash_token(token)
-            invitation.save(update_fields=["token_hash"])
+            claimed = Invitation.objects.filter(pk=invitation.pk, **waiting).update(
+                delivery=Delivery.SENDING,
+                token_hash=invitation.token_hash,
+                handed_at=timezone.now(),
+            )
+            if not claimed:
+                continue  # another job took it, or it was accepted meanwhile
             message = invitation_mail(
                 invitation, token, exhibitor_names.get(invitation.exhibitor_id)
             )
@@ -439,7 +456,12 @@ def deliver_invitations(invitation_ids):
     return failed
 
 
+def _error_text(error):
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
 def _record_delivery(invitation, error):
+    """Record the outcome of a mail this job claimed (still ``sending``)."""
     invitation.attempts += 1
     if error is None:
         invitation.delivery = Invitation.Delivery.SENT
@@ -447,8 +469,36 @@ def _record_delivery(invitation, error):
         invitation.last_error = ""
     else:
         invitation.delivery = Invitation.Delivery.FAILED
-        invitation.last_error = f"{type(error).__name__}: {error}"[:1000]
-    invitation.save(update_fields=["attempts", "delivery", "sent_at", "last_error"])
+        invitation.last_error = _error_text(error)
+    Invitation.objects.filter(pk=invitation.pk, delivery=Invitation.Delivery.SENDING).update(
+        attempts=F("attempts") + 1,
+        delivery=invitation.delivery,
+        sent_at=invitation.sent_at,
+        last_error=invitation.last_error,
+    )
+
+
+def resume_stalled_invitations(*, now=None):
+    """After a killed worker: invitations it left ``sending`` become ``unsure`` (the organizers
+    see them and may send them again on purpose), and queued ones no job took on for a while are
+    queued again. Returns ``{"unsure": n, "queued": n}``. Run by ``notify_tick``."""
+    from .tasks import enqueue_invitations
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=getattr(settings, "NOTIFY_STALL_SECONDS", 120))
+    Delivery = Invitation.Delivery
+    unsure = Invitation.objects.filter(delivery=Delivery.SENDING, handed_at__lt=cutoff).update(
+        delivery=Delivery.UNSURE
+    )
+    stalled = list(
+        Invitation.objects.filter(delivery=Delivery.QUEUED, accepted_at__isnull=True)
+        .filter(Q(handed_at__lt=cutoff) | Q(handed_at__isnull=True, created_at__lt=cutoff))
+        .values_list("pk", flat=True)
+    )
+    if stalled:
+        Invitation.objects.filter(pk__in=stalled).update(handed_at=now)
+        enqueue_invitations(stalled)
+    return {"unsure": unsure, "queued": len(stalled)}
 
 
 def invitation_url(token):
@@ -488,6 +538,7 @@ def resend_invitation(invitation, *, by):
         invitation.delivery = Invitation.Delivery.QUEUED
         invitation.attempts = 0
         invitation.last_error = ""
+        invitation.handed_at = timezone.now()
         invitation.save()
         _queue_mails([invitation.pk])
     return invitation
@@ -551,6 +602,7 @@ def invite_staff(
             invitation.delivery = Invitation.Delivery.QUEUED
             invitation.attempts = 0
             invitation.invited_by = by
+            invitation.handed_at = timezone.now()
             invitation.save()
         _queue_mails([invitation.pk])
     forget_roles(user)

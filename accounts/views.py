@@ -228,7 +228,9 @@ def import_registrations(request, slug, job_pk=None):
                 for state in Invitation.Delivery.values
             },
             "accepted": invitations.filter(accepted_at__isnull=False).count(),
-            "failed": invitations.filter(delivery=Invitation.Delivery.FAILED)[:50],
+            "failed": invitations.filter(
+                delivery__in=[Invitation.Delivery.FAILED, Invitation.Delivery.UNSURE]
+            )[:50],
             "requests": RegistrationRequest.objects.filter(
                 event=event, state=RegistrationRequest.State.PENDING
             ).select_related("user"),
