@@ -278,6 +278,7 @@ SPECTACULAR_SETTINGS = {
         "SessionStateEnum": "congress.models.Session.State",
         "DeliveryStatusEnum": "backoffice.models.WebhookDelivery.Status",
         "ExhibitorStatusEnum": "expo.models.Exhibitor.Status",
+        "EventTextKindEnum": "privacy.models.EventText.Kind",
     },
 }
 
