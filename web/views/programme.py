@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +19,7 @@ from congress import hooks, selectors, services
 from congress.models import Registration, Room
 from treffpunkt.access import allowed
 
+from .. import page_cache
 from . import programme_grid
 from .common import event_or_404, handles_domain_errors
 
@@ -132,26 +134,40 @@ def home(request):
 @require_GET
 def programme(request, slug):
     event = event_or_404(request, slug)
-    sessions = list(selectors.sessions_for(event))
     favourite_ids = _favourite_ids(request.user, event)
     filters = programme_grid.Filters.from_query(request.GET)
-    shown = [session for session in sessions if filters.keeps(session, favourite_ids)]
-    days = _programme_days(event, shown, favourite_ids)
-    programme_grid.lay_out(event, days)
-    running, upcoming = programme_grid.now_and_next(shown)
-    return render(
-        request,
-        "web/programme.html",
-        {
-            "event": event,
-            "days": days,
-            "initial_day": _initial_day(event, days),
-            "filters": filters,
-            "choices": programme_grid.filter_choices(sessions),
-            "running": running,
-            "upcoming": upcoming,
-        },
-    )
+    now = timezone.now()
+
+    def build():
+        sessions = list(selectors.sessions_for(event))
+        shown = [session for session in sessions if filters.keeps(session, favourite_ids)]
+        days = _programme_days(event, shown, favourite_ids)
+        programme_grid.lay_out(event, days)
+        running, upcoming = programme_grid.now_and_next(shown, now)
+        html = render_to_string(
+            "web/_programme_content.html",
+            {
+                "event": event,
+                "days": days,
+                "initial_day": _initial_day(event, days),
+                "filters": filters,
+                "choices": programme_grid.filter_choices(sessions),
+                "running": running,
+                "upcoming": upcoming,
+                "favourite_marks": True,
+            },
+            request=request,
+        )
+        return page_cache.Fragment.of(
+            html,
+            badge=render_to_string("web/_favourite_badge.html"),
+            valid_until=page_cache.valid_until(event, sessions, now),
+        )
+
+    # A filtered page is built for this request only: its query string is the visitor's.
+    key = None if filters.active else page_cache.programme_key(event, request)
+    content = page_cache.cached(key, build, now=now).fill(favourite_ids)
+    return render(request, "web/programme.html", {"event": event, "content": content})
 
 
 @handles_domain_errors
