@@ -63,6 +63,10 @@ def programme_key(event, request):
     )
 
 
+def session_key(event, pk):
+    return f"session:{event.pk}:{event.programme_version}:{int(pk)}:r{REVISION}"
+
+
 def valid_until(event, sessions, now):
     """The next moment the "now and next" box or today's tab may change: a session's start or
     end, or midnight in the event's time zone."""
@@ -102,3 +106,14 @@ def cached_text(key, render):
         if key is not None:
             cache.set(key, text, CACHE_SECONDS)
     return text
+
+
+def cached_value(key, load):
+    """``load()``'s programme data (model instances, say) under a key with the programme version;
+    a copy comes back on a hit, so the caller may change it."""
+    cache = caches["pages"]
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, value, CACHE_SECONDS)
+    return value

@@ -162,3 +162,34 @@ def test_the_session_page_panels_follow_language_and_login(client, event, attend
     assert login_hint in german
     assert login_hint not in logged_in
     assert "Ihre Frage" in logged_in
+
+
+def session_page(client, session):
+    response = client.get(f"/events/{session.event.slug}/sessions/{session.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_session_page_shows_a_move_a_cancellation_and_a_new_next_session_at_once(
+    client, event, organizer, keynote
+):
+    forum = RoomFactory(event=event, name="Forum")
+    page = session_page(client, keynote)
+    assert ">09:00</time>" in page and "Als Nächstes in diesem Raum" not in page
+
+    services.update_session(
+        keynote, user=organizer, start=at(event, 14), end=at(event, 15), room=forum
+    )
+    page = session_page(client, keynote)
+    assert ">14:00</time>" in page and "Forum" in page
+
+    services.set_session_state(keynote, user=organizer, state="cancelled", note="Krank")
+    page = session_page(client, keynote)
+    assert "data-header-cancellation hidden" not in page and "Krank" in page
+
+    services.create_session(
+        user=organizer, event=event, title="Danach", room=forum, start=at(event, 16),
+        end=at(event, 17),
+    )  # fmt: skip
+    page = session_page(client, keynote)
+    assert "Als Nächstes in diesem Raum" in page and "Danach" in page

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accessibility import selectors as accessibility_selectors
 from congress import hooks, selectors, services
 from congress.models import Registration, Room
+from stage import selectors as stage_selectors
 from treffpunkt.access import allowed
 
 from .. import page_cache
@@ -174,7 +175,15 @@ def programme(request, slug):
 @require_GET
 def session_detail(request, slug, pk):
     event = event_or_404(request, slug)
-    session = get_object_or_404(selectors.sessions_for(event), pk=pk)
+
+    def load():
+        session = get_object_or_404(selectors.sessions_for(event), pk=pk)
+        return session, stage_selectors.next_session_in_room(session)
+
+    # The session with its room, track and speakers, and the next one in its room: programme
+    # data, kept per programme version like the programme page.
+    session, next_session = page_cache.cached_value(page_cache.session_key(event, pk), load)
+    session.event = event  # read once: the stage and the permission checks ask for it again
     return render(
         request,
         "web/session_detail.html",
@@ -182,9 +191,10 @@ def session_detail(request, slug, pk):
             "event": event,
             "session": session,
             "colour": _colour_of(session),
-            "is_favourite": session.pk in _favourite_ids(request.user, event),
+            "is_favourite": selectors.is_favourite(request.user, session),
             "room_media": accessibility_selectors.room_media_for(session.room),
             "may_caption": allowed(request.user, "accessibility.caption_session", session),
+            "stage_known": {"next_session": next_session},
         },
     )
 
