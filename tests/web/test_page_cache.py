@@ -148,7 +148,7 @@ def test_now_and_next_moves_on_when_the_next_session_starts(client, event, monke
     assert now_and_next(programme(client, event)) == (True, True, True)
 
 
-def test_the_session_page_panels_follow_language_and_login(client, event, attendee, keynote):
+def test_the_session_page_parts_follow_language_and_login(client, event, attendee, keynote):
     url = f"/events/{event.slug}/sessions/{keynote.pk}/"
     login_hint = '<div class="live-hint live-hint--write" id="write-hint" data-hint="write"><p>'
 
@@ -159,6 +159,8 @@ def test_the_session_page_panels_follow_language_and_login(client, event, attend
 
     assert "Ihre Frage" in german and "Your question" not in german
     assert "Your question" in english and "Ihre Frage" not in english
+    assert "<dt>Wann</dt>" in german and "<dt>When</dt>" not in german
+    assert "<dt>When</dt>" in english and "<dt>Wann</dt>" not in english
     assert login_hint in german
     assert login_hint not in logged_in
     assert "Ihre Frage" in logged_in
@@ -193,3 +195,15 @@ def test_the_session_page_shows_a_move_a_cancellation_and_a_new_next_session_at_
     )  # fmt: skip
     page = session_page(client, keynote)
     assert "Als Nächstes in diesem Raum" in page and "Danach" in page
+
+
+def test_the_session_pages_star_is_each_users_own(client, event, attendee, keynote):
+    Favourite.objects.create(user=attendee, session=keynote)
+    client.force_login(attendee)
+    assert "Aus meinem Programm entfernen" in session_page(client, keynote)
+
+    client.force_login(UserFactory(username="ben"))
+    page = session_page(client, keynote)
+
+    assert "Zu meinem Programm hinzufügen" in page
+    assert "Aus meinem Programm entfernen" not in page
