@@ -207,3 +207,15 @@ def test_the_session_pages_star_is_each_users_own(client, event, attendee, keyno
 
     assert "Zu meinem Programm hinzufügen" in page
     assert "Aus meinem Programm entfernen" not in page
+
+
+def test_the_logged_in_notices_follow_the_page_language(client, event, attendee, keynote):
+    client.force_login(attendee)
+
+    german = programme(client, event, HTTP_ACCEPT_LANGUAGE="de")
+    english = programme(client, event, HTTP_ACCEPT_LANGUAGE="en")
+    german_session = session_page(client, keynote)
+
+    assert "Neue Treffen-Anfrage von" in german and "New meeting request" not in german
+    assert "New meeting request from" in english and "Neue Treffen-Anfrage" not in english
+    assert "Neue Treffen-Anfrage von" in german_session
