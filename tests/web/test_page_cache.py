@@ -161,6 +161,9 @@ def test_the_session_page_parts_follow_language_and_login(client, event, attende
     assert "Your question" in english and "Ihre Frage" not in english
     assert "<dt>Wann</dt>" in german and "<dt>When</dt>" not in german
     assert "<dt>When</dt>" in english and "<dt>Wann</dt>" not in english
+    stream = ("Stream in neuem Fenster öffnen", "Open the stream in a new window")
+    assert stream[0] in german and stream[1] not in german
+    assert stream[1] in english and stream[0] not in english
     assert login_hint in german
     assert login_hint not in logged_in
     assert "Ihre Frage" in logged_in
