@@ -67,6 +67,17 @@ def agenda_for(user, event):
     return sessions_for(event).filter(favourites__user=user)
 
 
+def favourite_ids(user, event):
+    """The pks of the sessions of ``event`` in the user's agenda (empty for anonymous visitors)."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Favourite.objects.filter(user=user, session__event=event).values_list(
+            "session_id", flat=True
+        )
+    )
+
+
 def is_favourite(user, session):
     """Whether ``session`` is in the user's agenda (False for anonymous visitors)."""
     if not user.is_authenticated:

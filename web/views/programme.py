@@ -64,14 +64,6 @@ def _colour_of(session):
     return DEFAULT_COLOUR
 
 
-def _favourite_ids(user, event):
-    if not user.is_authenticated:
-        return set()
-    return set(
-        selectors.agenda_for(user, event).prefetch_related(None).values_list("pk", flat=True)
-    )
-
-
 def _programme_days(event, sessions, favourite_ids):
     """Every day of the event, its sessions in one column per room (rooms in their order)."""
     days = {day: {} for day in event.days}
@@ -135,7 +127,7 @@ def home(request):
 @require_GET
 def programme(request, slug):
     event = event_or_404(request, slug)
-    favourite_ids = _favourite_ids(request.user, event)
+    favourite_ids = selectors.favourite_ids(request.user, event)
     filters = programme_grid.Filters.from_query(request.GET)
     now = timezone.now()
 
