@@ -222,3 +222,51 @@ def test_the_logged_in_notices_follow_the_page_language(client, event, attendee,
     assert "Neue Treffen-Anfrage von" in german and "New meeting request" not in german
     assert "New meeting request from" in english and "Neue Treffen-Anfrage" not in english
     assert "Neue Treffen-Anfrage von" in german_session
+
+
+def test_speaker_and_event_edits_in_the_admin_show_on_the_next_load(client, event, keynote):
+    speaker = SpeakerFactory(event=event, name="Dr. Alt")
+    keynote.speakers.set([speaker])
+    services.note_programme_change(event)
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    assert "Dr. Alt" in programme(client, event)
+
+    client.force_login(admin)
+    response = client.post(
+        f"/admin/congress/speaker/{speaker.pk}/change/",
+        {"event": event.pk, "name": "Dr. Neu", "organisation": "", "position": "", "bio": ""},
+    )
+    assert response.status_code == 302
+    client.logout()
+
+    html = programme(client, event)
+    assert "Dr. Neu" in html and "Dr. Alt" not in html
+    event.refresh_from_db()
+    version = event.programme_version
+
+    client.force_login(admin)
+    response = client.post(
+        f"/admin/congress/event/{event.pk}/change/",
+        {
+            "slug": event.slug, "acronym": event.acronym, "name": event.name,
+            "description": "", "timezone": "Europe/London",
+            "start_date": event.start_date.isoformat(), "end_date": event.end_date.isoformat(),
+            "languages": '["de"]', "is_published": "on",
+            "rooms-TOTAL_FORMS": "1", "rooms-INITIAL_FORMS": "1",
+            "rooms-MIN_NUM_FORMS": "0", "rooms-MAX_NUM_FORMS": "1000",
+            "rooms-0-id": keynote.room.pk, "rooms-0-event": event.pk,
+            "rooms-0-name": keynote.room.name, "rooms-0-description": "",
+            "rooms-0-capacity": keynote.room.capacity or "", "rooms-0-stream_url": "",
+            "rooms-0-position": keynote.room.position,
+            "tracks-TOTAL_FORMS": "0", "tracks-INITIAL_FORMS": "0",
+            "tracks-MIN_NUM_FORMS": "0", "tracks-MAX_NUM_FORMS": "1000",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, re.findall(
+        r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S
+    )
+    client.logout()
+
+    event.refresh_from_db()
+    assert event.programme_version > version
+    assert "Europe/London" in programme(client, event)
