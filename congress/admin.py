@@ -41,6 +41,12 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RoomInline, TrackInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and (form.has_changed() or any(formset.has_changed() for formset in formsets)):
+            # Name, dates, time zone or tracks: retag the exports and the kept pages.
+            services.note_programme_change(form.instance)
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Room:
@@ -124,6 +130,17 @@ class SpeakerAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "event"]
     list_filter = ["event"]
     search_fields = ["name", "organisation"]
+
+    # A speaker's name and details are on the programme: retag the exports and the kept pages.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            services.note_programme_change(obj.event)
+
+    def delete_model(self, request, obj):
+        event = obj.event
+        super().delete_model(request, obj)
+        services.note_programme_change(event)
 
 
 @admin.register(Registration)

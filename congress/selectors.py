@@ -6,7 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from . import hooks
-from .models import Event, Registration, Session, Speaker
+from .models import Event, Favourite, Registration, Session, Speaker
 from .permissions import is_organizer
 
 
@@ -65,3 +65,21 @@ def sessions_for_day(event, day):
 
 def agenda_for(user, event):
     return sessions_for(event).filter(favourites__user=user)
+
+
+def favourite_ids(user, event):
+    """The pks of the sessions of ``event`` in the user's agenda (empty for anonymous visitors)."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Favourite.objects.filter(user=user, session__event=event).values_list(
+            "session_id", flat=True
+        )
+    )
+
+
+def is_favourite(user, session):
+    """Whether ``session`` is in the user's agenda (False for anonymous visitors)."""
+    if not user.is_authenticated:
+        return False
+    return Favourite.objects.filter(user=user, session=session).exists()

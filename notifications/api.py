@@ -69,6 +69,13 @@ class PreferencesView(APIView):
 class InboxPagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 200
+    count_is_unread = False
+
+    def get_count(self, queryset):
+        # With ``?unread=1`` the page's count is the unread count the view has already taken.
+        if self.count_is_unread:
+            return self.unread
+        return super().get_count(queryset)
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
@@ -84,9 +91,10 @@ class InboxView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         notifications = services.inbox_for(request.user)
-        if request.query_params.get("unread") in ("1", "true"):
-            notifications = notifications.filter(read_at__isnull=True)
         paginator = InboxPagination()
+        paginator.count_is_unread = request.query_params.get("unread") in ("1", "true")
+        if paginator.count_is_unread:
+            notifications = notifications.filter(read_at__isnull=True)
         paginator.unread = services.unread_count(request.user.pk)
         page = paginator.paginate_queryset(notifications, request, view=self)
         return paginator.get_paginated_response([services.notification_data(item) for item in page])

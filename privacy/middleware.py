@@ -12,7 +12,7 @@ import uuid
 
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Q, Sum
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -42,31 +42,41 @@ def renew_notice_stamp():
 
 def stale_notices_for(user):
     """Slugs of the events ``user`` is registered at whose current privacy notice or code of
-    conduct they have not accepted (one query)."""
+    conduct they have not accepted: one plain query, and a second only for events with a text.
 
-    def accepted(document, version_field):
-        return Exists(
-            Consent.objects.filter(
-                event=OuterRef("event"),
-                user=user,
-                document=document,
-                version=OuterRef(f"event__policy__{version_field}"),
-                withdrawn_at=None,
-            )
-        )
-
-    return sorted(
+    Every visitor's first page after the stamp changed runs this (at 09:00, all at once), so it
+    avoids the correlated subqueries that cost about a millisecond to compile each time.
+    """
+    texts = list(
         Registration.objects.filter(user=user)
-        .annotate(
-            has_notice=accepted(Consent.Document.PRIVACY_NOTICE, "privacy_notice_version"),
-            has_code=accepted(Consent.Document.CODE_OF_CONDUCT, "code_of_conduct_version"),
-        )
         .filter(
-            Q(event__policy__privacy_notice_version__gt="", has_notice=False)
-            | Q(event__policy__code_of_conduct_version__gt="", has_code=False)
+            Q(event__policy__privacy_notice_version__gt="")
+            | Q(event__policy__code_of_conduct_version__gt="")
         )
-        .values_list("event__slug", flat=True)
+        .values_list(
+            "event_id",
+            "event__slug",
+            "event__policy__privacy_notice_version",
+            "event__policy__code_of_conduct_version",
+        )
     )
+    if not texts:
+        return []
+    accepted = set(
+        Consent.objects.filter(
+            user=user,
+            event_id__in=[event_id for event_id, *_rest in texts],
+            document__in=[Consent.Document.PRIVACY_NOTICE, Consent.Document.CODE_OF_CONDUCT],
+            withdrawn_at=None,
+        ).values_list("event_id", "document", "version")
+    )
+    stale = [
+        slug
+        for event_id, slug, notice, code in texts
+        if (notice and (event_id, Consent.Document.PRIVACY_NOTICE, notice) not in accepted)
+        or (code and (event_id, Consent.Document.CODE_OF_CONDUCT, code) not in accepted)
+    ]
+    return sorted(stale)
 
 
 def stale_consents(user, event=None):

@@ -27,14 +27,20 @@ def next_session_in_room(session):
     )
 
 
-def stage_for(session, user):
-    """Everything the stage part of the session page needs, in three queries at most."""
+_UNKNOWN = object()
+
+
+def stage_for(session, user, *, next_session=_UNKNOWN):
+    """Everything the stage part of the session page needs, in three queries at most
+    (``next_session``: ``next_session_in_room(session)`` when the caller already has it)."""
     is_video_kind = session.kind in VIDEO_KINDS
+    if next_session is _UNKNOWN:
+        next_session = next_session_in_room(session)
     return {
         "stream": None
         if is_video_kind
         else stream_for(session.room, allowed_embeds=allowed_embeds_for(session.event)),
-        "next_session": next_session_in_room(session),
+        "next_session": next_session,
         "is_video_kind": is_video_kind,
         "video_configured": is_video_kind and configured_provider() is not None,
         "may_join_video": is_video_kind and allowed(user, "stage.join_video", session),

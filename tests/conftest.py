@@ -50,6 +50,7 @@ def _isolated_cache(settings):
     forget_replays()
     caches["default"].clear()
     caches["local"].clear()
+    caches["pages"].clear()
     store = presence.store()
     if isinstance(store, presence.LocalPresence):
         store.clear()  # with Redis, clearing the cache above emptied the whole database

@@ -24,6 +24,18 @@ class SharedThreadASGIHandler(ASGIHandler):
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
         await self.handle(scope, receive, send)
 
+    def load_middleware(self, is_async=False):
+        """The middleware chain and the view as one sync call, entered with one ``sync_to_async``.
+
+        Django's async chain ends in its async ``_get_response_async``, which a sync middleware
+        reaches through ``async_to_sync`` and which calls a sync view through ``sync_to_async``
+        again: three thread hops, each a wake-up of the event loop, per request. The views are
+        sync (DRF, templates); an async one is still run, by ``_get_response``'s own
+        ``async_to_sync``.
+        """
+        super().load_middleware(is_async=False)
+        self._middleware_chain = self.adapt_method_mode(True, self._middleware_chain, False)
+
 
 django.setup(set_prefix=False)
 django_application = SharedThreadASGIHandler()

@@ -8,7 +8,9 @@ class RunMiddlewareInOneThread:
     when the innermost handler is async: about 15 thread hops per request here. Django adapts the
     chain at the first sync-only middleware from the inside, so this pass-through, being sync-only
     and innermost, makes every other middleware run on one sync thread: three hops per request.
-    The views are sync (DRF, templates), so nothing async is lost.
+    The views are sync (DRF, templates), so nothing async is lost. ``treffpunkt.asgi``'s handler
+    now builds the whole chain in sync mode (``load_middleware``), where this is a plain
+    pass-through; it keeps the chain on one thread under Django's own ASGI handler too.
     """
 
     sync_capable = True

@@ -171,7 +171,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and channel layer: local memory by default, Redis from REDIS_URL. The "local" cache stays
-# in the process whatever REDIS_URL says (per-socket rate limits).
+# in the process whatever REDIS_URL says (per-socket rate limits), and so does "pages": rendered
+# page parts under keys that carry the programme version or only the language (web/page_cache.py).
+PAGES_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -181,6 +187,7 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "treffpunkt"),
         },
         "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+        "pages": PAGES_CACHE,
     }
     CHANNEL_LAYERS = {
         "default": {
@@ -195,6 +202,7 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+        "pages": PAGES_CACHE,
     }
     CHANNEL_LAYERS = {
         "default": {

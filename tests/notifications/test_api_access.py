@@ -122,3 +122,22 @@ def test_inbox_query_count(users, items, django_assert_num_queries):
     with django_assert_num_queries(4):
         response = client.get("/api/v1/me/notifications/inbox/")
     assert len(response.json()["results"]) == items
+
+
+def test_the_bells_unread_poll_counts_once_and_shows_the_newest_unread(
+    users, django_assert_num_queries
+):
+    person = users["person"]
+    Notification.objects.filter(user=person).update(read_at="2026-01-01T00:00:00Z")
+    for number in range(3):
+        Notification.objects.create(user=person, kind="booth.contact", data={"n": number})
+    client = client_for(person)
+
+    # token with its user, unread (also the page's count), page
+    with django_assert_num_queries(3):
+        body = client.get("/api/v1/me/notifications/inbox/?unread=1&limit=1").json()
+
+    assert (body["count"], body["unread"], len(body["results"])) == (3, 3, 1)
+    assert body["results"][0]["data"] == {"n": 2}
+    everything = client.get("/api/v1/me/notifications/inbox/").json()
+    assert (everything["count"], everything["unread"]) == (4, 3)

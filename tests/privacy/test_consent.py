@@ -120,3 +120,32 @@ def test_a_changed_code_of_conduct_asks_again_too(db, django_capture_on_commit_c
     client.post(reverse("privacy:consent-again", kwargs={"slug": event.slug}), {"next": programme})
     assert client.get(programme).status_code == 200
     assert Consent.objects.get(user=user).document == "code_of_conduct"
+
+
+def test_stale_notices_are_the_events_whose_current_texts_you_have_not_accepted(db):
+    from django.utils import timezone
+
+    from accounts.models import RegistrationPolicy
+    from privacy.middleware import stale_notices_for
+
+    user, other = UserFactory(), UserFactory()
+    accepted, withdrawn, elsewhere, old, untexted = (
+        EventFactory(slug=slug) for slug in ("accepted", "withdrawn", "elsewhere", "old", "none")
+    )
+    for event in (accepted, withdrawn, elsewhere, old, untexted):
+        RegistrationFactory(event=event, user=user)
+    for event in (accepted, withdrawn, elsewhere, old):
+        RegistrationPolicy.objects.create(
+            event=event, privacy_notice_version="2", code_of_conduct_version="1"
+        )
+    for event, version in ((accepted, "2"), (withdrawn, "2"), (old, "1")):
+        Consent.objects.create(event=event, user=user, document="privacy_notice", version=version)
+        Consent.objects.create(event=event, user=user, document="code_of_conduct", version="1")
+    Consent.objects.filter(event=withdrawn, document="privacy_notice").update(
+        withdrawn_at=timezone.now()
+    )
+    Consent.objects.create(event=elsewhere, user=other, document="privacy_notice", version="2")
+    Consent.objects.create(event=elsewhere, user=other, document="code_of_conduct", version="1")
+
+    assert stale_notices_for(user) == ["elsewhere", "old", "withdrawn"]
+    assert stale_notices_for(other) == []

@@ -441,6 +441,20 @@ def test_programme_query_count_is_constant_for_logged_in_user(
     assert response.status_code == 200
 
 
+def test_programme_kept_for_the_next_visitor_costs_four_queries(
+    client, attendee, event, django_assert_num_queries
+):
+    make_sessions(event, 3)
+    client.force_login(attendee)
+    client.get(programme_url(event))
+
+    # session, user, event, favourite ids: the rest is kept rendered (web/page_cache.py)
+    with django_assert_num_queries(4):
+        response = client.get(programme_url(event))
+
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_agenda_query_count_is_constant(client, attendee, event, count, django_assert_num_queries):
     make_sessions(event, count)

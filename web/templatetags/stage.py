@@ -19,7 +19,8 @@ def stage_player(context, session, event):
         "event": event,
         "session": session,
         "is_before_start": session.state == "scheduled" and session.start > timezone.now(),
-        **stage_for(session, request.user),
+        # The session page may have the next session in the room already (web/page_cache.py).
+        **stage_for(session, request.user, **context.get("stage_known", {})),
     }
 
 

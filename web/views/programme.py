@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,8 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from accessibility import selectors as accessibility_selectors
 from congress import hooks, selectors, services
 from congress.models import Registration, Room
+from stage import selectors as stage_selectors
 from treffpunkt.access import allowed
 
+from .. import page_cache
 from . import programme_grid
 from .common import event_or_404, handles_domain_errors
 
@@ -59,14 +62,6 @@ def _colour_of(session):
     if session.track is not None and HEX_COLOUR.match(session.track.color):
         return session.track.color
     return DEFAULT_COLOUR
-
-
-def _favourite_ids(user, event):
-    if not user.is_authenticated:
-        return set()
-    return set(
-        selectors.agenda_for(user, event).prefetch_related(None).values_list("pk", flat=True)
-    )
 
 
 def _programme_days(event, sessions, favourite_ids):
@@ -132,33 +127,55 @@ def home(request):
 @require_GET
 def programme(request, slug):
     event = event_or_404(request, slug)
-    sessions = list(selectors.sessions_for(event))
-    favourite_ids = _favourite_ids(request.user, event)
+    favourite_ids = selectors.favourite_ids(request.user, event)
     filters = programme_grid.Filters.from_query(request.GET)
-    shown = [session for session in sessions if filters.keeps(session, favourite_ids)]
-    days = _programme_days(event, shown, favourite_ids)
-    programme_grid.lay_out(event, days)
-    running, upcoming = programme_grid.now_and_next(shown)
-    return render(
-        request,
-        "web/programme.html",
-        {
-            "event": event,
-            "days": days,
-            "initial_day": _initial_day(event, days),
-            "filters": filters,
-            "choices": programme_grid.filter_choices(sessions),
-            "running": running,
-            "upcoming": upcoming,
-        },
-    )
+    now = timezone.now()
+
+    def build():
+        sessions = list(selectors.sessions_for(event))
+        shown = [session for session in sessions if filters.keeps(session, favourite_ids)]
+        days = _programme_days(event, shown, favourite_ids)
+        programme_grid.lay_out(event, days)
+        running, upcoming = programme_grid.now_and_next(shown, now)
+        html = render_to_string(
+            "web/_programme_content.html",
+            {
+                "event": event,
+                "days": days,
+                "initial_day": _initial_day(event, days),
+                "filters": filters,
+                "choices": programme_grid.filter_choices(sessions),
+                "running": running,
+                "upcoming": upcoming,
+                "favourite_marks": True,
+            },
+            request=request,
+        )
+        return page_cache.Fragment.of(
+            html,
+            badge=render_to_string("web/_favourite_badge.html"),
+            valid_until=page_cache.valid_until(event, sessions, now),
+        )
+
+    # A filtered page is built for this request only: its query string is the visitor's.
+    key = None if filters.active else page_cache.programme_key(event, request)
+    content = page_cache.cached(key, build, now=now).fill(favourite_ids)
+    return render(request, "web/programme.html", {"event": event, "content": content})
 
 
 @handles_domain_errors
 @require_GET
 def session_detail(request, slug, pk):
     event = event_or_404(request, slug)
-    session = get_object_or_404(selectors.sessions_for(event), pk=pk)
+
+    def load():
+        session = get_object_or_404(selectors.sessions_for(event), pk=pk)
+        return session, stage_selectors.next_session_in_room(session)
+
+    # The session with its room, track and speakers, and the next one in its room: programme
+    # data, kept per programme version like the programme page.
+    session, next_session = page_cache.cached_value(page_cache.session_key(event, pk), load)
+    session.event = event  # read once: the stage and the permission checks ask for it again
     return render(
         request,
         "web/session_detail.html",
@@ -166,9 +183,10 @@ def session_detail(request, slug, pk):
             "event": event,
             "session": session,
             "colour": _colour_of(session),
-            "is_favourite": session.pk in _favourite_ids(request.user, event),
+            "is_favourite": selectors.is_favourite(request.user, session),
             "room_media": accessibility_selectors.room_media_for(session.room),
             "may_caption": allowed(request.user, "accessibility.caption_session", session),
+            "stage_known": {"next_session": next_session},
         },
     )
 
