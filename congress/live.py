@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from treffpunkt.access import allowed, require
+from treffpunkt.db.rows import RowLoader
 from treffpunkt.errors import NotFound
 from treffpunkt.realtime import bus
 from treffpunkt.realtime.registry import RealtimeError, Subscription, handler, topic_kind
@@ -34,8 +35,12 @@ def _session_id(topic):
     return int(key)
 
 
+# Every subscribe and many requests load the session with its event and room: SQL written once.
+_sessions = RowLoader(Session, related=("event", "room"))
+
+
 def _load_session(session_id):
-    session = Session.objects.select_related("event", "room").filter(pk=session_id).first()
+    session = _sessions.get(session_id)
     if session is None:
         raise NotFound(_("No such session."))
     return session
