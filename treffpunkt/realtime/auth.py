@@ -55,8 +55,8 @@ def _user_for_stored_session(store, session_key):
     if _stored_sessions is None:
         from django.contrib.sessions.models import Session
 
-        _stored_sessions = RowLoader(Session, by="session_key")
         _users = RowLoader(auth.get_user_model())
+        _stored_sessions = RowLoader(Session, by="session_key")  # last: the other is ready
     row = _stored_sessions.get(session_key)
     if row is None or row.expire_date <= timezone.now():
         return AnonymousUser()
