@@ -48,4 +48,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # No --proxy-headers: daphne would take X-Forwarded-For from anyone who reaches it. The client
 # address comes from the peer, and from X-Forwarded-For only when the peer is in TRUSTED_PROXIES
 # (treffpunkt/ratelimit.py: client_ip).
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "treffpunkt.asgi:application"]
+# A listen backlog of 1024, not daphne's 50: after a drop every client reconnects at once.
+CMD ["daphne", "-e", "tcp:port=8000:interface=0.0.0.0:backlog=1024", "treffpunkt.asgi:application"]

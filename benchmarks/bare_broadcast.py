@@ -99,7 +99,8 @@ async def main(host, port):
         asyncio.get_running_loop().add_signal_handler(signum, stop.cancel)
     # Like daphne (autobahn): no compression unless the client asks; our client never asks.
     ticker = asyncio.create_task(bursts())
-    async with serve(handler, host, port, max_size=2**20):
+    # The listen backlog the benchmarks give daphne too (harness.LISTEN_BACKLOG).
+    async with serve(handler, host, port, max_size=2**20, backlog=1024):
         print(f"ready {port}", flush=True)
         with contextlib.suppress(asyncio.CancelledError):
             await stop

@@ -1,6 +1,6 @@
 """Chat writes against the per-topic sequence lock: one hot topic against one topic per writer.
 
-    .venv/bin/python benchmarks/chat_writes.py --database-url postgres://postgres@127.0.0.1:5432/x
+    .venv/bin/python benchmarks/chat_writes.py --database-url postgres://postgres@127.0.0.1:5432/postgres
         [--writers 8] [--messages 200]
 
 Each chat message takes the next sequence number of its topic with an ``INSERT … ON CONFLICT DO

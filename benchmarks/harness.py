@@ -58,6 +58,7 @@ from live_fanout import (  # noqa: E402
 
 __all__ = ["ROOT", "cpu_seconds", "machine_cpu", "percentile", "redis_cpu"]  # re-exported
 
+LISTEN_BACKLOG = 1024  # every server of a run, the bare one too (bare_broadcast.py)
 MARK = b"kbench@"  # chat text: "kbench@<6-digit index>@<time.time() %17.6f>@ …"
 BACKOFF_BASE = 0.5  # web/static/web/lib/socket.js
 BACKOFF_CAP = 30.0
@@ -325,7 +326,10 @@ class Cluster:
                 "--ws-max-size", str(1024 * 1024),
             ]  # fmt: skip
         daphne = str(Path(python).with_name("daphne"))
-        return [daphne, "-b", "127.0.0.1", "-p", str(port), "treffpunkt.asgi:application"]
+        # As in production (Makefile, Dockerfile): a listen backlog of LISTEN_BACKLOG, not
+        # daphne's 50, which a reconnect storm overflows (each refused SYN waits 1–3 s to retry).
+        endpoint = f"tcp:port={port}:interface=127.0.0.1:backlog={LISTEN_BACKLOG}"
+        return [daphne, "-e", endpoint, "treffpunkt.asgi:application"]
 
     def start(self, which=None, wait=True):
         """Start the processes (all, or the indexes in ``which``); returns seconds until serving."""

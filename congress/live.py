@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from treffpunkt.access import allowed, require
+from treffpunkt.db.rows import RowLoader
 from treffpunkt.errors import NotFound
 from treffpunkt.realtime import bus
 from treffpunkt.realtime.registry import RealtimeError, Subscription, handler, topic_kind
@@ -34,8 +35,12 @@ def _session_id(topic):
     return int(key)
 
 
+# Every subscribe and many requests load the session with its event and room: SQL written once.
+_sessions = RowLoader(Session, related=("event", "room"))
+
+
 def _load_session(session_id):
-    session = Session.objects.select_related("event", "room").filter(pk=session_id).first()
+    session = _sessions.get(session_id)
     if session is None:
         raise NotFound(_("No such session."))
     return session
@@ -126,7 +131,9 @@ def _session_subscription(ctx, session):
     if not moderator:
         hidden = Question.State.HIDDEN.value
         questions = [question for question in questions if question["state"] != hidden]
-    polls = list(Poll.objects.filter(session=session).prefetch_related("options"))
+    polls = []
+    if _has_polls(session.pk):
+        polls = list(Poll.objects.filter(session=session).prefetch_related("options"))
     if not moderator:
         polls = [poll for poll in polls if poll.state != Poll.State.DRAFT]
     voted = voted_polls = set()
@@ -168,6 +175,22 @@ def _session_subscription(ctx, session):
         # Reactions (reuse_for) need no database trip of their own for a while.
         granted={"congress.take_part": session} if may_take_part else {},
     )
+
+
+def _has_polls(session_id):
+    """Whether the session has any poll: most have none, and this plain SQL costs a fraction of
+    building and compiling the polls' query with its options."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    field = Poll._meta.get_field("session")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {quote(Poll._meta.db_table)}"  # noqa: S608 (names are ours)
+            f" WHERE {quote(field.column)} = %s LIMIT 1",
+            [session_id],
+        )
+        return cursor.fetchone() is not None
 
 
 QUESTION_PUSHES = {"question.new", "question.updated"}

@@ -408,8 +408,13 @@ def test_the_image_starts_daphne_on_the_asgi_application():
     assert argv[0] == "daphne"
     module, attribute = settings.ASGI_APPLICATION.rsplit(".", 1)
     assert argv[-1] == f"{module}:{attribute}" == "treffpunkt.asgi:application"
-    assert argv[argv.index("-b") + 1] == "0.0.0.0"
-    assert argv[argv.index("-p") + 1] == "8000"
+    # One twisted endpoint: all interfaces, port 8000, a listen backlog for reconnect storms.
+    kind, *options = argv[argv.index("-e") + 1].split(":")
+    endpoint = dict(option.split("=", 1) for option in options)
+    assert kind == "tcp"
+    assert (endpoint["interface"], endpoint["port"]) == ("0.0.0.0", "8000")
+    assert int(endpoint["backlog"]) >= 1024
+    assert "-b" not in argv and "-p" not in argv  # a second endpoint on the same port
     assert dockerfile("EXPOSE") == ["8000"]
     assert upstream_of("/")[0].endswith(":8000")
 

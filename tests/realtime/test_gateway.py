@@ -274,3 +274,64 @@ async def test_other_websocket_paths_are_refused():
     communicator = WebsocketCommunicator(application, "/ws/other/")
     connected, _code = await communicator.connect()
     assert connected is False
+
+
+async def test_a_token_stops_working_once_deleted_or_its_user_deactivated(connect, people):
+    from asgiref.sync import sync_to_async
+    from rest_framework.authtoken.models import Token
+
+    anna = people["anna"]
+    assert (await connect(anna)).hello["data"]["user"]["username"] == "anna"
+    token = await sync_to_async(lambda: Token.objects.get(user=anna).key)()
+
+    @sync_to_async
+    def set_active(active):
+        anna.is_active = active
+        anna.save(update_fields=["is_active"])
+
+    await set_active(False)
+    assert await connect(token=token, expect=False) is False
+    await set_active(True)
+    assert (await connect(token=token)).hello["data"]["user"]["username"] == "anna"
+    await sync_to_async(Token.objects.filter(key=token).delete)()
+    assert await connect(token=token, expect=False) is False
+
+
+async def test_a_session_cookie_stops_working_after_logout_or_a_password_change(people):
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+    from django.test import Client
+
+    from treffpunkt.asgi import application
+
+    async def hello_user(cookie):
+        headers = [(b"host", b"testserver"), (b"origin", b"http://testserver")]
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+        communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+        connected, _ = await communicator.connect(timeout=3)
+        assert connected
+        user = json.loads(await communicator.receive_from(timeout=3))["data"]["user"]
+        await communicator.disconnect()
+        return user and user["username"]
+
+    @sync_to_async
+    def logged_in(user):
+        browser = Client()
+        browser.force_login(user)
+        return browser, browser.cookies["sessionid"].value
+
+    browser, cookie = await logged_in(people["anna"])
+    assert await hello_user(cookie) == "anna"
+    await sync_to_async(browser.logout)()
+    assert await hello_user(cookie) is None
+
+    _browser, cookie = await logged_in(people["ben"])
+    assert await hello_user(cookie) == "ben"
+
+    @sync_to_async
+    def change_password():
+        people["ben"].set_password("ein ganz neues Passwort")
+        people["ben"].save()
+
+    await change_password()
+    assert await hello_user(cookie) is None

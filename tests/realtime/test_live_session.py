@@ -552,6 +552,43 @@ async def test_snapshot_tells_the_user_about_own_votes_and_mute(connect, people,
     assert (anna.snapshot["snapshot"]["muted"], ben.snapshot["snapshot"]["muted"]) == (True, False)
 
 
+async def test_snapshot_tells_each_user_their_standing_at_the_session(
+    connect, people, live_session
+):
+    """Role, speaking, a timed mute and a mute that has run out, as each user's snapshot says."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    @sync_to_async
+    def arrange():
+        now = timezone.now()
+        Mute.objects.create(
+            session=live_session, user=people["anna"], until=now + timedelta(minutes=10)
+        )
+        Mute.objects.create(session=live_session, user=people["ben"], until=now - timedelta(1))
+
+    await arrange()
+    snapshots = {}
+    for name in ("anna", "ben", "speaker", "outsider"):
+        client = await subscribed(connect, people[name], live_session)
+        snapshots[name] = client.snapshot["snapshot"]
+    anna = snapshots["anna"]
+    assert anna["muted"] is True
+    assert anna["muted_until"] > timezone.now().isoformat()
+    assert (snapshots["ben"]["muted"], snapshots["ben"]["muted_until"]) == (False, None)
+    assert [snapshots[name]["moderator"] for name in ("anna", "speaker", "outsider")] == [
+        False,
+        True,
+        False,
+    ]
+    assert [snapshots[name]["may_take_part"] for name in ("anna", "speaker", "outsider")] == [
+        True,
+        True,
+        False,
+    ]
+
+
 async def test_nul_characters_are_refused_not_stored(connect, people, live_session):
     """PostgreSQL cannot store NUL; the schema refuses it with a reply on every database."""
     anna = await subscribed(connect, people["anna"], live_session)

@@ -11,9 +11,14 @@ from importlib import import_module
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from .. import unavailable
+from ..db.rows import RowLoader
 
 
 class _SessionRequest:
@@ -26,7 +31,53 @@ class _SessionRequest:
 @database_sync_to_async
 def _user_for_session(session_key):
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        user = _user_for_stored_session(store, session_key)
+        if user is not _ASK_DJANGO:
+            return user
     return auth.get_user(_SessionRequest(store))
+
+
+_ASK_DJANGO = object()
+_stored_sessions = None
+_users = None
+
+
+def _user_for_stored_session(store, session_key):
+    """``auth.get_user`` for a session in the database, by SQL written once (every connect of a
+    browser asks; the ORM built and compiled its two queries anew each time).
+
+    Only the plain case: a ``ModelBackend`` user whose session hash verifies with the current
+    secret. Anything else (another backend, a hash to check against a fallback secret or to
+    reject, which flushes the session) returns ``_ASK_DJANGO``, and Django decides as before.
+    """
+    global _stored_sessions, _users
+    if _stored_sessions is None:
+        from django.contrib.sessions.models import Session
+
+        _users = RowLoader(auth.get_user_model())
+        _stored_sessions = RowLoader(Session, by="session_key")  # last: the other is ready
+    row = _stored_sessions.get(session_key)
+    if row is None or row.expire_date <= timezone.now():
+        return AnonymousUser()
+    try:
+        data = store.decode(row.session_data)
+        user_id = auth.get_user_model()._meta.pk.to_python(data[auth.SESSION_KEY])
+        backend_path = data[auth.BACKEND_SESSION_KEY]
+    except (KeyError, ValidationError):
+        return _ASK_DJANGO
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return AnonymousUser()
+    backend = auth.load_backend(backend_path)
+    if type(backend).get_user is not ModelBackend.get_user:
+        return _ASK_DJANGO
+    user = _users.get(user_id)
+    if user is None or not backend.user_can_authenticate(user):
+        return AnonymousUser()
+    session_hash = data.get(auth.HASH_SESSION_KEY)
+    if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return _ASK_DJANGO
+    return user
 
 
 def _session_key(scope):

@@ -1,0 +1,45 @@
+"""RowLoader gives what the ORM's select_related query gives."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+
+from congress.models import Session
+from tests.factories import SessionFactory, UserFactory
+from treffpunkt.db.rows import RowLoader
+
+pytestmark = pytest.mark.django_db
+
+
+def values(instance):
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+
+def test_a_session_with_its_event_and_room_equals_the_orm_s():
+    session = SessionFactory(room__stream_url="https://stream.example/1")
+    loaded = RowLoader(Session, related=("event", "room")).get(session.pk)
+    expected = Session.objects.select_related("event", "room").get(pk=session.pk)
+    assert values(loaded) == values(expected)
+    assert values(loaded.event) == values(expected.event)
+    assert values(loaded.room) == values(expected.room)
+    assert loaded.start.tzinfo is not None
+    assert loaded.event.languages == ["de", "en"]
+
+
+def test_an_empty_nullable_relation_is_none_and_a_missing_row_is_none():
+    session = SessionFactory(room=None)
+    loader = RowLoader(Session, related=("event", "room"))
+    assert loader.get(session.pk).room is None
+    assert loader.get(session.pk + 1000) is None
+
+
+def test_by_another_column_with_a_fixed_condition():
+    user = UserFactory()
+    token = Token.objects.create(user=user)
+    loader = RowLoader(Token, by="key", related=("user",))
+    assert loader.get(token.key).user == user
+    active = RowLoader(get_user_model(), where=(("is_active", True),))
+    assert active.get(user.pk) == user
+    user.is_active = False
+    user.save()
+    assert active.get(user.pk) is None

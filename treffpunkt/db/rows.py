@@ -1,0 +1,106 @@
+"""One row and its forward relations by one column, from SQL written once per database.
+
+What ``Model.objects.select_related(...).filter(column=value).first()`` returns, for the lookups
+that every websocket connect and subscribe makes: the ORM builds and compiles such a query anew
+each time, and that cost several times what SQLite needs to run it (py-spy on
+benchmarks/reconnect_storm.py). Here the statement is written once per database alias; the values
+go through the same converters the ORM applies and become instances with ``Model.from_db``, the
+relations cached as ``select_related`` caches them. Only concrete fields and forward
+foreign keys or one-to-ones; anything else belongs in a queryset.
+"""
+
+from django.db import connections
+
+
+class RowLoader:
+    def __init__(self, model, *, by="pk", related=(), where=()):
+        """``by``: the field matched (``pk`` or a field name); ``related``: forward relations of
+        ``model`` to load with it (one level); ``where``: more ``(field name, value)`` conditions
+        the row must meet (equality), fixed at definition."""
+        self.model = model
+        self.by = by
+        self.related = tuple(related)
+        self.where = tuple(where)
+        self._plans = {}
+
+    def get(self, value, *, using="default"):
+        """The instance whose ``by`` equals ``value`` (relations cached on it), or ``None``."""
+        connection = connections[using]
+        plan = self._plans.get(using)
+        if plan is None:
+            plan = self._plans[using] = self._plan(connection)
+        sql, parts, fixed = plan
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value, *fixed])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        instances = []
+        start = 0
+        for model, fields, converters, relation, pk_index in parts:
+            values = list(row[start : start + len(fields)])
+            start += len(fields)
+            if relation is not None and values[pk_index] is None:
+                instances.append(None)  # an empty nullable relation
+                continue
+            for index, (field_converters, expression) in enumerate(converters):
+                for converter in field_converters:
+                    values[index] = converter(values[index], expression, connection)
+            instances.append(model.from_db(using, [field.attname for field in fields], values))
+        root = instances[0]
+        for (_model, _fields, _converters, relation, _pk), instance in zip(
+            parts[1:], instances[1:], strict=True
+        ):
+            relation.set_cached_value(root, instance)
+        return root
+
+    def _plan(self, connection):
+        quote = connection.ops.quote_name
+        meta = self.model._meta
+        base = quote(meta.db_table)
+        columns = []
+        parts = []
+        joins = []
+
+        def add(model, alias, relation):
+            fields = list(model._meta.concrete_fields)
+            converters = []
+            for field in fields:
+                expression = field.get_col(alias)
+                converters.append(
+                    (
+                        connection.ops.get_db_converters(expression)
+                        + expression.get_db_converters(connection),
+                        expression,
+                    )
+                )
+                columns.append(f"{quote(alias)}.{quote(field.column)}")
+            pk_index = fields.index(model._meta.pk)
+            parts.append((model, fields, converters, relation, pk_index))
+
+        add(self.model, meta.db_table, None)
+        for number, name in enumerate(self.related):
+            relation = meta.get_field(name)
+            if not (relation.many_to_one or relation.one_to_one) or not relation.concrete:
+                raise ValueError(f"{name} is not a forward foreign key or one-to-one")
+            target = relation.related_model
+            alias = f"r{number}"
+            kind = "LEFT OUTER JOIN" if relation.null else "INNER JOIN"
+            joins.append(
+                f" {kind} {quote(target._meta.db_table)} {quote(alias)}"
+                f" ON {quote(alias)}.{quote(relation.target_field.column)}"
+                f" = {base}.{quote(relation.column)}"
+            )
+            add(target, alias, relation)
+        by = meta.pk if self.by == "pk" else meta.get_field(self.by)
+        conditions = [f"{base}.{quote(by.column)} = %s"]
+        fixed = []
+        for name, value in self.where:
+            field = meta.get_field(name)
+            conditions.append(f"{base}.{quote(field.column)} = %s")
+            fixed.append(field.get_db_prep_value(value, connection))
+        sql = (
+            f"SELECT {', '.join(columns)} FROM {base}{''.join(joins)}"  # noqa: S608 (names are ours)
+            f" WHERE {' AND '.join(conditions)}"
+        )
+        return sql, parts, fixed
