@@ -38,6 +38,19 @@ def _plain_static_names(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (German). A request through Django's test client
+    runs LocaleMiddleware in the test's thread and leaves its language active afterwards, so an
+    English request of one test would otherwise make the next one's messages English."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test starts with an empty cache and presence (Redis in production runs of the suite)."""
     from django.core.cache import caches
