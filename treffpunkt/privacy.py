@@ -15,9 +15,11 @@ it stores about a person and how that is handled; the ``privacy`` app orchestrat
 - **Retention erasers** (``@retention_eraser("leads")``): ``(event) -> count`` erasing a kind of
   personal data of one event after its retention date.
 - **Consent and access recorders**: ``record_consent(…)``, ``has_consent(…)`` and
-  ``record_access(…)`` forward to the
-  implementation the ``accounts`` and ``privacy`` apps register, so domain apps record without
-  importing them. Without a registered recorder nothing is recorded (an app alone in a test).
+  ``record_access(…)`` forward to the implementation the ``accounts`` and ``privacy`` apps
+  register, so domain apps record without importing them. Without a registered recorder nothing
+  is recorded (an app alone in a test).
+- **Default consent texts** (``consent_default(document, message)``): the platform's own text of
+  a consent, shown where the organizers wrote none.
 - **Consent texts** (``consent_text_source``): ``(event, document, language) -> {"version",
   "text"} | None``, the organizers' current text of a consent; ``privacy`` registers the texts
   organizers edit per event and language. An app asks :func:`current_consent_text` for the text
