@@ -52,6 +52,7 @@ from live_fanout import (  # noqa: E402
     raise_nofile,
     redis_cpu,
     redis_reachable,
+    server_frames,
     setup_database,
     stop_process,
 )
@@ -619,27 +620,8 @@ class Generator:
             client.state = SUBSCRIBING
             client.sock.send(self.subscribe_frame(client))
             data = data[end + 4 :]
-        size = len(data)
-        position = 0
-        while size - position >= 2:
-            length = data[position + 1] & 0x7F
-            head = 2
-            if length == 126:
-                if size - position < 4:
-                    break
-                length = int.from_bytes(data[position + 2 : position + 4], "big")
-                head = 4
-            elif length == 127:
-                if size - position < 10:
-                    break
-                length = int.from_bytes(data[position + 2 : position + 10], "big")
-                head = 10
-            end = position + head + length
-            if end > size:
-                break
-            opcode = data[position] & 0x0F
-            start = position + head
-            position = end
+        frames, rest = server_frames(data)
+        for opcode, start, end in frames:
             if opcode == 0x1:
                 if self.frame(client, data, start, end, now) is False:
                     return
@@ -649,8 +631,8 @@ class Generator:
                 code = int.from_bytes(data[start : start + 2], "big") if end - start >= 2 else 0
                 self.failed(client, f"close frame {code}")
                 return
-        if position < size:
-            client.buffer = data[position:]
+        if rest < len(data):
+            client.buffer = data[rest:]
 
     def frame(self, client, data, start, end, now):
         if data.startswith(b'{"reply_to":', start, end):

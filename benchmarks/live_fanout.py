@@ -136,6 +136,34 @@ def _client_frame(payload, opcode=0x1):
     return header + mask + masked
 
 
+def server_frames(data):
+    """The whole server frames at the start of ``data`` (unmasked, RFC 6455 §5.2): a list of
+    ``(opcode, start, end)`` of each payload, and where the unread rest begins (an incomplete
+    frame, kept for the next read)."""
+    frames = []
+    size = len(data)
+    position = 0
+    while size - position >= 2:
+        length = data[position + 1] & 0x7F
+        head = 2
+        if length == 126:
+            if size - position < 4:
+                break
+            length = int.from_bytes(data[position + 2 : position + 4], "big")
+            head = 4
+        elif length == 127:
+            if size - position < 10:
+                break
+            length = int.from_bytes(data[position + 2 : position + 10], "big")
+            head = 10
+        end = position + head + length
+        if end > size:
+            break
+        frames.append((data[position] & 0x0F, position + head, end))
+        position = end
+    return frames, position
+
+
 class Stats:
     def __init__(self):
         self.latencies = []
@@ -288,27 +316,8 @@ class LoadGenerator:
             client.state = 2
             client.sock.send(self.subscribe)
             data = data[end + 4 :]
-        size = len(data)
-        position = 0
-        while size - position >= 2:
-            length = data[position + 1] & 0x7F
-            head = 2
-            if length == 126:
-                if size - position < 4:
-                    break
-                length = int.from_bytes(data[position + 2 : position + 4], "big")
-                head = 4
-            elif length == 127:
-                if size - position < 10:
-                    break
-                length = int.from_bytes(data[position + 2 : position + 10], "big")
-                head = 10
-            end = position + head + length
-            if end > size:
-                break
-            opcode = data[position] & 0x0F
-            start = position + head
-            position = end
+        frames, rest = server_frames(data)
+        for opcode, start, end in frames:
             if opcode == 0x1:
                 index = data.find(MARKER, start, end)
                 if index >= 0:
@@ -330,8 +339,8 @@ class LoadGenerator:
             elif opcode == 0x8:
                 self._drop(client, "close frame")
                 return
-        if position < size:
-            client.buffer = data[position:]
+        if rest < len(data):
+            client.buffer = data[rest:]
 
     def _record(self, number, latency):
         stats = self.stats
