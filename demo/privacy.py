@@ -69,43 +69,43 @@ def seed_privacy(event, out):
 
 def record_notice_consents(event):
     """Consent to the current notice for every registered person who lacks it; returns how many."""
-    version = RegistrationPolicy.objects.get(event=event).privacy_notice_version
-    document = Consent.Document.PRIVACY_NOTICE
-    given = set(
-        Consent.objects.filter(
-            event=event, document=document, version=version, withdrawn_at=None
-        ).values_list("user_id", flat=True)
+    return _consent_all(
+        event,
+        Consent.Document.PRIVACY_NOTICE,
+        RegistrationPolicy.objects.get(event=event).privacy_notice_version,
+        Registration.objects.filter(event=event).values_list("user_id", flat=True),
     )
-    missing = [
-        Consent(event=event, user_id=user_id, document=document, version=version, how="demo")
-        for user_id in Registration.objects.filter(event=event).values_list("user_id", flat=True)
-        if user_id not in given
-    ]
-    Consent.objects.bulk_create(missing, batch_size=500)
-    return len(given) + len(missing)
 
 
 def record_optional_consents(event):
     """The consents behind the demo's visible profiles (written in bulk, not through the
     services), to the current text; returns how many there are."""
     document = Consent.Document.MATCHMAKING_VISIBILITY
-    version = text_version(event, document)
-    visible = set(
-        Profile.objects.filter(event=event, is_visible=True).values_list("user_id", flat=True)
+    return _consent_all(
+        event,
+        document,
+        text_version(event, document),
+        Profile.objects.filter(event=event, is_visible=True).values_list("user_id", flat=True),
     )
+
+
+def _consent_all(event, document, version, user_ids):
+    """Record a consent to ``version`` of ``document`` for each of ``user_ids`` that lacks one,
+    in bulk; returns how many of them have one now."""
     given = set(
         Consent.objects.filter(
             event=event, document=document, version=version, withdrawn_at=None
         ).values_list("user_id", flat=True)
     )
+    user_ids = set(user_ids)
     Consent.objects.bulk_create(
         [
             Consent(event=event, user_id=user_id, document=document, version=version, how="demo")
-            for user_id in sorted(visible - given)
+            for user_id in sorted(user_ids - given)
         ],
         batch_size=500,
     )
-    return len(visible)
+    return len(user_ids)
 
 
 def redate_retention(event):

@@ -108,23 +108,18 @@ def update_profile(profile, *, user, **changes):
         profile.full_clean()
         profile.save()
         bump_version(profile.event)
-        if profile.is_visible and changes.get("is_visible") is True:
-            # Ticked again with the current text shown: a consent to that version (once).
+        if "is_visible" in changes and (profile.is_visible or was_visible):
+            # Ticked (again, with the current text shown): a consent to that version, once;
+            # unticked: the withdrawal.
             privacy.record_consent(
                 user=user,
                 event=profile.event,
                 document=VISIBILITY_CONSENT,
-                given=True,
+                given=profile.is_visible,
                 method="profile setting",
-                version=visibility_consent_text(profile.event)["version"],
-            )
-        elif was_visible and not profile.is_visible:
-            privacy.record_consent(
-                user=user,
-                event=profile.event,
-                document=VISIBILITY_CONSENT,
-                given=False,
-                method="profile setting",
+                version=visibility_consent_text(profile.event)["version"]
+                if profile.is_visible
+                else "",
             )
     return profile
 

@@ -391,7 +391,13 @@ def text_version(event, kind):
 
 
 def text_for(event, kind, language):
-    texts = {t.language: t for t in EventText.objects.filter(event=event, kind=kind)}
+    return _in_language(
+        {t.language: t for t in EventText.objects.filter(event=event, kind=kind)}, language
+    )
+
+
+def _in_language(texts, language):
+    """Of ``{language: text}``, the one in ``language``, else the default language's, else any."""
     return (
         texts.get(language) or texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()), None)
     )
@@ -406,9 +412,9 @@ def organizers_consent_text(event, document, language):
     texts = {t.language: t for t in EventText.objects.filter(event=event, kind=document)}
     if not texts:
         return None
-    text = texts.get(language) or texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()))
     # As text_version, from the same rows: one query.
-    return {"version": str(sum(t.version for t in texts.values())), "text": text.body}
+    version = str(sum(t.version for t in texts.values()))
+    return {"version": version, "text": _in_language(texts, language).body}
 
 
 def answer_changed_consent(*, user, event, document, accept, method):

@@ -6,8 +6,10 @@ import email.policy
 import re
 import threading
 import time
+from collections import Counter
 
 from aiosmtpd.controller import Controller
+from django.core.mail import get_connection
 
 from tests.servers import free_port
 
@@ -22,6 +24,11 @@ class Collector:
         with self._lock:
             self.messages.append(message)
         return "250 Message accepted for delivery"
+
+    def addresses(self):
+        """How many mails each recipient got."""
+        with self._lock:
+            return Counter(str(message["To"]) for message in self.messages)
 
     def to(self, address):
         with self._lock:
@@ -59,3 +66,26 @@ def smtp_server():
         yield collector, port
     finally:
         controller.stop()
+
+
+class DyingConnection:
+    """An SMTP connection whose process dies right after the ``die_after``-th mail was accepted:
+    it raises SystemExit, which a mail batch does not catch, as a SIGKILL would not let it."""
+
+    def __init__(self, die_after):
+        self.real = get_connection()
+        self.die_after = die_after
+        self.sent = 0
+
+    def send_messages(self, messages):
+        count = self.real.send_messages(messages)
+        self.sent += count
+        if self.sent >= self.die_after:
+            raise SystemExit("killed")
+        return count
+
+    def open(self):
+        return self.real.open()
+
+    def close(self):
+        self.real.close()

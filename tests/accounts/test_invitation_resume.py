@@ -20,6 +20,8 @@ from accounts import services
 from accounts.models import Invitation
 from tests.factories import UserFactory
 
+from .smtp import DyingConnection
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Delivery = Invitation.Delivery
@@ -27,28 +29,6 @@ Delivery = Invitation.Delivery
 
 def run_worker():
     call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
-
-
-class DyingConnection:
-    """An SMTP connection whose process dies right after the ``die_after``-th mail was accepted."""
-
-    def __init__(self, die_after):
-        self.real = get_connection()
-        self.die_after = die_after
-        self.sent = 0
-
-    def send_messages(self, messages):
-        count = self.real.send_messages(messages)
-        self.sent += count
-        if self.sent >= self.die_after:
-            raise SystemExit("killed")
-        return count
-
-    def open(self):
-        return self.real.open()
-
-    def close(self):
-        self.real.close()
 
 
 @pytest.fixture
@@ -68,11 +48,6 @@ def invited(event, organizer):
         )
         ids.append(invitation.pk)
     return ids
-
-
-def addresses(smtp):
-    with smtp._lock:
-        return Counter(str(message["To"]) for message in smtp.messages)
 
 
 def states():
@@ -100,7 +75,7 @@ def test_a_killed_batch_is_finished_by_the_clock_without_mailing_anyone_twice(
         "queued": 0,
     }
 
-    assert sorted(addresses(smtp).values()) == [1] * 6
+    assert sorted(smtp.addresses().values()) == [1] * 6
     assert states() == {Delivery.SENT: 5, Delivery.UNSURE: 1}
     listed = as_user(organizer).get(f"/api/v1/events/{event.slug}/invitations/?delivery=unsure")
     [unsure] = listed.json()["results"] if "results" in listed.json() else listed.json()
@@ -111,10 +86,10 @@ def test_a_killed_batch_is_finished_by_the_clock_without_mailing_anyone_twice(
     assert unsure["email"] in page
 
     # The organizer sends the unsure one again on purpose: only that person gets a new mail.
-    before = addresses(smtp)
+    before = smtp.addresses()
     services.resend_invitation(Invitation.objects.get(pk=unsure["id"]), by=organizer)
     run_worker()
-    assert addresses(smtp) - before == Counter({unsure["email"]: 1})
+    assert smtp.addresses() - before == Counter({unsure["email"]: 1})
     assert states() == {Delivery.SENT: 6}
 
 
@@ -139,5 +114,5 @@ def test_two_jobs_holding_the_same_invitations_send_each_once(invited, smtp, mon
     monkeypatch.setattr(services, "get_connection", connection)
     services.deliver_invitations(invited)
     assert len(connections) == 2
-    assert sorted(addresses(smtp).values()) == [1] * 6
+    assert sorted(smtp.addresses().values()) == [1] * 6
     assert states() == {Delivery.SENT: 6}

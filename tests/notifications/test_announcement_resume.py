@@ -10,13 +10,13 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.core.mail import get_connection
 from django.utils import timezone
 
 from congress.announcements import create_announcement
 from congress.models import Announcement, Registration
 from notifications import announcements
 from notifications.models import AnnouncementRecipient, Preference
+from tests.accounts.smtp import DyingConnection
 from tests.factories import RegistrationFactory, UserFactory
 
 from .conftest import run_worker
@@ -24,28 +24,6 @@ from .conftest import run_worker
 pytestmark = pytest.mark.django_db(transaction=True)
 
 State = AnnouncementRecipient.State
-
-
-class DyingConnection:
-    """An SMTP connection whose process dies right after the ``die_after``-th mail was accepted."""
-
-    def __init__(self, die_after):
-        self.real = get_connection()
-        self.die_after = die_after
-        self.sent = 0
-
-    def send_messages(self, messages):
-        count = self.real.send_messages(messages)
-        self.sent += count
-        if self.sent >= self.die_after:
-            raise SystemExit("killed")
-        return count
-
-    def open(self):
-        return self.real.open()
-
-    def close(self):
-        self.real.close()
 
 
 @pytest.fixture
@@ -58,11 +36,6 @@ def mailing(event, organizer):
     )
     announcements.prepare(announcement.pk)  # as the worker's first job would
     return announcement, people
-
-
-def addresses(smtp):
-    with smtp._lock:
-        return Counter(str(message["To"]) for message in smtp.messages)
 
 
 def kill_during_first_batch(announcement, monkeypatch, die_after):
@@ -94,7 +67,7 @@ def test_a_mail_caught_by_the_kill_is_unsure_and_not_sent_again(
     run_worker()
 
     assert queued == 4
-    counts = addresses(smtp)
+    counts = smtp.addresses()
     # Everyone registered (six people and the organizer) got the mail, nobody twice.
     assert sorted(counts.values()) == [1] * 7
     body = as_user(organizer).get(f"/api/v1/events/{announcement.event.slug}/announcements/")
@@ -108,7 +81,7 @@ def test_the_organizer_resends_only_the_unsure_mail(mailing, smtp, monkeypatch, 
     announcements.resume_stalled(now=timezone.now() + timedelta(minutes=5))
     run_worker()
     unsure = AnnouncementRecipient.objects.get(announcement=announcement, state=State.UNSURE)
-    before = addresses(smtp)
+    before = smtp.addresses()
 
     response = as_user(organizer).post(
         f"/api/v1/events/{announcement.event.slug}/announcements/{announcement.pk}/resend/",
@@ -118,7 +91,7 @@ def test_the_organizer_resends_only_the_unsure_mail(mailing, smtp, monkeypatch, 
     run_worker()
 
     assert response.status_code == 202
-    after = addresses(smtp)
+    after = smtp.addresses()
     # The unsure person (whose first mail did arrive here) gets the one the organizer chose to
     # send; nobody else gets anything new.
     assert after - before == Counter({unsure.user.email: 1})
@@ -148,7 +121,7 @@ def test_turning_announcement_mail_off_stops_it_in_the_middle_of_a_batch(mailing
 
     run_worker()
 
-    counts = addresses(smtp)
+    counts = smtp.addresses()
     assert people[3].email not in counts
     assert len(counts) == 6
     states = dict(
