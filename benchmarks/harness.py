@@ -8,8 +8,8 @@ CPU readings, the bare server). Everything here is stdlib plus what the project 
   migrated, with one published event, one LIVE session and ``people`` registered attendees, each
   with a DRF token and a logged-in session (cookie); written to ``people.json`` for the load
   generators.
-- :class:`Cluster`: N server processes on fixed ports (daphne, uvicorn, or the bare ``websockets``
-  server), which can be killed and started again on the same ports.
+- :class:`Cluster`: N server processes on fixed ports (daphne, uvicorn, granian, or the bare
+  ``websockets`` server), which can be killed and started again on the same ports.
 - :class:`Swarm`: load-generator processes (``harness.py --worker``), each driving its share of the
   clients on one ``select.epoll``: handshake (token header, session cookie + Origin, or anonymous),
   ``subscribe`` (with ``since`` when resuming), reconnect with socket.js's backoff (full jitter,
@@ -22,11 +22,13 @@ import argparse
 import asyncio
 import contextlib
 import errno
+import importlib.util
 import json
 import os
 import random
 import select
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -146,6 +148,19 @@ def rss_kib(pid):
     return 0
 
 
+def process_groups():
+    """(pid, process group) of every process on the machine."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with (
+                contextlib.suppress(OSError, IndexError, ValueError),
+                open(f"/proc/{entry.name}/stat") as stat,
+            ):
+                found.append((int(entry.name), int(stat.read().rsplit(")", 1)[1].split()[2])))
+    return found
+
+
 def histogram_percentile(histogram, fraction):
     """``histogram``: {milliseconds: count}; the value at ``fraction`` of all counts."""
     total = sum(histogram.values())
@@ -166,8 +181,9 @@ def common_arguments(parser, *, clients, processes=2):
     parser.add_argument(
         "--server",
         default="daphne",
-        choices=["daphne", "uvicorn"],
-        help="ASGI server for Treffpunkt (uvicorn only when installed)",
+        type=server_list,
+        help="ASGI server(s) for Treffpunkt, comma-separated, run one after the other on the same "
+        f"set-up: {', '.join(SERVERS)} (uvicorn and granian only when installed)",
     )
     parser.add_argument("--database-url", default="", help="PostgreSQL server: throwaway database")
     parser.add_argument("--redis-url", default="", help="e.g. redis://127.0.0.1:6379/7 (else none)")
@@ -310,7 +326,7 @@ class Cluster:
     """Server processes on fixed ports; ``kill`` and ``start`` again keep the ports."""
 
     def __init__(self, kind, count, env, log_dir, tag):
-        self.kind = kind  # "daphne", "uvicorn" or "bare"
+        self.kind = kind  # "daphne", "uvicorn", "granian" or "bare"
         self.env = env
         self.ports = [free_port() for _ in range(count)]
         self.processes = [None] * count
@@ -320,15 +336,24 @@ class Cluster:
         python = sys.executable
         if self.kind == "bare":
             return [python, str(BENCHMARKS / "bare_broadcast.py"), "--port", str(port)]
+        # Every server listens with a backlog of LISTEN_BACKLOG, as daphne does in production
+        # (Makefile, Dockerfile): daphne's own 50 overflows in a reconnect storm (each refused SYN
+        # waits 1–3 s to retry). Frames up to the gateway's hard cap, as under daphne.
+        max_bytes = str(16 * 1024 * 1024)
         if self.kind == "uvicorn":
             return [
                 python, "-m", "uvicorn", "treffpunkt.asgi:application", "--host", "127.0.0.1",
                 "--port", str(port), "--no-access-log", "--log-level", "warning",
-                "--ws-max-size", str(1024 * 1024),
+                "--loop", "uvloop", "--http", "httptools", "--ws", "websockets",
+                "--ws-max-size", max_bytes, "--backlog", str(LISTEN_BACKLOG), "--lifespan", "off",
+            ]  # fmt: skip
+        if self.kind == "granian":
+            return [
+                python, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
+                "--port", str(port), "--workers", "1", "--log-level", "warning",
+                "--backlog", str(LISTEN_BACKLOG), "treffpunkt.asgi:application",
             ]  # fmt: skip
         daphne = str(Path(python).with_name("daphne"))
-        # As in production (Makefile, Dockerfile): a listen backlog of LISTEN_BACKLOG, not
-        # daphne's 50, which a reconnect storm overflows (each refused SYN waits 1–3 s to retry).
         endpoint = f"tcp:port={port}:interface=127.0.0.1:backlog={LISTEN_BACKLOG}"
         return [daphne, "-e", endpoint, "treffpunkt.asgi:application"]
 
@@ -344,6 +369,9 @@ class Cluster:
                     cwd=ROOT,
                     stdout=log_file,
                     stderr=subprocess.STDOUT,
+                    # granian serves from a worker process it starts: each server gets its own
+                    # process group, which is killed and measured as a whole.
+                    start_new_session=True,
                 )
                 _children.append(process)
                 self.processes[index] = process
@@ -369,7 +397,8 @@ class Cluster:
         for index in indexes:
             process = self.processes[index]
             if process is not None and process.poll() is None:
-                process.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
             with contextlib.suppress(ValueError):
                 _children.remove(process)
@@ -378,12 +407,16 @@ class Cluster:
         for process in self.processes:
             if process is not None:
                 stop_process(process)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)  # a worker left behind
                 with contextlib.suppress(ValueError):
                     _children.remove(process)
 
     @property
     def pids(self):
-        return [process.pid for process in self.processes if process is not None]
+        """Every live process of the servers' groups (granian's workers included)."""
+        groups = {process.pid for process in self.processes if process is not None}
+        return [pid for pid, group in process_groups() if group in groups]
 
     def cpu(self):
         return sum(cpu_seconds(pid) for pid in self.pids)
@@ -398,12 +431,23 @@ class Cluster:
         return ""
 
 
-def uvicorn_available():
-    try:
-        import uvicorn  # noqa: F401
-    except ImportError:
-        return False
-    return True
+SERVERS = ("daphne", "uvicorn", "granian")
+
+
+def server_list(value):
+    """``--server daphne,uvicorn`` → ``["daphne", "uvicorn"]``, each known and installed."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    for name in names:
+        if name not in SERVERS:
+            raise argparse.ArgumentTypeError(
+                f"unknown server {name!r} (one of {', '.join(SERVERS)})"
+            )
+        if name != "daphne" and importlib.util.find_spec(name) is None:
+            hint = "'uvicorn[standard]'" if name == "uvicorn" else name
+            raise argparse.ArgumentTypeError(f"{name} is not installed (pip install {hint})")
+    if not names:
+        raise argparse.ArgumentTypeError("name at least one server")
+    return names
 
 
 # ================================================================================================
@@ -1002,7 +1046,7 @@ async def compare(args, one_config):
     """Run ``one_config(args, prepared, kind)`` for the bare server (unless ``--no-bare``) and then
     for ours on one prepared database, with the machine's load noted before and after; returns
     ``{kind: result}``."""
-    kinds = ([] if args.no_bare else ["bare"]) + [args.server]
+    kinds = ([] if args.no_bare else ["bare"]) + args.server
     log(f"before: {load_note()}")
     prepared = prepare(args, args.clients)
     try:
@@ -1028,7 +1072,6 @@ def split_auth(count, people):
 
 def run(main_coroutine):
     """Run a scenario's orchestrator; children are stopped also on Ctrl-C or an error."""
-    import signal
 
     def terminate(_signum, _frame):
         raise KeyboardInterrupt

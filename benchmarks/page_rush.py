@@ -1,7 +1,7 @@
 """Page rush: at 09:00 every attendee opens the programme, then the live session page.
 
     .venv/bin/python benchmarks/page_rush.py [--clients 650] [--seconds 10] [--processes 2]
-        [--server daphne|uvicorn] [--database-url postgres://…] [--redis-url redis://…/7]
+        [--server daphne,uvicorn,granian] [--database-url postgres://…] [--redis-url redis://…/7]
 
 ``--clients`` logged-in attendees (session cookies) arrive evenly spread over ``--seconds``. Each,
 on its own keep-alive HTTP/1.1 connection (connections alternate over the server processes):
@@ -36,7 +36,6 @@ from harness import (
     percentile,
     prepare,
     run,
-    uvicorn_available,
 )
 
 ASSET = re.compile(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"')
@@ -156,17 +155,12 @@ def query_counts(prepared):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-async def main(args):
-    log(
-        f"page rush: {args.clients} logged-in attendees within {args.seconds:.0f} s on "
-        f"{args.processes} {args.server} processes"
-    )
-    log(f"before: {load_note()}")
-    prepared = prepare(args, args.clients)
+async def rush(args, prepared, server):
+    """One rush against ``server``; returns (results by kind, seconds, server CPU)."""
+    tag = f"pages{time.monotonic_ns() % 100000}"
+    cluster = Cluster(server, args.processes, prepared.server_env(tag), prepared.temp, tag)
+    cluster.start()
     try:
-        tag = f"pages{time.monotonic_ns() % 100000}"
-        cluster = Cluster(args.server, args.processes, prepared.server_env(tag), prepared.temp, tag)
-        cluster.start()
         # One visit first, so imports and template compilation are not timed.
         warm = {}
         await attendee(0, argparse.Namespace(seconds=0, clients=1), prepared, cluster.ports,
@@ -184,16 +178,16 @@ async def main(args):
             )
         )
         elapsed = time.monotonic() - started
-        cpu = cluster.cpu() - cpu_before
-        cluster.stop()
-        counts = query_counts(prepared)
+        return results, elapsed, cluster.cpu() - cpu_before
     finally:
-        prepared.close()
-    log(f"after: {load_note()}")
+        cluster.stop()
+
+
+def report(server, results, elapsed, cpu, counts, clients, seconds):
     total = sum(len(items) for items in results.values())
     log(
-        f"\n{total} requests in {elapsed:.1f} s = {total / elapsed:.0f} requests/s; server CPU "
-        f"{cpu:.1f} s ({cpu / max(1, total) * 1000:.1f} ms per request)"
+        f"\n{server}: {total} requests in {elapsed:.1f} s = {total / elapsed:.0f} requests/s; "
+        f"server CPU {cpu:.1f} s ({cpu / max(1, total) * 1000:.1f} ms per request)"
     )
     log(f"{'request':<16} | {'count':>5} | {'statuses':<22} | {'p50 ms':>7} | {'p99 ms':>7} | "
         f"{'max ms':>7} | queries")  # fmt: skip
@@ -209,14 +203,31 @@ async def main(args):
             f"{percentile(latencies, 0.5):>7.0f} | {percentile(latencies, 0.99):>7.0f} | "
             f"{(latencies[-1] if latencies else float('nan')):>7.0f} | {query}"
         )
-    if "error" in counts:
-        log(f"query count failed: {counts['error']}")
     session = sorted(v * 1000 for v, _s in results.get("session page", []) if v == v)
     p99 = percentile(session, 0.99)
     log(
-        f"goal session page p99 ≤ 1 s with {args.clients} arriving in {args.seconds:.0f} s: "
+        f"{server}: goal session page p99 ≤ 1 s with {clients} arriving in {seconds:.0f} s: "
         f"p99 {p99:.0f} ms → {'MET' if p99 <= 1000 else 'NOT MET'}"
     )
+
+
+async def main(args):
+    log(
+        f"page rush: {args.clients} logged-in attendees within {args.seconds:.0f} s on "
+        f"{args.processes} processes of {', '.join(args.server)}"
+    )
+    log(f"before: {load_note()}")
+    prepared = prepare(args, args.clients)
+    try:
+        runs = {server: await rush(args, prepared, server) for server in args.server}
+        counts = query_counts(prepared)
+    finally:
+        prepared.close()
+    log(f"after: {load_note()}")
+    for server, (results, elapsed, cpu) in runs.items():
+        report(server, results, elapsed, cpu, counts, args.clients, args.seconds)
+    if "error" in counts:
+        log(f"query count failed: {counts['error']}")
 
 
 if __name__ == "__main__":
@@ -224,6 +235,4 @@ if __name__ == "__main__":
     common_arguments(parser, clients=650)
     parser.add_argument("--seconds", type=float, default=10.0, help="arrivals spread over")
     arguments = parser.parse_args()
-    if arguments.server == "uvicorn" and not uvicorn_available():
-        parser.error("uvicorn is not installed")
     sys.exit(run(main(arguments)))

@@ -44,7 +44,6 @@ from harness import (
     percentile,
     run,
     split_auth,
-    uvicorn_available,
     write_chat,
 )
 from live_fanout import Sender
@@ -91,7 +90,7 @@ async def one_config(args, prepared, kind):
             await swarm.all({"cmd": "reconnect", "on": True}, "reconnect")
             target = None
             if kind != "bare":
-                before = write_chat(prepared, env, 0, f"{drop}-probe")
+                before = write_chat(prepared, env, 0, f"{tag}-{drop}-probe")
                 target = before + args.missed
             cpu_before = cluster.cpu()
             if drop == "restart":
@@ -102,7 +101,7 @@ async def one_config(args, prepared, kind):
                               "storm", timeout=args.timeout + 60)
                 )  # fmt: skip
                 if kind != "bare":
-                    await asyncio.to_thread(write_chat, prepared, env, args.missed, drop)
+                    await asyncio.to_thread(write_chat, prepared, env, args.missed, f"{tag}-{drop}")
                 cluster.start(wait=False)
                 await asyncio.to_thread(
                     lambda: [cluster.wait_serving(i) for i in range(args.processes)]
@@ -123,7 +122,7 @@ async def one_config(args, prepared, kind):
                             {
                                 "topic": topic,
                                 "text": f"Verpasst {number}",
-                                "client_id": f"net-{number}",
+                                "client_id": f"{tag}-net-{number}",
                             },
                         )  # fmt: skip
                         for number in range(args.missed)
@@ -166,12 +165,12 @@ async def main(args):
     )
     results = await compare(args, one_config)
     log("\n== Summary: seconds from the drop until every client is back and caught up ==")
-    for drop in ("restart", "network"):
-        ours = results[args.server][drop]
+    for drop, server in (
+        (drop, server) for drop in ("restart", "network") for server in args.server
+    ):
+        ours = results[server][drop]
         bare = results.get("bare", {}).get(drop)
-        line = f"{drop:>8}: {args.server} " + (
-            f"{ours['all']:.2f} s" if ours["all"] else "NOT ALL BACK"
-        )
+        line = f"{drop:>8}: {server} " + (f"{ours['all']:.2f} s" if ours["all"] else "NOT ALL BACK")
         if bare and bare["all"]:
             line += f", bare {bare['all']:.2f} s"
             if ours["all"]:
@@ -188,6 +187,4 @@ if __name__ == "__main__":
     parser.add_argument("--missed", type=int, default=20, help="messages missed while dropped")
     parser.add_argument("--timeout", type=float, default=120.0, help="give up after (seconds)")
     arguments = parser.parse_args()
-    if arguments.server == "uvicorn" and not uvicorn_available():
-        parser.error("uvicorn is not installed (pip install 'uvicorn[standard]')")
     sys.exit(run(main(arguments)))
