@@ -117,19 +117,31 @@ def _wait_until_serving(url, process):
     raise AssertionError(f"daphne at {url} did not start serving")
 
 
+def server_command(port):
+    """How the suite starts a server process: daphne, the production server; with
+    ``TREFFPUNKT_TEST_SERVER=granian`` (or ``uvicorn``), when installed, that server instead, to
+    see which of the server-level behaviours hold under it (docs/performance.md)."""
+    kind = os.environ.get("TREFFPUNKT_TEST_SERVER", "daphne")
+    app = "treffpunkt.asgi:application"
+    if kind == "granian":
+        return [sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
+                "--port", str(port), "--workers", "1", "--log-level", "warning", app]  # fmt: skip
+    if kind == "uvicorn":
+        return [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+                "--lifespan", "off", "--log-level", "warning",
+                "--ws-max-size", str(16 * 1024 * 1024)]  # fmt: skip
+    daphne = str(Path(sys.executable).with_name("daphne"))
+    return [daphne, "-b", "127.0.0.1", "-p", str(port), app]
+
+
 @contextlib.contextmanager
 def daphne_processes(env, count, log_path):
     """``count`` daphne processes serving the project on free ports; yields their base URLs."""
-    daphne = str(Path(sys.executable).with_name("daphne"))
     ports = [free_port() for _ in range(count)]
     with Path(log_path).open("wb") as log:
         processes = [
             subprocess.Popen(
-                [daphne, "-b", "127.0.0.1", "-p", str(port), "treffpunkt.asgi:application"],
-                env=env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
+                server_command(port), env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
             )
             for port in ports
         ]

@@ -4,13 +4,11 @@ import asyncio
 import json
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, free_port, sqlite_env
+from tests.servers import ROOT, free_port, server_command, sqlite_env
 
 pytestmark = pytest.mark.multiprocess
 
@@ -47,12 +45,10 @@ def test_sigterm_closes_sockets_with_4012_and_exits(database_templates, tmp_path
     env = {**sqlite_env(tmp_path, database_templates.sqlite_url(tmp_path)),
            "REALTIME_DRAIN_SECONDS": "3"}  # fmt: skip
     port = free_port()
-    daphne = str(Path(sys.executable).with_name("daphne"))
     with (tmp_path / "daphne.log").open("wb") as log:
         process = subprocess.Popen(
-            [daphne, "-b", "127.0.0.1", "-p", str(port), "treffpunkt.asgi:application"],
-            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            server_command(port), env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
         try:
             from tests.servers import _wait_until_serving
 
