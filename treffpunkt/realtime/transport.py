@@ -20,8 +20,13 @@ sends anything near that. It replaces daphne's own ``--websocket-max-message-siz
 :func:`install` puts the protocol in daphne's factory. It runs when ``treffpunkt.asgi`` is
 imported, which daphne does before it builds the factory; under any other server it does nothing
 (and the gateway's own length check still answers ``too_long``).
+
+The protocol also spares each connect autobahn's pretty-printed dump of its options, which
+autobahn builds for a debug log line whether or not debug logging is on: 3 % of the servers' CPU
+in a reconnect storm (docs/performance.md). It is built now only when the line is written.
 """
 
+import pprint
 import sys
 import time
 
@@ -41,8 +46,26 @@ def install():
         factory.protocol = bounded_protocol(factory.protocol)
 
 
+class _Pretty:
+    """``pprint.pformat(value)``, computed only when a log line formats it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __format__(self, spec):
+        return format(pprint.pformat(self.value), spec)
+
+    def __str__(self):
+        return pprint.pformat(self.value)
+
+    __repr__ = __str__
+
+
 def bounded_protocol(base):
     """A subclass of daphne's ``WebSocketProtocol`` that drops the content of too-long messages."""
+    from autobahn.websocket import protocol as autobahn_protocol
 
     class BoundedWebSocketProtocol(base):
         answers_too_long = True
@@ -54,7 +77,13 @@ def bounded_protocol(base):
             self.maxFramePayloadSize = limits["MAX_MESSAGE_BYTES"]
             self.keep_at_most = limits["MAX_FRAME_BYTES"]
             self.too_long = False
-            super()._connectionMade()
+            # autobahn formats its options for a debug line at every connect; defer that.
+            # Only this (single-threaded) reactor calls autobahn, so the swap is seen by no one else.
+            autobahn_protocol.pformat = _Pretty
+            try:
+                super()._connectionMade()
+            finally:
+                autobahn_protocol.pformat = pprint.pformat
 
         def _max_message_size_exceeded(self, msg_size, max_msg_size, reason):
             # autobahn would drop the TCP connection (the client sees 1006): send the close
