@@ -584,9 +584,7 @@ class Connection:
             self.context.reused[(rule, topic)] = (obj, granted_until)
         if subscription.counts_presence:
             self.hub.presence_topics[topic] = True
-            subscription.snapshot["viewers"] = max(
-                await presence.store().viewers(topic), self.hub.viewers(topic)
-            )
+            subscription.snapshot["viewers"] = await self.hub.total_viewers(topic)
         await self.reply_ok(
             request_id,
             {

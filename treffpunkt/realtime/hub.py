@@ -51,6 +51,8 @@ class Hub:
         self.presence_topics = {}
         self._pushed_totals = {}
         self._reported = {}
+        # topic → (viewers over every process, when read): read at most once a tick.
+        self._totals = {}
         self._jobs = {}
         self.reaction_counts = {}
         self._lock = asyncio.Lock()
@@ -117,6 +119,20 @@ class Hub:
     def viewers(self, topic):
         """Distinct viewers (users; each anonymous socket counts once) of ``topic`` here."""
         return len(self._viewer_keys.get(topic, ()))
+
+    async def total_viewers(self, topic):
+        """Viewers of ``topic`` over every process, for a subscribe's snapshot.
+
+        The presence store's total as this hub last read it, if within a tick, else read now: every
+        process reports its count once a tick anyway, so reading it for each of a reconnect storm's
+        thousands of subscribes (one Redis round trip each) would only ever find the same total.
+        Never below this process's own count.
+        """
+        now = time.monotonic()
+        known = self._totals.get(topic)
+        if known is None or now - known[1] >= TICK_SECONDS:
+            known = self._totals[topic] = (await presence.store().viewers(topic), now)
+        return max(known[0], self.viewers(topic))
 
     async def _receive(self):
         while True:
@@ -209,8 +225,10 @@ class Hub:
                 self._reported.pop(topic, None)
                 self._pushed_totals.pop(topic, None)
                 self._pushed_at.pop(topic, None)
+                self._totals.pop(topic, None)
                 continue
             total = await store.viewers(topic)
+            self._totals[topic] = (total, time.monotonic())
             if self._presence_worth_pushing(topic, total):
                 self._pushed_totals[topic] = total
                 self._pushed_at[topic] = time.monotonic()
