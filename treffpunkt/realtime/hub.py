@@ -28,6 +28,9 @@ PROCESS_ID = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 TICK_SECONDS = 1.0
 PRESENCE_STEP = 0.02
 PRESENCE_QUIET_SECONDS = 5.0
+# Presence pushes a process may deliver per topic and second: a push goes to every local socket,
+# so a big audience is told at most every members / this seconds (within 1–5 s).
+PRESENCE_DELIVERIES_PER_SECOND = 500
 RELAY_SECONDS = 1.0
 
 _hubs = weakref.WeakKeyDictionary()
@@ -198,17 +201,22 @@ class Hub:
                 logger.exception("hub: tick failed")
 
     def _presence_worth_pushing(self, topic, total):
-        """A changed count, but for big audiences only a change of 2 % or one 5 s old.
+        """A changed count, but for big audiences only a change of 2 % or one 5 s old, and no
+        more often than every members / PRESENCE_DELIVERIES_PER_SECOND seconds.
 
-        Each push goes to every local socket; while thousands join, a push a second would cost
-        more than the joins themselves.
+        Each push goes to every local socket; while thousands join (a reconnect storm: every
+        tick's count is 2 % up), a push a second would cost more than the joins themselves.
         """
         previous = self._pushed_totals.get(topic)
         if previous == total:
             return False
+        since = time.monotonic() - self._pushed_at.get(topic, float("-inf"))
+        members = len(self.members.get(topic, ()))
+        if since < min(members / PRESENCE_DELIVERIES_PER_SECOND, PRESENCE_QUIET_SECONDS):
+            return False
         if previous is None or abs(total - previous) >= max(1, previous * PRESENCE_STEP):
             return True
-        return time.monotonic() - self._pushed_at.get(topic, 0) >= PRESENCE_QUIET_SECONDS
+        return since >= PRESENCE_QUIET_SECONDS
 
     async def _tick_presence(self, store):
         for topic in tuple(self.presence_topics):
