@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import signal
+import socket
 import sys
 from datetime import UTC, datetime
 
@@ -32,7 +33,7 @@ def dumps(payload):
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
 
 
-async def main(host, port):
+async def main(host, port, fd=None):
     subscribers = {}  # topic -> set of connections
     seqs = {}
     reactions = {}  # topic -> {emoji: count}
@@ -100,8 +101,12 @@ async def main(host, port):
     # Like daphne (autobahn): no compression unless the client asks; our client never asks.
     ticker = asyncio.create_task(bursts())
     # The listen backlog the benchmarks give daphne too (harness.LISTEN_BACKLOG).
-    async with serve(handler, host, port, max_size=2**20, backlog=1024):
-        print(f"ready {port}", flush=True)
+    if fd is not None:  # a socket held for us (harness.Cluster(held=True)), listening already
+        listening = {"sock": socket.socket(fileno=fd)}
+    else:
+        listening = {"host": host, "port": port, "backlog": 1024}
+    async with serve(handler, max_size=2**20, **listening):
+        print(f"ready {port if fd is None else f'fd {fd}'}", flush=True)
         with contextlib.suppress(asyncio.CancelledError):
             await stop
     ticker.cancel()
@@ -111,6 +116,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--fd", type=int, help="serve on this inherited listening socket instead")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.host, arguments.port))
+    asyncio.run(main(arguments.host, arguments.port, arguments.fd))
     sys.exit(0)

@@ -62,6 +62,17 @@ from live_fanout import (  # noqa: E402
 __all__ = ["ROOT", "cpu_seconds", "machine_cpu", "percentile", "redis_cpu"]  # re-exported
 
 LISTEN_BACKLOG = 1024  # every server of a run, the bare one too (bare_broadcast.py)
+# A socket the cluster holds itself (--held-sockets), as systemd does for a socket unit: its
+# default Backlog=, the kernel's SOMAXCONN.
+HELD_BACKLOG = 4096
+# How systemd hands a held socket to the service it starts (sd_listen_fds(3)): as fd 3, with
+# LISTEN_FDS=1, a name (LISTEN_FDNAMES) and LISTEN_PID set to the server's own pid, which only
+# the process about to exec the server can know. The same stand-in as tests/servers.py's.
+ACTIVATE = (
+    "import os, sys; os.dup2(int(sys.argv[1]), 3); "
+    "os.environ.update(LISTEN_FDS='1', LISTEN_FDNAMES='web', LISTEN_PID=str(os.getpid())); "
+    "os.execv(sys.argv[2], sys.argv[2:])"
+)
 MARK = b"kbench@"  # chat text: "kbench@<6-digit index>@<time.time() %17.6f>@ …"
 BACKOFF_BASE = 0.5  # web/static/web/lib/socket.js
 BACKOFF_CAP = 30.0
@@ -323,16 +334,43 @@ def write_chat(prepared, env, count, tag):
 
 
 class Cluster:
-    """Server processes on fixed ports; ``kill`` and ``start`` again keep the ports."""
+    """Server processes on fixed ports; ``kill`` and ``start`` again keep the ports.
 
-    def __init__(self, kind, count, env, log_dir, tag):
+    With ``held=True`` the cluster itself holds each port's listening socket and hands it to the
+    process it starts, as systemd does with a socket unit (docs/deployment.md): while a process is
+    down, the kernel still accepts connections into the socket's queue, and the restarted process
+    answers them. Only daphne and the bare server take a held socket.
+    """
+
+    def __init__(self, kind, count, env, log_dir, tag, *, held=False):
         self.kind = kind  # "daphne", "uvicorn", "granian" or "bare"
         self.env = env
         self.ports = [free_port() for _ in range(count)]
         self.processes = [None] * count
         self.log_path = log_dir / f"{tag}.log"
+        self.listeners = [self._listen(port) for port in self.ports] if held else None
+
+    def _listen(self, port):
+        if self.kind not in ("daphne", "bare"):
+            raise SystemExit(f"--held-sockets: {self.kind} cannot take a held socket here")
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", port))
+        listener.listen(HELD_BACKLOG)
+        return listener
 
     def _command(self, port):
+        if self.listeners is None:
+            return self._server_command(port)
+        listener = self.listeners[self.ports.index(port)]
+        if self.kind == "bare":
+            server = [sys.executable, str(BENCHMARKS / "bare_broadcast.py"), "--fd", "3"]
+        else:
+            daphne = str(Path(sys.executable).with_name("daphne"))
+            server = [daphne, "-e", "systemd:domain=INET:index=0", "treffpunkt.asgi:application"]
+        return [sys.executable, "-c", ACTIVATE, str(listener.fileno()), *server]
+
+    def _server_command(self, port):
         python = sys.executable
         if self.kind == "bare":
             return [python, str(BENCHMARKS / "bare_broadcast.py"), "--port", str(port)]
@@ -372,6 +410,7 @@ class Cluster:
                     # granian serves from a worker process it starts: each server gets its own
                     # process group, which is killed and measured as a whole.
                     start_new_session=True,
+                    pass_fds=() if self.listeners is None else (self.listeners[index].fileno(),),
                 )
                 _children.append(process)
                 self.processes[index] = process
@@ -411,6 +450,8 @@ class Cluster:
                     os.killpg(process.pid, signal.SIGKILL)  # a worker left behind
                 with contextlib.suppress(ValueError):
                     _children.remove(process)
+        for listener in self.listeners or ():
+            listener.close()
 
     @property
     def pids(self):

@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/reconnect_storm.py [--clients 5000] [--processes 2] [--missed 20]
         [--database-url postgres://…] [--redis-url redis://127.0.0.1:6379/7] [--no-bare]
+    [--held-sockets]
 
 Set-up (harness.prepare): ``--clients`` registered attendees, half authenticating with a DRF token
 (``Authorization``), half with a logged-in session cookie (+ ``Origin``); all subscribe to one LIVE
@@ -24,6 +25,11 @@ has brought it to the topic's newest seq. Printed: seconds from the drop until 5
 clients are back, how long the servers took to listen again (restart: the clients' backoff has
 grown meanwhile, so most of the rest is their waiting, not the servers' work), failures, the bytes of the subscribe
 replies (snapshot + missed) and server CPU over the storm.
+
+With ``--held-sockets`` the benchmark holds each server's listening socket itself and hands it to
+the process it starts, as systemd does with a socket unit (docs/deployment.md): a restart then
+refuses no connect, the kernel queues them until the new process takes them, and the clients'
+backoff does not grow. Only daphne and the bare server take a held socket.
 
 The bare ``websockets`` server (bare_broadcast.py, one process per Treffpunkt process) is dropped
 the same ways; it has no state to resume, so it measures reconnect + subscribe alone. Its time
@@ -71,7 +77,7 @@ async def one_config(args, prepared, kind):
     tag = f"{kind}{time.monotonic_ns() % 100000}"
     env = prepared.server_env(tag)
     env["REALTIME_CHAT_RATE"] = "1000000"
-    cluster = Cluster(kind, args.processes, env, prepared.temp, tag)
+    cluster = Cluster(kind, args.processes, env, prepared.temp, tag, held=args.held_sockets)
     cluster.start()
     topic = "session:1" if kind == "bare" else f"session:{prepared.people['session']}"
     auth = split_auth(args.clients, len(prepared.people["tokens"]))
@@ -103,10 +109,12 @@ async def one_config(args, prepared, kind):
                 if kind != "bare":
                     await asyncio.to_thread(write_chat, prepared, env, args.missed, f"{tag}-{drop}")
                 cluster.start(wait=False)
-                await asyncio.to_thread(
-                    lambda: [cluster.wait_serving(i) for i in range(args.processes)]
-                )
-                listen = time.time() - dropped_at
+                listen = None
+                if not args.held_sockets:  # a held socket accepts before the process is back
+                    await asyncio.to_thread(
+                        lambda: [cluster.wait_serving(i) for i in range(args.processes)]
+                    )
+                    listen = time.time() - dropped_at
                 cpu_before = 0.0  # fresh processes
             else:
                 if kind != "bare":
@@ -162,6 +170,7 @@ async def one_config(args, prepared, kind):
 async def main(args):
     log(
         f"reconnect storm: {args.clients} clients, {args.processes} processes, {args.missed} missed"
+        + ("; listening sockets held across the restart" if args.held_sockets else "")
     )
     results = await compare(args, one_config)
     log("\n== Summary: seconds from the drop until every client is back and caught up ==")
@@ -170,7 +179,8 @@ async def main(args):
     ):
         ours = results[server][drop]
         bare = results.get("bare", {}).get(drop)
-        line = f"{drop:>8}: {server} " + (f"{ours['all']:.2f} s" if ours["all"] else "NOT ALL BACK")
+        name = f"{drop}, sockets held" if drop == "restart" and args.held_sockets else drop
+        line = f"{name:>8}: {server} " + (f"{ours['all']:.2f} s" if ours["all"] else "NOT ALL BACK")
         if bare and bare["all"]:
             line += f", bare {bare['all']:.2f} s"
             if ours["all"]:
@@ -186,5 +196,10 @@ if __name__ == "__main__":
     common_arguments(parser, clients=5000)
     parser.add_argument("--missed", type=int, default=20, help="messages missed while dropped")
     parser.add_argument("--timeout", type=float, default=120.0, help="give up after (seconds)")
+    parser.add_argument(
+        "--held-sockets",
+        action="store_true",
+        help="hold the listening sockets across the restart, as a systemd socket unit does",
+    )
     arguments = parser.parse_args()
     sys.exit(run(main(arguments)))

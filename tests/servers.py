@@ -134,6 +134,32 @@ def server_command(port):
     return [daphne, "-b", "127.0.0.1", "-p", str(port), app]
 
 
+# How systemd hands the socket of a socket unit to the service it starts (sd_listen_fds(3)): as
+# fd 3, with LISTEN_FDS=1, a name (LISTEN_FDNAMES) and LISTEN_PID set to the server's own pid,
+# which only the process about to exec the server can know. The benchmarks' harness has the same.
+_ACTIVATE = (
+    "import os, sys; os.dup2(int(sys.argv[1]), 3); "
+    "os.environ.update(LISTEN_FDS='1', LISTEN_FDNAMES='web', LISTEN_PID=str(os.getpid())); "
+    "os.execv(sys.argv[2], sys.argv[2:])"
+)
+
+
+def held_listener(backlog=128):
+    """A listening socket on a free port, held by the suite as systemd holds a socket unit's."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(backlog)
+    return listener
+
+
+def socket_activated_daphne(listener):
+    """daphne as docs/deployment.md's socket-activated unit runs it, on ``listener``; start it
+    with ``pass_fds=(listener.fileno(),)``."""
+    daphne = str(Path(sys.executable).with_name("daphne"))
+    return [sys.executable, "-c", _ACTIVATE, str(listener.fileno()),
+            daphne, "-e", "systemd:domain=INET:index=0", "treffpunkt.asgi:application"]  # fmt: skip
+
+
 @contextlib.contextmanager
 def daphne_processes(env, count, log_path):
     """``count`` daphne processes serving the project on free ports; yields their base URLs."""
