@@ -8,6 +8,7 @@ class BackofficeConfig(AppConfig):
 
     def ready(self):
         from congress import hooks
+        from treffpunkt.realtime import hub
 
         from . import (
             permissions,  # noqa: F401  (registers the access rules)
@@ -18,3 +19,4 @@ class BackofficeConfig(AppConfig):
 
         hooks.announcement_listener(webhooks.queue_deliveries)
         hooks.session_watcher(viewers.record_viewer)
+        hub.watch_totals(viewers.note_total)

@@ -71,13 +71,35 @@ def record_viewer(ctx, session, *, now=None):
     if hub is None or time.monotonic() - _written_at.get(session.pk, 0) >= WRITE_EVERY_SECONDS:
         write_pending(session.pk, now=now)
         return
+    _write_at_next_tick(hub, session.pk)
 
+
+def note_total(hub, topic, total):
+    """The hub's once-a-tick total of a session's viewers over every process: the peak.
+
+    ``record_viewer`` sees only its own process's viewers; this sees them all (each process's
+    distinct viewers, summed), and keeps the session's peak when it is higher.
+    """
+    kind, _colon, pk = topic.partition(":")
+    if kind != "session" or not pk.isdigit():
+        return
+    session_pk = int(pk)
+    if total <= _peaks.get(session_pk, 0):
+        return
+    if len(_peaks) >= _MEMORY:
+        _peaks.clear()
+    _peaks[session_pk] = total
+    _pending_peaks[session_pk] = max(total, _pending_peaks.get(session_pk, 0))
+    _write_at_next_tick(hub, session_pk)
+
+
+def _write_at_next_tick(hub, session_pk):
     async def later():
         # Not awaited by the tick: behind a busy database thread it would hold up the tick's
         # other jobs (presence, reaction bursts).
-        asyncio.ensure_future(database_sync_to_async(write_pending)(session.pk))
+        asyncio.ensure_future(database_sync_to_async(write_pending)(session_pk))
 
-    hub.once_per_second(f"viewers:{session.pk}", later)
+    hub.once_per_second(f"viewers:{session_pk}", later)
 
 
 def write_pending(session_pk, *, now=None):

@@ -1,6 +1,7 @@
 """Two real daphne processes on one Redis (and PostgreSQL when DATABASE_URL names it).
 
-What a user notices: a chat message sent to one server process reaches a subscriber on another, and
+What a user notices: a chat message sent to one server process reaches a subscriber on another,
+viewers see the same count on both (and the organizer's report keeps their peak over both), and
 a subscriber that was away resumes with ``since`` and gets every missed message once, in order; a
 meeting requested over REST on one process is announced on the other; two booth staff who come
 online at the same moment on different processes are both counted; a client holds at most its
@@ -121,7 +122,7 @@ def cluster(database_url, tmp_path_factory):
     people = run_setup(env, SETUP)
     log = tmp_path_factory.mktemp("daphne") / "daphne.log"
     with daphne_processes(env, 2, log) as urls:
-        yield {"ports": [int(url.rsplit(":", 1)[1]) for url in urls], **people}
+        yield {"ports": [int(url.rsplit(":", 1)[1]) for url in urls], "env": env, **people}
 
 
 class Peer:
@@ -222,7 +223,7 @@ def test_chat_crosses_processes_and_resume_replays_missed_once_in_order(cluster)
     run(scenario())
 
 
-def test_viewer_count_is_the_same_in_both_processes(cluster):
+def test_viewer_count_and_peak_are_the_same_in_both_processes(cluster):
     topic = f"session:{cluster['session']}"
 
     async def scenario():
@@ -240,10 +241,25 @@ def test_viewer_count_is_the_same_in_both_processes(cluster):
                     continue
                 seen[peer.name] = push["data"]["viewers"]
         assert seen == {"anna": 2, "ben": 2}
+        # The organizer's report keeps the peak over both processes, though each holds one.
+        peak = None
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and peak != 2:
+            peak = await asyncio.to_thread(stored_peak, cluster)
         await anna.socket.close()
         await ben.socket.close()
+        return peak
 
-    run(scenario())
+    assert run(scenario()) == 2
+
+
+def stored_peak(cluster):
+    return run_setup(
+        cluster["env"],
+        "import json; from backoffice.models import SessionPeak; "
+        f"print(json.dumps(SessionPeak.objects.filter(session={cluster['session']})"
+        ".values_list('peak', flat=True).first()))",
+    )
 
 
 def post(cluster, process, path, token, body=None):

@@ -35,6 +35,16 @@ RELAY_SECONDS = 1.0
 
 _hubs = weakref.WeakKeyDictionary()
 
+# Called as ``watcher(hub, topic, total)`` whenever a hub has read a topic's viewers over every
+# process (once a tick while it has viewers of the topic); registered by apps (the back office
+# keeps each session's peak with it). A watcher must not block: it runs on the event loop.
+_total_watchers = []
+
+
+def watch_totals(function):
+    if function not in _total_watchers:
+        _total_watchers.append(function)
+
 
 class Hub:
     @classmethod
@@ -237,6 +247,8 @@ class Hub:
                 continue
             total = await store.viewers(topic)
             self._totals[topic] = (total, time.monotonic())
+            for watcher in _total_watchers:
+                watcher(self, topic, total)
             if self._presence_worth_pushing(topic, total):
                 self._pushed_totals[topic] = total
                 self._pushed_at[topic] = time.monotonic()
