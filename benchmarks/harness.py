@@ -13,7 +13,7 @@ CPU readings, the bare server). Everything here is stdlib plus what the project 
 - :class:`Swarm`: load-generator processes (``harness.py --worker``), each driving its share of the
   clients on one ``select.epoll``: handshake (token header, session cookie + Origin, or anonymous),
   ``subscribe`` (with ``since`` when resuming), reconnect with socket.js's backoff (full jitter,
-  0.5 s doubling), chat sends and reactions on a schedule, latencies into a 1 ms histogram.
+  0.5 s doubling, within 2 s for an outage's first 10 s), chat sends and reactions on a schedule, latencies into a 1 ms histogram.
 """
 
 from __future__ import annotations
@@ -76,6 +76,8 @@ ACTIVATE = (
 MARK = b"kbench@"  # chat text: "kbench@<6-digit index>@<time.time() %17.6f>@ …"
 BACKOFF_BASE = 0.5  # web/static/web/lib/socket.js
 BACKOFF_CAP = 30.0
+QUICK_RETRY_WINDOW = 10.0
+QUICK_RETRY_CEILING = 2.0
 
 SETUP = r"""
 import json, os, secrets
@@ -495,6 +497,16 @@ def server_list(value):
 # Load generator: the worker side (``harness.py --worker``), stdlib only
 # ================================================================================================
 
+
+def retry_ceiling(attempt, outage):
+    """socket.js's ``retryCeiling``, in seconds: the longest wait after ``attempt`` failed attempts
+    in an outage that began ``outage`` seconds ago."""
+    if outage < QUICK_RETRY_WINDOW:
+        return min(QUICK_RETRY_CEILING, BACKOFF_BASE * 2**attempt)
+    doublings = (outage - QUICK_RETRY_WINDOW) / QUICK_RETRY_WINDOW
+    return min(BACKOFF_CAP, QUICK_RETRY_CEILING * 2**doublings)
+
+
 IDLE, CONNECTING, HANDSHAKE, SUBSCRIBING, SUBSCRIBED = range(5)
 
 
@@ -505,6 +517,7 @@ class Client:
         "caught_at",
         "fd",
         "number",
+        "outage_start",
         "port",
         "reply_bytes",
         "request",
@@ -528,6 +541,7 @@ class Client:
         self.buffer = b""
         self.seq = None
         self.attempt = 0
+        self.outage_start = 0.0
         self.retry_at = 0.0
         self.started = 0.0
         self.caught_at = None
@@ -633,9 +647,12 @@ class Generator:
         if was == SUBSCRIBED:
             self.closed += 1
         if self.reconnect:
-            ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2**client.attempt)
+            now = time.monotonic()
+            if client.attempt == 0:
+                client.outage_start = now
+            ceiling = retry_ceiling(client.attempt, now - client.outage_start)
             client.attempt += 1
-            client.retry_at = time.monotonic() + random.random() * ceiling
+            client.retry_at = now + random.random() * ceiling
         else:
             if was != SUBSCRIBED:
                 self.error(reason)
@@ -827,6 +844,7 @@ class Generator:
             if client.state == IDLE and client.retry_at == float("inf"):
                 client.retry_at = now + random.random() * BACKOFF_BASE
                 client.attempt = 1
+                client.outage_start = now
         deadline = now + self.timeout
         while time.monotonic() < deadline:
             self.open_due(time.monotonic())

@@ -1,4 +1,5 @@
-"""socket.js hands pushes on in seq order and resumes on a gap, in Chromium.
+"""socket.js hands pushes on in seq order and resumes on a gap, and retries quickly while an
+outage is short, in Chromium.
 
 Two server processes may deliver a topic's pushes out of order (seq 7 before 6). The client
 holds the early one back until the gap is filled, and when it stays open asks for a resume with
@@ -94,3 +95,51 @@ def test_out_of_order_pushes_are_reordered_and_a_gap_resumes(page):
     assert result["resume"] == {"topic": "session:1", "since": 7}
     assert result["seqs"] == [6, 7, 8, 9, 10]
     assert result["snapshots"] == [False, True]
+
+
+OUTAGE = """
+async () => {
+  const sockets = [];
+  class FakeSocket {
+    constructor(url) { this.listeners = {}; sockets.push(this); }
+    addEventListener(type, listener) { (this.listeners[type] ||= []).push(listener); }
+    emit(type, event = {}) { for (const listener of this.listeners[type] || []) listener(event); }
+    send() {}
+    close() {}
+  }
+  window.WebSocket = FakeSocket;
+  const { LiveSocket } = await import("/static/web/lib/socket.js");
+  const start = 1_000_000;
+  let clock = start;
+  Date.now = () => clock;
+  Math.random = () => 0.999999;  // every wait at its ceiling
+  const timers = [];
+  window.setTimeout = (callback, ms) => timers.push([callback, ms]);
+  window.clearTimeout = () => {};
+  const live = new LiveSocket("ws://fake/ws/", {
+    onStatus() {}, onHello() {}, onUnclaimedPush() {}, onClosedForGood() {},
+  });
+  live.connect();
+  const attempts = [];  // [seconds into the outage, seconds waited before the next attempt]
+  while (clock - start < 90_000) {
+    sockets[sockets.length - 1].emit("close", { code: 1006 });  // the server is down
+    const [retry, ms] = timers.pop();
+    attempts.push([(clock - start) / 1000, ms / 1000]);
+    clock += ms;
+    retry();
+  }
+  return attempts;
+}
+"""
+
+
+def test_a_short_outage_is_retried_every_two_seconds_and_a_long_one_backs_off_to_30(page):
+    attempts = page.evaluate(OUTAGE)
+
+    early = [wait for at, wait in attempts if at < 10]
+    assert [round(wait, 1) for wait in early[:3]] == [0.5, 1.0, 2.0]
+    assert max(early) <= 2.0  # a restart's clients are back within 2 s of the server
+    waits = [wait for _at, wait in attempts]
+    assert waits == sorted(waits)  # the wait never shrinks during one outage
+    assert round(max(waits), 1) == 30.0
+    assert len(attempts) < 20  # 90 s of outage: no hammering

@@ -7,6 +7,10 @@ const REQUEST_TIMEOUT = 10_000;
 const PING_INTERVAL = 25_000;
 const BACKOFF_BASE = 500;
 const BACKOFF_CAP = 30_000;
+// For the first QUICK_RETRY_WINDOW of an outage the backoff's ceiling stops at
+// QUICK_RETRY_CEILING; afterwards it doubles every QUICK_RETRY_WINDOW up to BACKOFF_CAP.
+const QUICK_RETRY_WINDOW = 10_000;
+const QUICK_RETRY_CEILING = 2_000;
 // A connection that stays up this long is "stable": the next drop starts the backoff afresh.
 const STABLE_AFTER = 10_000;
 const CLOSE_LOGGED_OUT = 4001;
@@ -41,6 +45,20 @@ function disconnectedError() {
 // Several scripts of one page share it (`pageSocket()`): each adds its callbacks with `listen()`
 // and its topics with `subscribe()`; two scripts may subscribe to the same topic, and one that
 // comes after the snapshot gets a snapshot of its own (see `subscribe`).
+// The longest wait before the next attempt (full jitter: the wait is uniform below it), after
+// `attempt` failed attempts in an outage that began `outageMs` ago. It doubles per attempt from
+// BACKOFF_BASE but stays within QUICK_RETRY_CEILING for the first QUICK_RETRY_WINDOW: a restart or
+// a deploy is over in seconds, and clients whose ceiling had grown to 8–16 s meanwhile came back
+// long after the server had (docs/performance.md, "Reconnect storm"). A longer outage grows it,
+// doubling every QUICK_RETRY_WINDOW, up to BACKOFF_CAP.
+export function retryCeiling(attempt, outageMs) {
+  if (outageMs < QUICK_RETRY_WINDOW) {
+    return Math.min(QUICK_RETRY_CEILING, BACKOFF_BASE * 2 ** attempt);
+  }
+  const doublings = (outageMs - QUICK_RETRY_WINDOW) / QUICK_RETRY_WINDOW;
+  return Math.min(BACKOFF_CAP, QUICK_RETRY_CEILING * 2 ** doublings);
+}
+
 export class LiveSocket {
   constructor(url, callbacks = null) {
     this.url = url;
@@ -60,6 +78,7 @@ export class LiveSocket {
     this.topics = new Map();
     this.outbox = [];
     this.attempt = 0;
+    this.outageStart = 0;
     this.retryTimer = null;
     this.pingTimer = null;
     this.stableTimer = null;
@@ -473,7 +492,11 @@ export class LiveSocket {
       return;
     }
     this.onStatus("reconnecting");
-    const ceiling = Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** this.attempt);
+    const now = Date.now();
+    if (this.attempt === 0) {
+      this.outageStart = now;
+    }
+    const ceiling = retryCeiling(this.attempt, now - this.outageStart);
     this.attempt += 1;
     this.retryTimer = setTimeout(() => this.connect(), Math.random() * ceiling);
   }
