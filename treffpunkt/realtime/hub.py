@@ -248,7 +248,10 @@ class Hub:
             total = await store.viewers(topic)
             self._totals[topic] = (total, time.monotonic())
             for watcher in _total_watchers:
-                watcher(self, topic, total)
+                try:
+                    watcher(self, topic, total)
+                except Exception:
+                    logger.exception("hub: a viewer-total watcher failed")
             if self._presence_worth_pushing(topic, total):
                 self._pushed_totals[topic] = total
                 self._pushed_at[topic] = time.monotonic()

@@ -34,17 +34,6 @@ function disconnectedError() {
   );
 }
 
-// -- the socket ---------------------------------------------------------------------------
-
-// One websocket with request/reply matching, app-level pings, reconnects with exponential
-// backoff and full jitter, and resumption: every topic is resubscribed with `since` = the
-// highest seq seen, and pushes at or below it are dropped, so each arrives exactly once.
-// Pushes are handed on in seq order: one that arrives early (seq + 2 before seq + 1) is held
-// back until the gap is filled, or, after GAP_WAIT, the topic resumes with `since`.
-//
-// Several scripts of one page share it (`pageSocket()`): each adds its callbacks with `listen()`
-// and its topics with `subscribe()`; two scripts may subscribe to the same topic, and one that
-// comes after the snapshot gets a snapshot of its own (see `subscribe`).
 // The longest wait before the next attempt (full jitter: the wait is uniform below it), after
 // `attempt` failed attempts in an outage that began `outageMs` ago. It doubles per attempt from
 // BACKOFF_BASE but stays within QUICK_RETRY_CEILING for the first QUICK_RETRY_WINDOW: a restart or
@@ -59,6 +48,17 @@ export function retryCeiling(attempt, outageMs) {
   return Math.min(BACKOFF_CAP, QUICK_RETRY_CEILING * 2 ** doublings);
 }
 
+// -- the socket ---------------------------------------------------------------------------
+
+// One websocket with request/reply matching, app-level pings, reconnects with exponential
+// backoff and full jitter, and resumption: every topic is resubscribed with `since` = the
+// highest seq seen, and pushes at or below it are dropped, so each arrives exactly once.
+// Pushes are handed on in seq order: one that arrives early (seq + 2 before seq + 1) is held
+// back until the gap is filled, or, after GAP_WAIT, the topic resumes with `since`.
+//
+// Several scripts of one page share it (`pageSocket()`): each adds its callbacks with `listen()`
+// and its topics with `subscribe()`; two scripts may subscribe to the same topic, and one that
+// comes after the snapshot gets a snapshot of its own (see `subscribe`).
 export class LiveSocket {
   constructor(url, callbacks = null) {
     this.url = url;
