@@ -78,13 +78,14 @@ def note_total(hub, topic, total):
     """The hub's once-a-tick total of a session's viewers over every process: the peak.
 
     ``record_viewer`` sees only its own process's viewers; this sees them all (each process's
-    distinct viewers, summed), and keeps the session's peak when it is higher.
+    distinct viewers, summed), and keeps the session's peak when it is higher. Only viewers of
+    other processes are news here: this process's own were counted at their subscribe.
     """
     kind, _colon, pk = topic.partition(":")
     if kind != "session" or not pk.isdigit():
         return
     session_pk = int(pk)
-    if total <= _peaks.get(session_pk, 0):
+    if total <= hub.viewers(topic) or total <= _peaks.get(session_pk, 0):
         return
     if len(_peaks) >= _MEMORY:
         _peaks.clear()

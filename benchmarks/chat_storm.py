@@ -135,7 +135,8 @@ async def main(args):
             )
             if bare["p99"]:
                 line += f" → p99 {ours['p99'] / bare['p99']:.2f}× bare"
-            if bare["received"] and ours["received"]:
+            # At a tiny scale the bare server's CPU can round to 0: no ratio then.
+            if bare["received"] and ours["received"] and bare["cpu"]:
                 ratio = (ours["cpu"] / ours["received"]) / (bare["cpu"] / bare["received"])
                 line += f", CPU per delivery {ratio:.2f}× bare (goal ≤ 3×)"
         met = ours["p99"] <= 1000 and ours["lost"] == 0 and not ours["refused"]

@@ -2,7 +2,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import sync_to_async
+from asgiref.sync import SyncToAsync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -116,7 +116,12 @@ def event(db):
     from tests.factories import EventFactory
 
     today = timezone.localdate()
-    return EventFactory(start_date=today - timedelta(days=1), end_date=today + timedelta(days=1))
+    yield EventFactory(start_date=today - timedelta(days=1), end_date=today + timedelta(days=1))
+    # The hub's tick starts some writes without waiting for them (a session's new viewers and
+    # peak, backoffice/viewers.py). Let them end before the test database is flushed under them
+    # (this runs before `db` tears down): SQLite's shared in-memory database refuses the flush
+    # with "database table is locked" while one is running.
+    SyncToAsync.single_thread_executor.submit(lambda: None).result(timeout=30)
 
 
 @pytest.fixture
