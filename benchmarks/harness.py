@@ -13,7 +13,8 @@ CPU readings, the bare server). Everything here is stdlib plus what the project 
 - :class:`Swarm`: load-generator processes (``harness.py --worker``), each driving its share of the
   clients on one ``select.epoll``: handshake (token header, session cookie + Origin, or anonymous),
   ``subscribe`` (with ``since`` when resuming), reconnect with socket.js's backoff (full jitter,
-  0.5 s doubling, within 2 s for an outage's first 10 s), chat sends and reactions on a schedule, latencies into a 1 ms histogram.
+  0.5 s doubling, within 2 s for an outage's first 10 s), chat sends and reactions on a
+  schedule, latencies into a 1 ms histogram.
 """
 
 from __future__ import annotations

@@ -20,8 +20,7 @@ Two drops, one after the other, each on a fresh set of connections:
 
 Clients reconnect with the web client's schedule (web/static/web/lib/socket.js ``retryCeiling``:
 full jitter, the ceiling starting at 0.5 s and doubling per failed attempt, but within 2 s for the
-first 10 s of an outage) and resubscribe with ``since`` = the
-highest seq they saw. A client is *back* when its subscribe reply (``missed`` included) or a push
+first 10 s of an outage) and resubscribe with ``since`` = the highest seq they saw. A client is *back* when its subscribe reply (``missed`` included) or a push
 has brought it to the topic's newest seq. Printed: seconds from the drop until 50 %, 99 % and all
 clients are back, how long the servers took to listen again (restart: the clients' backoff has
 grown meanwhile, so most of the rest is their waiting, not the servers' work), failures, the bytes of the subscribe
