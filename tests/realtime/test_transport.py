@@ -1,15 +1,20 @@
-"""The daphne protocol's deferred debug dump: written as autobahn would, built only when written."""
+"""daphne's transport as Treffpunkt sets it up: debug lines' arguments built only when written, a
+push framed once for all its sockets, and writes that go out at once, whole and in order."""
 
+import functools
+import json
 import pprint
+import socket
 
+import pytest
 from twisted.logger import formatEvent
 
-from treffpunkt.realtime.transport import _Pretty
+from treffpunkt.realtime.transport import _pretty
 
 
 def test_a_debug_line_shows_the_options_as_autobahn_formats_them():
     options = [("maxMessagePayloadSize", 16777216, "BoundedWebSocketProtocol")] * 3
-    event = {"log_format": "\n{attrs}", "attrs": _Pretty(options)}
+    event = {"log_format": "\n{attrs}", "attrs": _pretty(options)}
 
     assert formatEvent(event) == "\n" + pprint.pformat(options)
 
@@ -18,8 +23,159 @@ def test_the_dump_is_not_built_until_a_line_is_written(monkeypatch):
     calls = []
     monkeypatch.setattr(pprint, "pformat", lambda value: calls.append(value) or "x")
 
-    deferred = _Pretty(["option"])
+    deferred = _pretty(["option"])
 
     assert calls == []
     assert str(deferred) == "x"
     assert calls == [["option"]]
+
+
+# -- the coloured names of autobahn's debug lines ---------------------------------------------
+
+
+def test_autobahns_highlighting_is_built_only_when_a_debug_line_is_written():
+    from autobahn.websocket import protocol as autobahn_protocol
+
+    from treffpunkt.realtime import transport
+
+    transport._defer_highlighting()
+    value = autobahn_protocol.hlval(1234)
+    event = {"log_format": "sent {data_len} bytes", "data_len": value}
+
+    assert type(value) is transport._Deferred
+    assert formatEvent(event) == "sent " + autobahn_protocol.hlval.defers(1234) + " bytes"
+
+
+# -- a push framed once, for every socket it goes to ------------------------------------------
+
+
+def parse_frame(data):
+    from websockets.frames import Frame
+    from websockets.streams import StreamReader
+
+    reader = StreamReader()
+    reader.feed_data(data)
+    reader.feed_eof()
+    parser = Frame.parse(reader.read_exact, mask=False)
+    try:
+        next(parser)
+    except StopIteration as done:
+        return done.value
+    raise AssertionError("incomplete frame")
+
+
+@pytest.mark.parametrize("length", [100, 1_000, 70_000])  # 7-, 16- and 64-bit lengths
+def test_a_framed_text_reads_back_whole_as_one_text_frame(length):
+    from websockets.frames import Opcode
+
+    from treffpunkt.realtime.transport import _frame
+
+    text = ("Grüße aus Kassel! " * (length // 18 + 1))[:length]
+
+    frame = parse_frame(_frame(text).payloadHybi)
+
+    assert frame.opcode is Opcode.TEXT and frame.fin
+    assert frame.data.decode("utf-8") == text
+
+
+def test_the_same_push_is_framed_once_and_another_text_anew():
+    from treffpunkt.realtime.transport import _frame
+
+    push = json.dumps({"type": "chat.message", "data": {"text": "Guten Morgen"}})
+    other = json.dumps({"type": "chat.message", "data": {"text": "Guten Morgen!"}})
+
+    assert _frame(push) is _frame(push)
+    assert parse_frame(_frame(other).payloadHybi).data.decode() == other
+
+
+class Protocol:
+    """daphne's websocket protocol as :func:`transport.text_sender` sees it."""
+
+    answers_too_long = True
+    STATE_OPEN = 3
+
+    def __init__(self, state):
+        self.state = state
+        self.send_queue = []
+        self._perMessageCompress = None
+        self.prepared = []
+
+    def sendPreparedMessage(self, prepared):  # noqa: N802 (autobahn's name)
+        self.prepared.append(prepared.payloadHybi)
+
+
+async def daphne_send(protocol, message):
+    protocol.sent.append(message)
+
+
+@pytest.mark.parametrize("state", [3, 2])  # open, and closing
+def test_only_an_open_socket_gets_the_frame_past_daphnes_send(state):
+    from treffpunkt.realtime.transport import text_sender
+
+    protocol = Protocol(state)
+    protocol.sent = []
+    send_text = text_sender(functools.partial(daphne_send, protocol))
+
+    sent = send_text('{"type":"hello"}')
+
+    assert sent is (state == 3)
+    assert len(protocol.prepared) == (1 if state == 3 else 0)
+    assert text_sender(functools.partial(daphne_send, object())) is None  # not daphne
+
+
+# -- Twisted's TCP connections send at once ---------------------------------------------------
+
+
+class TCPConnection:
+    """The attributes of ``twisted.internet.tcp.Server`` the direct write reads."""
+
+    TLS = False
+    connected = True
+    disconnecting = False
+    _writeDisconnecting = False
+
+    def __init__(self, sock):
+        self.socket = sock
+        self.dataBuffer = b""
+        self._tempDataBuffer = []
+        self.buffered = []
+
+
+def buffered_write(connection, data):
+    connection.buffered.append(data)
+    connection._tempDataBuffer.append(data)
+
+
+def read_all(sock, length):
+    received = b""
+    while len(received) < length:
+        received += sock.recv(65536)
+    return received
+
+
+def test_a_write_goes_out_at_once_and_what_the_socket_cannot_take_waits_in_order():
+    from treffpunkt.realtime.transport import _direct_write
+
+    write = _direct_write(buffered_write)
+    ours, peer = socket.socketpair()
+    ours.setblocking(False)
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    connection = TCPConnection(ours)
+    try:
+        write(connection, b"hello")
+        assert connection.buffered == []
+        assert peer.recv(100) == b"hello"
+
+        big = bytes(range(256)) * 4096  # 1 MiB: more than the socket takes at once
+        write(connection, big)
+        write(connection, b"next")  # something waits: this waits behind it
+        assert connection.buffered[-1] == b"next"
+        rest = b"".join(connection.buffered)
+        assert 0 < len(rest) - len(b"next") < len(big)
+
+        peer.setblocking(True)
+        received = read_all(peer, len(big) - len(rest) + len(b"next"))
+        assert received + rest == big + b"next"
+    finally:
+        ours.close()
+        peer.close()

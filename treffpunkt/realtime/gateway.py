@@ -212,6 +212,7 @@ class Connection:
             (scope.get("client") or (None,))[0], _header(scope, b"x-forwarded-for")
         )
         self._unsent = limits.unsent_bytes_probe(send)
+        self._send_text = transport.text_sender(send)
         self._max_unsent = settings.REALTIME["MAX_UNSENT_BYTES"]
         self._pause = 0.0
 
@@ -239,22 +240,29 @@ class Connection:
             self.close_soon(CLOSE_SLOW)
 
     def _send_now(self, text):
-        """Run the server's send inline; a per-socket task wake-up costs more than daphne's send.
+        """Run the server's send inline; a per-socket task wake-up costs more than daphne's send
+        (under daphne, the frame goes straight to autobahn: ``transport.text_sender``).
 
         daphne's send completes without suspending. A server whose send does suspend (to wait
         for the socket to drain) gets the rest of that send finished by the sender task, first
         in the queue, so frames keep their order.
         """
-        coroutine = self._send({"type": "websocket.send", "text": text})
         try:
+            if self._send_text is not None and self._send_text(text):
+                self._check_unsent()
+                return
+            coroutine = self._send({"type": "websocket.send", "text": text})
             awaited = coroutine.send(None)
         except StopIteration:
-            if self._unsent is not None and self._unsent() > self._max_unsent:
-                self._drop_laggard()
+            self._check_unsent()
             return
         except Exception:  # noqa: BLE001 (the socket is gone; the receive loop ends it)
             return
         self._queue().put_nowait(_SuspendedSend(coroutine, awaited))
+
+    def _check_unsent(self):
+        if self._unsent is not None and self._unsent() > self._max_unsent:
+            self._drop_laggard()
 
     def _drop_laggard(self):
         """The server holds more unsent bytes for this socket than allowed: close it (4008) and

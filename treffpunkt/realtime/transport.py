@@ -23,9 +23,23 @@ imported, which daphne does before it builds the factory; under any other server
 
 The protocol also spares each connect autobahn's pretty-printed dump of its options, which
 autobahn builds for a debug log line whether or not debug logging is on: 3 % of the servers' CPU
-in a reconnect storm (docs/performance.md). It is built now only when the line is written.
+in a reconnect storm (docs/performance.md). It is built now only when the line is written; so are
+the coloured names and values autobahn puts in a debug line for every frame it sends or reads
+(``hltype``, ``hlval``: a fifth of a push's cost).
+
+Under daphne, :func:`text_sender` gives the gateway a send that frames a text once for all the
+sockets it goes to (autobahn's prepared messages, made for broadcasting) and hands it to autobahn
+directly, past daphne's ASGI ``send``, whose checks and dispatch cost more than the frame.
+
+And it makes daphne's TCP connections write at once. Twisted buffers every write and sends it when
+the event loop next finds the socket writable: per frame a registration with epoll, a turn of the
+loop, the send, and a deregistration. A socket with nothing waiting can almost always take the
+frame now, so :func:`_direct_write` sends it straight away and hands Twisted only what the socket
+did not take (or anything written while something still waits, so the order holds). In a
+reconnect storm or a fan-out that was a fifth of the servers' CPU (docs/performance.md).
 """
 
+import functools
 import pprint
 import sys
 import time
@@ -44,23 +58,131 @@ def install():
     factory = ws_protocol.WebSocketFactory
     if not getattr(factory.protocol, "answers_too_long", False):
         factory.protocol = bounded_protocol(factory.protocol)
+    _defer_highlighting()
+    install_direct_writes()
 
 
-class _Pretty:
-    """``pprint.pformat(value)``, computed only when a log line formats it."""
+def text_sender(send):
+    """For daphne's ``send``: a function that sends a text frame on that socket and says whether
+    it did (else the caller uses ``send``, which handles every other state), or ``None`` under
+    any other server.
 
-    __slots__ = ("value",)
+    A push goes to every socket of its topic in one loop over them with the same ``str``: the
+    frame is built once (:func:`_frame`) and each socket gets it from autobahn's
+    ``sendPreparedMessage``. Only an open socket without compression takes this way; daphne
+    itself sends a text in the same way (``sendMessage`` frames and writes it).
+    """
+    protocol = send.args[0] if isinstance(send, functools.partial) and send.args else None
+    if not getattr(protocol, "answers_too_long", False):  # not our daphne protocol
+        return None
+    open_state = protocol.STATE_OPEN
 
-    def __init__(self, value):
-        self.value = value
+    def send_text(text):
+        if (
+            protocol.state != open_state
+            or protocol.send_queue
+            or protocol._perMessageCompress is not None
+        ):
+            return False
+        protocol.sendPreparedMessage(_frame(text))
+        return True
+
+    return send_text
+
+
+_last_framed = (None, None)
+
+
+def _frame(text):
+    """The server's (unmasked, uncompressed) frame of ``text``; the last one is kept, by identity,
+    for the next socket of the same push."""
+    global _last_framed  # noqa: PLW0603 (one slot; only the reactor's thread sends)
+    last_text, frame = _last_framed
+    if last_text is not text:
+        from autobahn.websocket.protocol import PreparedMessage
+
+        frame = PreparedMessage(text.encode("utf-8"), False, False, True)
+        _last_framed = (text, frame)
+    return frame
+
+
+def install_direct_writes():
+    """Make Twisted's TCP server connections send at once what the socket takes (once)."""
+    from twisted.internet import tcp
+
+    if getattr(tcp.Server.write, "writes_at_once", False):
+        return
+    tcp.Server.write = _direct_write(tcp.Server.write)
+
+
+def _direct_write(buffered_write):
+    def write(self, data):
+        if (
+            type(data) is bytes
+            and data
+            and not self.TLS
+            and not self.dataBuffer
+            and not self._tempDataBuffer
+            and self.connected
+            and not self.disconnecting
+            and not self._writeDisconnecting
+        ):
+            try:
+                sent = self.socket.send(data)
+            except OSError:  # full (EAGAIN) or gone: Twisted's own path finds out which
+                sent = 0
+            if sent == len(data):
+                return
+            data = data[sent:]
+        buffered_write(self, data)
+
+    write.writes_at_once = True
+    return write
+
+
+class _Deferred:
+    """``function(*args)``, computed only when a log line formats it."""
+
+    __slots__ = ("function", "args")
+
+    def __init__(self, function, args):
+        self.function = function
+        self.args = args
 
     def __format__(self, spec):
-        return format(pprint.pformat(self.value), spec)
+        return format(self.function(*self.args), spec)
 
     def __str__(self):
-        return pprint.pformat(self.value)
+        return str(self.function(*self.args))
 
     __repr__ = __str__
+
+
+def _deferred(function):
+    """``function``, returning a :class:`_Deferred` (for arguments of debug lines only)."""
+
+    def deferred(*args):
+        return _Deferred(function, args)
+
+    deferred.defers = function
+    return deferred
+
+
+def _pretty(value):
+    """``pprint.pformat(value)``, deferred."""
+    return _Deferred(pprint.pformat, (value,))
+
+
+def _defer_highlighting():
+    """autobahn's modules call ``hltype`` and ``hlval`` only for debug lines' arguments."""
+    from autobahn.twisted import websocket as twisted_websocket
+    from autobahn.websocket import protocol as autobahn_protocol
+
+    for module in (autobahn_protocol, twisted_websocket):
+        for name in ("hltype", "hlval"):
+            function = getattr(module, name)
+            if not hasattr(function, "defers"):
+                setattr(module, name, _deferred(function))
 
 
 def bounded_protocol(base):
@@ -79,7 +201,7 @@ def bounded_protocol(base):
             self.too_long = False
             # autobahn formats its options for a debug line at every connect; defer that.
             # Only this (single-threaded) reactor calls autobahn, so the swap is seen by no one else.
-            autobahn_protocol.pformat = _Pretty
+            autobahn_protocol.pformat = _pretty
             try:
                 super()._connectionMade()
             finally:
