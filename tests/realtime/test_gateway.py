@@ -335,3 +335,45 @@ async def test_a_session_cookie_stops_working_after_logout_or_a_password_change(
 
     await change_password()
     assert await hello_user(cookie) is None
+
+
+async def test_a_users_pushes_reach_that_user_only_though_every_user_topic_shares_a_group(
+    connect, people
+):
+    from treffpunkt.realtime import bus
+
+    anna = await connect(people["anna"])
+    ben = await connect(people["ben"])
+    ben_topic = f"user:{people['ben'].pk}"
+
+    await bus.apublish(ben_topic, "notification.new", {"title": "Für Ben"})
+    assert (await ben.push("notification.new"))["data"] == {"title": "Für Ben"}
+    assert await anna.more_of("notification.new") == []
+
+    # Ben leaves and comes back: his pushes find him again, and never Anna.
+    await ben.close()
+    await bus.apublish(ben_topic, "notification.new", {"title": "Verpasst"})
+    ben = await connect(people["ben"])
+    await bus.apublish(ben_topic, "notification.new", {"title": "Wieder da"})
+    assert (await ben.push("notification.new"))["data"] == {"title": "Wieder da"}
+    assert await ben.more_of("notification.new") == []
+    assert await anna.more_of("notification.new") == []
+    await anna.close()
+    await ben.close()
+
+
+def test_field_errors_are_in_the_language_active_for_each_message():
+    # One schema instance serves many messages: a validator's message must not stay in the
+    # language of the first.
+    from django.utils import translation
+
+    from treffpunkt.realtime.gateway import RealtimeError, SubscribeSchema, _validate
+
+    def since_error(language):
+        with translation.override(language), pytest.raises(RealtimeError) as refused:
+            _validate(SubscribeSchema, {"topic": "session:1", "since": -1})
+        return refused.value.fields["since"][0]
+
+    assert since_error("de") == "Stelle sicher, dass dieser Wert größer oder gleich 0 ist."
+    assert since_error("en") == "Ensure this value is greater than or equal to 0."
+    assert since_error("de") == "Stelle sicher, dass dieser Wert größer oder gleich 0 ist."

@@ -5,10 +5,24 @@ import json
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+# Every user's topic (``user:<id>``) goes to this one group. A socket joins its user's topic as it
+# connects: with a group per user each connect and close cost a SUBSCRIBE and an UNSUBSCRIBE in
+# Redis, one at a time under the hub's lock, thousands of them in a reconnect storm. With one
+# group each process subscribes once and gets every user's pushes, keeping those for the users
+# it holds (the hub routes by topic); those are few (notifications, 1:1 messages, meetings).
+USER_GROUP = "t.user"
+
 
 def group_name(topic):
     """Channel-layer group names allow only ASCII alphanumerics, hyphens, underscores and periods."""
+    if topic.startswith("user:"):
+        return USER_GROUP
     return "t." + topic.replace(":", ".")
+
+
+def is_shared(group):
+    """Whether ``group`` carries many topics (a hub then stays in it once it has joined)."""
+    return group == USER_GROUP
 
 
 def frame(type_, topic, data, seq=None):

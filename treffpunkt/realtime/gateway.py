@@ -21,7 +21,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http.request import split_domain_port, validate_host
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -674,13 +674,27 @@ def _open(opener, context, key, seq, *, resuming):
 
 
 def _validate(schema, data):
-    parsed = schema(data=data)
-    if not parsed.is_valid():
+    """``data`` as ``schema`` validates it, or ``invalid`` with its field errors.
+
+    One instance per schema and language serves every message: a DRF serializer copies its
+    fields for each new instance, which cost more than the validation (the schemas keep no state
+    of a call). Per language, because a field renders a validator's message once, in the
+    language active then.
+    """
+    key = (schema, translation.get_language())
+    serializer = _schemas.get(key)
+    if serializer is None:
+        serializer = _schemas[key] = schema()
+    try:
+        return serializer.run_validation(data)
+    except serializers.ValidationError as error:
         fields = {
-            name: [str(message) for message in messages] for name, messages in parsed.errors.items()
+            name: [str(message) for message in messages] for name, messages in error.detail.items()
         }
-        raise RealtimeError("invalid", next(iter(fields.values()))[0], fields=fields)
-    return parsed.validated_data
+        raise RealtimeError("invalid", next(iter(fields.values()))[0], fields=fields) from None
+
+
+_schemas = {}
 
 
 def _user_data(user):

@@ -20,7 +20,7 @@ from channels.layers import get_channel_layer
 
 from . import presence, relay
 from .bus import frame as build_frame
-from .bus import group_name
+from .bus import group_name, is_shared
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,8 @@ class Hub:
         self.layer = get_channel_layer()
         self.channel = None
         self.members = {}
+        # Shared groups (bus.is_shared) this hub has joined: it stays in them.
+        self._groups = set()
         self._viewer_keys = {}
         self._pushed_at = {}
         self.presence_topics = {}
@@ -86,12 +88,19 @@ class Hub:
     async def join(self, topic, connection, *, counts_presence=False):
         members = self.members.get(topic)
         if members is None:
-            async with self._lock:
-                await self._start()
-                members = self.members.get(topic)
-                if members is None:
-                    await self.layer.group_add(group_name(topic), self.channel)
-                    members = self.members[topic] = set()
+            group = group_name(topic)
+            if group in self._groups:  # a shared group this hub is in: no trip to Redis
+                members = self.members[topic] = set()
+            else:
+                async with self._lock:
+                    await self._start()
+                    members = self.members.get(topic)
+                    if members is None:
+                        if group not in self._groups:
+                            await self.layer.group_add(group, self.channel)
+                            if is_shared(group):
+                                self._groups.add(group)
+                        members = self.members[topic] = set()
         if connection not in members:
             members.add(connection)
             keys = self._viewer_keys.setdefault(topic, {})
@@ -111,13 +120,21 @@ class Hub:
                 del keys[connection.viewer_key]
         if members:
             return
+        group = group_name(topic)
+        if is_shared(group):  # stays joined for the other topics it carries
+            if self.members.get(topic) is members:
+                self._forget(topic)
+            return
         async with self._lock:
             if self.members.get(topic) is members and not members:
-                del self.members[topic]
-                self._viewer_keys.pop(topic, None)
-                self.trackers.pop(topic, None)
-                self._untracked.pop(topic, None)
-                await self.layer.group_discard(group_name(topic), self.channel)
+                self._forget(topic)
+                await self.layer.group_discard(group, self.channel)
+
+    def _forget(self, topic):
+        del self.members[topic]
+        self._viewer_keys.pop(topic, None)
+        self.trackers.pop(topic, None)
+        self._untracked.pop(topic, None)
 
     def local_push(self, topic, type_, data):
         """Push to this process's sockets on ``topic`` only (presence is computed per process)."""
