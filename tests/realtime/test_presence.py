@@ -173,3 +173,37 @@ def test_admissions_at_the_same_moment_take_each_place_once(redis_only, group):
         return admitted
 
     assert sorted(asyncio.run(scenario())) == [False] * 15 + [True] * 5
+
+
+def test_a_storm_of_commands_at_once_waits_for_connections_and_loses_none(redis_only, group):
+    # A reconnect storm: thousands of sockets admitted, marked online and released at once.
+    store = redis_only
+    sockets = 3 * presence.ASYNC_CONNECTIONS + 150  # past the pool and redis-py's default 100
+
+    async def scenario():
+        admitted = await asyncio.gather(
+            *(
+                store.admit_socket(f"{group}:{number}", "process-1", maximum=1, ttl=30)
+                for number in range(sockets)
+            )
+        )
+        totals = await asyncio.gather(
+            *(store.amark(group, f"socket-{number}", ttl=30) for number in range(sockets))
+        )
+        await asyncio.gather(
+            *(store.release_socket(f"{group}:{number}", "process-1") for number in range(sockets))
+        )
+        again = await asyncio.gather(
+            *(
+                store.admit_socket(f"{group}:{number}", "process-2", maximum=1, ttl=30)
+                for number in range(sockets)
+            )
+        )
+        await store.aclose()
+        return admitted, max(totals), again
+
+    admitted, online, again = asyncio.run(scenario())
+
+    assert admitted == [True] * sockets
+    assert online == sockets
+    assert again == [True] * sockets  # every release reached Redis

@@ -27,6 +27,9 @@ import time
 from django.conf import settings
 
 TTL = 15
+# Redis connections of a process's event loop, and how long a command waits for one.
+ASYNC_CONNECTIONS = 32
+ASYNC_WAIT_SECONDS = 10
 
 # KEYS: the sorted set (member → expiry in ms) and the hash (member → weight).
 # ARGV: member ("" to only read), weight (0 removes the member), time to live in ms.
@@ -220,7 +223,14 @@ class RedisPresence(PresenceStore):
         loop = asyncio.get_running_loop()
         scripts = self._async_scripts.get(loop)
         if scripts is None:
-            scripts = self._async_scripts[loop] = {None: self._redis.from_url(self._url)}
+            # Commands wait for a free connection instead of failing: a reconnect storm asks
+            # thousands at once, and redis-py's default pool refuses any past its 100th
+            # ("Too many connections"), which counted sockets locally, lost online marks and
+            # left releases to the heartbeat.
+            pool = self._redis.BlockingConnectionPool.from_url(
+                self._url, max_connections=ASYNC_CONNECTIONS, timeout=ASYNC_WAIT_SECONDS
+            )
+            scripts = self._async_scripts[loop] = {None: self._redis.Redis.from_pool(pool)}
         script = scripts.get(source)
         if script is None:
             script = scripts[source] = scripts[None].register_script(source)
