@@ -7,17 +7,15 @@ accounts for mail. They call :func:`notify`; the notifications app installs the 
 ``notify`` must run inside the transaction that made the change: the stored notification commits
 with it, and the push and any mail follow after commit.
 
-``online`` answers whether a person has an open socket in any process, from the presence group
-``online:user:<id>`` the gateway keeps (one member per socket, refreshed by its pings).
+``is_online`` answers whether a person has an open socket in any process, from the sockets the
+gateway counts per person for its limits (``treffpunkt.realtime.limits``: each process's counts in
+the shared store, alive while its heartbeat comes). A socket that died unnoticed counts until the
+server's ping timeout closes it.
 """
 
-from django.conf import settings
-
-from .realtime import presence
+from .realtime import limits
 
 _delivery = None
-
-ONLINE_TTL = 60
 
 
 def set_delivery(function):
@@ -40,15 +38,6 @@ def notify(user_id, kind, *, event=None, data=None, group=None, calendar=None):
     return _delivery(user_id, kind, event=event, data=data or {}, group=group, calendar=calendar)
 
 
-def online_group(user_id):
-    return f"online:user:{user_id}"
-
-
 def is_online(user_id):
-    """Whether ``user_id`` has an open socket in any server process (presence store)."""
-    return presence.store().total(online_group(user_id)) > 0
-
-
-def ttl():
-    """Seconds a socket counts as open after its last sign of life (connect or ping)."""
-    return getattr(settings, "NOTIFY_ONLINE_TTL", ONLINE_TTL)
+    """Whether ``user_id`` has an open socket in any server process."""
+    return limits.open_sockets(f"user:{user_id}") > 0

@@ -312,11 +312,10 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 86
 INVITATION_EXPIRE_DAYS = int(os.environ.get("INVITATION_EXPIRE_DAYS", "14"))
 # Notifications (docs/notifications.md): mail waits this long for a person who is online; a
 # conversation digest is mailed at most once per NOTIFY_DIGEST_SECONDS; reminders come this many
-# minutes before a favourited session; a socket counts as open this long after its last ping.
+# minutes before a favourited session.
 NOTIFY_MAIL_AFTER = int(os.environ.get("NOTIFY_MAIL_AFTER", "600"))
 NOTIFY_DIGEST_SECONDS = int(os.environ.get("NOTIFY_DIGEST_SECONDS", "3600"))
 NOTIFY_REMINDER_MINUTES = int(os.environ.get("NOTIFY_REMINDER_MINUTES", "15"))
-NOTIFY_ONLINE_TTL = int(os.environ.get("NOTIFY_ONLINE_TTL", "60"))
 NOTIFY_STALL_SECONDS = int(os.environ.get("NOTIFY_STALL_SECONDS", "120"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Treffpunkt"

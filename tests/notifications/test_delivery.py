@@ -8,8 +8,7 @@ from matchmaking import meetings
 from notifications import services
 from notifications.models import Notification, Preference
 from tests.accounts.smtp import text_of
-from treffpunkt import notify
-from treffpunkt.realtime import presence
+from treffpunkt.realtime import limits
 
 from .conftest import run_worker
 
@@ -73,9 +72,14 @@ def test_cancelled_meeting_mails_a_method_cancel(meeting_world, smtp):
     assert str(vevent["STATUS"]) == "CANCELLED"
 
 
-def test_online_person_gets_a_live_push_and_no_mail(meeting_world, smtp, settings):
+def open_socket(user, monkeypatch):
+    """As the gateway counts a socket of ``user`` in this process (treffpunkt.realtime.limits)."""
+    monkeypatch.setitem(limits.counts.by_key, f"user:{user.pk}", 1)
+
+
+def test_online_person_gets_a_live_push_and_no_mail(meeting_world, smtp, settings, monkeypatch):
     event, slot, (anna, ben) = meeting_world
-    presence.store().mark(notify.online_group(ben.pk), "p1:1", ttl=60)
+    open_socket(ben, monkeypatch)
     pushed = []
     settings.NOTIFY_MAIL_AFTER = 600
 
@@ -97,13 +101,13 @@ def test_online_person_gets_a_live_push_and_no_mail(meeting_world, smtp, setting
 
 
 def test_online_person_who_leaves_without_reading_gets_the_mail_later(
-    meeting_world, smtp, settings
+    meeting_world, smtp, settings, monkeypatch
 ):
     event, slot, (anna, ben) = meeting_world
     settings.NOTIFY_MAIL_AFTER = 0
-    presence.store().mark(notify.online_group(ben.pk), "p1:1", ttl=60)
+    open_socket(ben, monkeypatch)
     request(event, slot, anna, ben)
-    presence.store().unmark(notify.online_group(ben.pk), "p1:1")
+    monkeypatch.delitem(limits.counts.by_key, f"user:{ben.pk}")
     run_worker()
 
     assert len(smtp.to(ben.email)) == 1

@@ -142,6 +142,29 @@ def test_sockets_of_a_process_that_stopped_its_heartbeat_stop_counting(redis_onl
     assert asyncio.run(scenario()) == (True, False, True)
 
 
+def test_a_clients_sockets_are_counted_over_the_live_processes_only(redis_only, group):
+    # What treffpunkt.notify.is_online asks: does this person hold a socket anywhere?
+    store = redis_only
+
+    async def scenario():
+        await store.admit_socket(group, "process-1", maximum=5, ttl=30)
+        await store.admit_socket(group, "process-2", maximum=5, ttl=30)
+        await store.admit_socket(group, "killed", maximum=5, ttl=0.05)
+        await asyncio.sleep(0.1)
+        await store.aclose()
+
+    asyncio.run(scenario())
+    assert store.count_sockets(group) == 2
+
+    async def release():
+        await store.release_socket(group, "process-2")
+        await store.aclose()
+
+    asyncio.run(release())
+    assert store.count_sockets(group) == 1
+    assert store.count_sockets(f"{group}:other") == 0
+
+
 def test_heartbeat_keeps_a_process_alive_and_writes_its_true_counts(redis_only, group):
     store = redis_only
 

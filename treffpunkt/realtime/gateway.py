@@ -14,7 +14,6 @@ import itertools
 import json
 import logging
 import time
-import uuid
 from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
@@ -25,11 +24,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from .. import notify, ratelimit, unavailable
+from .. import ratelimit, unavailable
 from ..db.rows import RowLoader
 from ..errors import AccessDenied, DomainError, NotFound
 from ..unavailable import is_database_unavailable
-from . import events, limits, presence, registry, shutdown, transport
+from . import events, limits, registry, shutdown, transport
 from .auth import SESSION_USER_UNKNOWN
 from .hub import Hub
 from .registry import RealtimeError
@@ -55,7 +54,6 @@ def _pause_for(verdict):
 
 
 _socket_numbers = itertools.count()
-_PROCESS = uuid.uuid4().hex[:12]
 
 
 def _header(scope, name):
@@ -369,7 +367,6 @@ class Connection:
                 self.topics[f"user:{self.user.pk}"] = TopicState()
                 self.topics[f"user:{self.user.pk}"].pending = None
                 await self.hub.join(f"user:{self.user.pk}", self)
-                await self.mark_online()
             await self._reply(
                 {
                     "type": "hello",
@@ -397,26 +394,12 @@ class Connection:
                 if self.closing is not None and sender is not None and sender.done():
                     break
         finally:
-            if self.user.is_authenticated:
-                await self.mark_online(online=False)
             for topic in tuple(self.topics):
                 await self.hub.leave(topic, self)
             self.topics.clear()
             if self._sender_task is not None:
                 self._sender_task.cancel()
             shutdown.open_connections.discard(self)
-
-    async def mark_online(self, *, online=True):
-        """Count this socket in the user's ``online`` presence group (treffpunkt.notify)."""
-        if not self.user.is_authenticated:
-            return
-        group = notify.online_group(self.user.pk)
-        member = f"{_PROCESS}:{self._rate_key}"
-        with contextlib.suppress(Exception):  # presence is a hint; never fail the socket on it
-            if online:
-                await presence.store().amark(group, member, ttl=notify.ttl())
-            else:
-                await presence.store().amark(group, member, weight=0, ttl=0)
 
     # -- requests -----------------------------------------------------------------------------
     async def handle(self, message):
@@ -514,7 +497,6 @@ class Connection:
 
     async def dispatch(self, type_, data, request_id):
         if type_ == "ping":
-            await self.mark_online()
             return {"time": timezone.now().isoformat()}
         if type_ == "subscribe":
             self._check_subscribe_limits(data)

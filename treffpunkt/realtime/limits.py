@@ -113,6 +113,19 @@ class SocketCounts:
 counts = SocketCounts()
 
 
+def open_sockets(key):
+    """Sockets of client ``key`` (``user:<id>``) over every process; this process's alone without
+    a shared store. Never fewer than this process counts (it counts first, and on when the shared
+    store is away)."""
+    here = counts.by_key.get(key, 0)
+    try:
+        everywhere = presence.store().count_sockets(key)
+    except Exception:  # noqa: BLE001 (the shared store is down: what this process knows)
+        logger.warning("socket limits: counting in the shared store failed", exc_info=True)
+        everywhere = None
+    return here if everywhere is None else max(here, everywhere)
+
+
 def unsent_bytes_probe(send):
     """A function giving the bytes the server holds unsent for this socket, or ``None`` when the
     server does not say (anything but daphne on plain TCP)."""

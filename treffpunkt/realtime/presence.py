@@ -11,7 +11,8 @@ each with a weight and an expiry; a group's total is the sum of its unexpired me
 - Sockets per client (``treffpunkt.realtime.limits``): each process counts its sockets per client
   in a hash of its own and lists itself in a registry with an expiry its heartbeat refreshes;
   admitting a socket sums the client's counts over the live processes and adds one, in one script,
-  so two processes admitting at once cannot both take the last place.
+  so two processes admitting at once cannot both take the last place. A person with a socket in
+  any process is *online* (``treffpunkt.notify.is_online``).
 
 With ``REDIS_URL`` a group is a sorted set (member → expiry, in Redis's own clock so the processes'
 clocks need not agree) beside a hash (member → weight), changed and summed by one Lua script: two
@@ -107,6 +108,18 @@ end
 return 0
 """
 
+# KEYS: the registry. ARGV: the prefix of the processes' hashes, the client key. Returns the
+# client's sockets over the live processes (read only).
+_COUNT_SOCKETS = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local total = 0
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')) do
+  total = total + (tonumber(redis.call('HGET', ARGV[1] .. member, ARGV[2])) or 0)
+end
+return total
+"""
+
 # KEYS: the registry, this process's hash. ARGV: this process, the time to live in ms, then
 # client key and count pairs: this process's counts as it knows them (repairing a lost release).
 _REFRESH_SOCKETS = """
@@ -167,6 +180,11 @@ class PresenceStore:
         """The heartbeat: ``process`` is alive for ``ttl`` more seconds, with these counts."""
         raise NotImplementedError
 
+    def count_sockets(self, key):
+        """Sockets of client ``key`` over every live process, or ``None`` when the store only
+        knows this process (its counts are then the caller's)."""
+        raise NotImplementedError
+
 
 class LocalPresence(PresenceStore):
     """One process's memory; the lock makes the database thread and the event loop take turns."""
@@ -203,6 +221,9 @@ class LocalPresence(PresenceStore):
     async def refresh_sockets(self, process, counts, *, ttl):
         pass
 
+    def count_sockets(self, key):
+        return None
+
     def clear(self):
         with self._lock:
             self._groups.clear()
@@ -215,7 +236,9 @@ class RedisPresence(PresenceStore):
 
         self._url = url
         self._redis = redis.asyncio
-        self._sync_script = redis.Redis.from_url(url).register_script(_MARK)
+        sync = redis.Redis.from_url(url)
+        self._sync_script = sync.register_script(_MARK)
+        self._sync_count_sockets = sync.register_script(_COUNT_SOCKETS)
         self._async_scripts = {}
 
     def _async_script(self, source=_MARK):
@@ -272,6 +295,10 @@ class RedisPresence(PresenceStore):
         await script(
             keys=[registry, f"{registry}:{process}"], args=[process, int(ttl * 1000), *pairs]
         )
+
+    def count_sockets(self, key):
+        registry = self._socket_registry()
+        return int(self._sync_count_sockets(keys=[registry], args=[f"{registry}:", key]))
 
     def mark(self, group, member, *, weight=1, ttl):
         return int(
