@@ -22,6 +22,7 @@ every operation has a sync form and an ``a``-prefixed async form.
 """
 
 import asyncio
+import functools
 import threading
 import time
 
@@ -73,37 +74,46 @@ return total
 # process → expiry, in Redis's clock) that its heartbeat refreshes; a process that died without
 # releasing drops out once its entry expires, and its hash with it.
 #
-# KEYS: the registry. ARGV: the prefix of the processes' hashes, this process, the client key,
-# the maximum, the time to live in ms. Returns the client's new total, or -1 when it already
-# holds the maximum (nothing changed).
-_ADMIT_SOCKET = """
+# KEYS: the registry. ARGV: the prefix of the processes' hashes, this process, the time to live
+# in ms, then a client key and its maximum for each socket to admit (the admissions of one turn
+# of a process's event loop, in order). Returns for each the client's new total, or -1 when it
+# already held the maximum (nothing changed for it).
+_ADMIT_SOCKETS = """
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
-local prefix, process, key = ARGV[1], ARGV[2], ARGV[3]
-local maximum, ttl = tonumber(ARGV[4]), tonumber(ARGV[5])
+local prefix, process, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
 for _, gone in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)) do
   redis.call('DEL', prefix .. gone)
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-local total = 0
-for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  total = total + (tonumber(redis.call('HGET', prefix .. member, key)) or 0)
-end
-if total >= maximum then
-  return -1
-end
-redis.call('HINCRBY', prefix .. process, key, 1)
-redis.call('PEXPIRE', prefix .. process, ttl)
 redis.call('ZADD', KEYS[1], now + ttl, process)
+local processes = redis.call('ZRANGE', KEYS[1], 0, -1)
+local totals = {}
+for index = 4, #ARGV, 2 do
+  local key, maximum = ARGV[index], tonumber(ARGV[index + 1])
+  local total = 0
+  for _, member in ipairs(processes) do
+    total = total + (tonumber(redis.call('HGET', prefix .. member, key)) or 0)
+  end
+  if total >= maximum then
+    totals[#totals + 1] = -1
+  else
+    redis.call('HINCRBY', prefix .. process, key, 1)
+    totals[#totals + 1] = total + 1
+  end
+end
+redis.call('PEXPIRE', prefix .. process, ttl)
 local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 redis.call('PEXPIREAT', KEYS[1], last[2])
-return total + 1
+return totals
 """
 
-# KEYS: this process's hash. ARGV: the client key.
-_RELEASE_SOCKET = """
-if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then
-  redis.call('HDEL', KEYS[1], ARGV[1])
+# KEYS: this process's hash. ARGV: a client key for each socket released.
+_RELEASE_SOCKETS = """
+for _, key in ipairs(ARGV) do
+  if redis.call('HINCRBY', KEYS[1], key, -1) <= 0 then
+    redis.call('HDEL', KEYS[1], key)
+  end
 end
 return 0
 """
@@ -240,6 +250,7 @@ class RedisPresence(PresenceStore):
         self._sync_script = sync.register_script(_MARK)
         self._sync_count_sockets = sync.register_script(_COUNT_SOCKETS)
         self._async_scripts = {}
+        self._batches = {}  # event loop → {batch key: _Batch}
 
     def _async_script(self, source=_MARK):
         # A redis.asyncio client belongs to the event loop it was made on.
@@ -260,7 +271,9 @@ class RedisPresence(PresenceStore):
         return script
 
     async def aclose(self):
-        scripts = self._async_scripts.pop(asyncio.get_running_loop(), None)
+        loop = asyncio.get_running_loop()
+        self._batches.pop(loop, None)
+        scripts = self._async_scripts.pop(loop, None)
         if scripts is not None:
             await scripts[None].aclose()
 
@@ -277,16 +290,33 @@ class RedisPresence(PresenceStore):
         return f"{self._prefix()}:sockets:{{sockets}}"
 
     async def admit_socket(self, key, process, *, maximum, ttl):
+        batch = self._batch(("admit", process, ttl), self._admit_sockets)
+        return await batch.add((key, maximum)) >= 0
+
+    async def _admit_sockets(self, batch_key, items):
+        _kind, process, ttl = batch_key
         registry = self._socket_registry()
-        script = self._async_script(_ADMIT_SOCKET)
-        total = await script(
-            keys=[registry], args=[f"{registry}:", process, key, maximum, int(ttl * 1000)]
+        pairs = [part for key, maximum in items for part in (key, maximum)]
+        script = self._async_script(_ADMIT_SOCKETS)
+        totals = await script(
+            keys=[registry], args=[f"{registry}:", process, int(ttl * 1000), *pairs]
         )
-        return int(total) >= 0
+        return [int(total) for total in totals]
 
     async def release_socket(self, key, process):
-        script = self._async_script(_RELEASE_SOCKET)
-        await script(keys=[f"{self._socket_registry()}:{process}"], args=[key])
+        await self._batch(("release", process), self._release_sockets).add(key)
+
+    async def _release_sockets(self, batch_key, keys):
+        script = self._async_script(_RELEASE_SOCKETS)
+        await script(keys=[f"{self._socket_registry()}:{batch_key[1]}"], args=keys)
+        return [None] * len(keys)
+
+    def _batch(self, batch_key, send):
+        batches = self._batches.setdefault(asyncio.get_running_loop(), {})
+        batch = batches.get(batch_key)
+        if batch is None:
+            batch = batches[batch_key] = _Batch(functools.partial(send, batch_key))
+        return batch
 
     async def refresh_sockets(self, process, counts, *, ttl):
         registry = self._socket_registry()
@@ -308,6 +338,49 @@ class RedisPresence(PresenceStore):
     async def amark(self, group, member, *, weight=1, ttl):
         script = self._async_script()
         return int(await script(keys=self._keys(group), args=[member, weight, int(ttl * 1000)]))
+
+
+class _Batch:
+    """Calls of one kind that come while the one before is on its way to Redis, sent together.
+
+    In a reconnect storm thousands of sockets are admitted and released within a second: one
+    script call for each costs more in the client (redis-py's command path) than the script in
+    Redis. A call waits for at most the round trip in flight; alone, it goes at the next turn of
+    the event loop. ``send(items)`` returns one result per item, in order.
+    """
+
+    LARGEST = 500  # items per script call: a script blocks Redis while it runs
+
+    def __init__(self, send):
+        self._send = send
+        self._waiting = []
+        self._sending = False
+
+    def add(self, item):
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, future))
+        if not self._sending:
+            self._sending = True
+            asyncio.get_running_loop().create_task(self._drain())
+        return future
+
+    async def _drain(self):
+        try:
+            while self._waiting:
+                batch = self._waiting[: self.LARGEST]
+                del self._waiting[: self.LARGEST]
+                try:
+                    results = await self._send([item for item, _future in batch])
+                except Exception as error:  # noqa: BLE001 (each caller handles it as before)
+                    for _item, future in batch:
+                        if not future.done():
+                            future.set_exception(error)
+                    continue
+                for (_item, future), result in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+        finally:
+            self._sending = False
 
 
 _store = None
