@@ -308,7 +308,7 @@ class Connection:
             self._busy = False
 
     async def _reply(self, payload):
-        self._enqueue(json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str))
+        self._enqueue(_dumps(payload))
 
     async def reply_ok(self, request_id, data):
         await self._reply({"reply_to": request_id, "ok": True, "data": data})
@@ -575,15 +575,12 @@ class Connection:
         if subscription.counts_presence:
             self.hub.presence_topics[topic] = True
             subscription.snapshot["viewers"] = await self.hub.total_viewers(topic)
-        await self.reply_ok(
-            request_id,
-            {
-                "topic": topic,
-                "seq": seq,
-                "snapshot": subscription.snapshot,
-                "missed": missed,
-                "reset": truncated,
-            },
+        # reply_ok's frame, written out so the resumes of a storm share one encoding of their
+        # ``missed`` (the same list for each within a second, see _replays).
+        self._enqueue(
+            f'{{"reply_to":{_dumps(request_id)},"ok":true,"data":{{"topic":{_dumps(topic)},'
+            f'"seq":{_dumps(seq)},"snapshot":{_dumps(subscription.snapshot)},'
+            f'"missed":{_missed_json(missed)},"reset":{_dumps(truncated)}}}}}'
         )
         pending, state.pending = state.pending, None
         for text, pushed_seq in pending:
@@ -593,6 +590,21 @@ class Connection:
 
 
 _ALREADY_REPLIED = object()
+
+
+def _dumps(value):
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+_last_missed = (None, None)
+
+
+def _missed_json(missed):
+    """``missed`` encoded; the last list is kept, by identity, for the next resume sharing it."""
+    global _last_missed  # noqa: PLW0603 (one slot; only the event loop's thread replies)
+    if _last_missed[0] is not missed:
+        _last_missed = (missed, _dumps(missed))
+    return _last_missed[1]
 
 
 @database_sync_to_async
