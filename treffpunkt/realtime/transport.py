@@ -68,9 +68,10 @@ def text_sender(send):
     any other server.
 
     A push goes to every socket of its topic in one loop over them with the same ``str``: the
-    frame is built once (:func:`_frame`) and each socket gets it from autobahn's
-    ``sendPreparedMessage``. Only an open socket without compression takes this way; daphne
-    itself sends a text in the same way (``sendMessage`` frames and writes it).
+    frame is built once (:func:`_frame`, autobahn's prepared message) and written to each
+    socket's transport, as autobahn's ``sendPreparedMessage`` does without its traffic counters
+    and debug line. Only an open socket without compression or autobahn's own send queue takes
+    this way; daphne's ``send`` would frame and write the text the same way.
     """
     protocol = send.args[0] if isinstance(send, functools.partial) and send.args else None
     if not getattr(protocol, "answers_too_long", False):  # not our daphne protocol
@@ -84,7 +85,7 @@ def text_sender(send):
             or protocol._perMessageCompress is not None
         ):
             return False
-        protocol.sendPreparedMessage(_frame(text))
+        protocol.transport.write(_frame(text))
         return True
 
     return send_text
@@ -94,14 +95,14 @@ _last_framed = (None, None)
 
 
 def _frame(text):
-    """The server's (unmasked, uncompressed) frame of ``text``; the last one is kept, by identity,
-    for the next socket of the same push."""
+    """The server's (unmasked, uncompressed) frame of ``text``, as bytes; the last one is kept, by
+    identity, for the next socket of the same push."""
     global _last_framed  # noqa: PLW0603 (one slot; only the reactor's thread sends)
     last_text, frame = _last_framed
     if last_text is not text:
         from autobahn.websocket.protocol import PreparedMessage
 
-        frame = PreparedMessage(text.encode("utf-8"), False, False, True)
+        frame = PreparedMessage(text.encode("utf-8"), False, False, True).payloadHybi
         _last_framed = (text, frame)
     return frame
 
