@@ -28,15 +28,16 @@ the coloured names and values autobahn puts in a debug line for every frame it s
 (``hltype``, ``hlval``: a fifth of a push's cost).
 
 Under daphne, :func:`text_sender` gives the gateway a send that frames a text once for all the
-sockets it goes to (autobahn's prepared messages, made for broadcasting) and hands it to autobahn
-directly, past daphne's ASGI ``send``, whose checks and dispatch cost more than the frame.
+sockets it goes to (autobahn's prepared messages, made for broadcasting) and writes it to the
+socket's transport, past daphne's ASGI ``send``, whose checks and dispatch cost more than the
+frame.
 
 And it makes daphne's TCP connections write at once. Twisted buffers every write and sends it when
 the event loop next finds the socket writable: per frame a registration with epoll, a turn of the
 loop, the send, and a deregistration. A socket with nothing waiting can almost always take the
 frame now, so :func:`_direct_write` sends it straight away and hands Twisted only what the socket
-did not take (or anything written while something still waits, so the order holds). In a
-reconnect storm or a fan-out that was a fifth of the servers' CPU (docs/performance.md).
+did not take (or anything written while something still waits, so the order holds). In the
+chat storm that was a third of the servers' CPU per delivery (docs/performance.md).
 """
 
 import functools
