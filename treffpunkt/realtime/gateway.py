@@ -239,7 +239,8 @@ class Connection:
 
     def _send_now(self, text):
         """Run the server's send inline; a per-socket task wake-up costs more than daphne's send
-        (under daphne, the frame goes straight to autobahn: ``transport.text_sender``).
+        (under daphne the frame goes straight to the socket's transport, see
+        ``transport.text_sender``).
 
         daphne's send completes without suspending. A server whose send does suspend (to wait
         for the socket to drain) gets the rest of that send finished by the sender task, first
