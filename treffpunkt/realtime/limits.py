@@ -17,7 +17,6 @@
 """
 
 import asyncio
-import functools
 import logging
 import weakref
 
@@ -25,6 +24,7 @@ from django.conf import settings
 
 from . import presence
 from .hub import PROCESS_ID
+from .transport import daphne_protocol
 
 logger = logging.getLogger(__name__)
 
@@ -129,8 +129,7 @@ def open_sockets(key):
 def unsent_bytes_probe(send):
     """A function giving the bytes the server holds unsent for this socket, or ``None`` when the
     server does not say (anything but daphne on plain TCP)."""
-    protocol = send.args[0] if isinstance(send, functools.partial) and send.args else None
-    transport = getattr(protocol, "transport", None)
+    transport = getattr(daphne_protocol(send), "transport", None)
     if transport is None or not hasattr(transport, "dataBuffer"):
         return None
 

@@ -75,9 +75,9 @@ return total
 # releasing drops out once its entry expires, and its hash with it.
 #
 # KEYS: the registry. ARGV: the prefix of the processes' hashes, this process, the time to live
-# in ms, then a client key and its maximum for each socket to admit (the admissions of one turn
-# of a process's event loop, in order). Returns for each the client's new total, or -1 when it
-# already held the maximum (nothing changed for it).
+# in ms, then a client key and its maximum for each socket to admit (the admissions that came
+# while the call before was on its way, in order). Returns for each the client's new total, or -1
+# when it already held the maximum (nothing changed for it).
 _ADMIT_SOCKETS = """
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
@@ -354,14 +354,13 @@ class _Batch:
     def __init__(self, send):
         self._send = send
         self._waiting = []
-        self._sending = False
+        self._sending = None  # the task sending, held so it is not collected while it runs
 
     def add(self, item):
         future = asyncio.get_running_loop().create_future()
         self._waiting.append((item, future))
-        if not self._sending:
-            self._sending = True
-            asyncio.get_running_loop().create_task(self._drain())
+        if self._sending is None:
+            self._sending = asyncio.get_running_loop().create_task(self._drain())
         return future
 
     async def _drain(self):
@@ -380,7 +379,7 @@ class _Batch:
                     if not future.done():
                         future.set_result(result)
         finally:
-            self._sending = False
+            self._sending = None
 
 
 _store = None

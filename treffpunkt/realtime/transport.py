@@ -63,6 +63,12 @@ def install():
     install_direct_writes()
 
 
+def daphne_protocol(send):
+    """The websocket protocol behind daphne's ``send`` (``partial(server.handle_reply,
+    protocol)``), or ``None`` for any other server's."""
+    return send.args[0] if isinstance(send, functools.partial) and send.args else None
+
+
 def text_sender(send):
     """For daphne's ``send``: a function that sends a text frame on that socket and says whether
     it did (else the caller uses ``send``, which handles every other state), or ``None`` under
@@ -74,7 +80,7 @@ def text_sender(send):
     and debug line. Only an open socket without compression or autobahn's own send queue takes
     this way; daphne's ``send`` would frame and write the text the same way.
     """
-    protocol = send.args[0] if isinstance(send, functools.partial) and send.args else None
+    protocol = daphne_protocol(send)
     if not getattr(protocol, "answers_too_long", False):  # not our daphne protocol
         return None
     open_state = protocol.STATE_OPEN
