@@ -302,33 +302,62 @@ def prepare(args, people, **extra_env):
     return Prepared(temp, env, data, drop, args.redis_url, f"kb{uuid.uuid4().hex[:6]}")
 
 
-def write_chat(prepared, env, count, tag):
-    """Store ``count`` chat messages through the service, from a separate process (the servers
-    may be down); returns the topic's newest seq afterwards."""
-    script = (
+class ChatWriter:
+    """A Django process that stores chat messages through the service when asked, from outside
+    the servers (which may be down). It is started before a storm, so that writing the missed
+    messages while the servers restart does not charge the machine a Django start-up then."""
+
+    SCRIPT = (
+        "import sys\n"
         "from django.contrib.auth import get_user_model\n"
         "from congress.models import Session\n"
         "from congress.live_services import send_chat_message\n"
         "from treffpunkt.realtime.events import latest_seq\n"
-        f"session = Session.objects.get(pk={prepared.people['session']})\n"
-        f"user = get_user_model().objects.get(pk={prepared.people['users'][0]})\n"
-        f"for n in range({count}):\n"
-        f"    send_chat_message(user=user, session=session, text=f'Verpasst {{n}}',"
-        f" client_id=f'{tag}-{{n}}')\n"
-        f"print(latest_seq('session:{prepared.people['session']}'))\n"
+        "session = Session.objects.get(pk={session})\n"
+        "user = get_user_model().objects.get(pk={user})\n"
+        "print('ready', flush=True)\n"
+        "for line in sys.stdin:\n"
+        "    count, tag = line.split()\n"
+        "    for n in range(int(count)):\n"
+        "        send_chat_message(user=user, session=session, text=f'Verpasst {{n}}',"
+        " client_id=f'{{tag}}-{{n}}')\n"
+        "    print(latest_seq('session:{session}'), flush=True)\n"
     )
-    env = {**env, "REALTIME_CHAT_RATE": "1000000"}
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", script],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if done.returncode:
-        raise RuntimeError("writing the missed messages failed:\n" + done.stderr)
-    return int(done.stdout.strip().splitlines()[-1])
+
+    def __init__(self, prepared, env):
+        script = self.SCRIPT.format(
+            session=prepared.people["session"], user=prepared.people["users"][0]
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "shell", "--no-imports", "-c", script],
+            env={**env, "REALTIME_CHAT_RATE": "1000000"},
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        _children.append(self.process)
+        self._answer()
+
+    def _answer(self):
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the chat writer exited (its output is above)")
+        return line.strip()
+
+    def write(self, count, tag):
+        """Store ``count`` messages; returns the topic's newest seq afterwards."""
+        self.process.stdin.write(f"{count} {tag}\n")
+        self.process.stdin.flush()
+        return int(self._answer())
+
+    def close(self):
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
 # ================================================================================================

@@ -42,6 +42,7 @@ import sys
 import time
 
 from harness import (
+    ChatWriter,
     Cluster,
     Swarm,
     common_arguments,
@@ -50,7 +51,6 @@ from harness import (
     percentile,
     run,
     split_auth,
-    write_chat,
 )
 from live_fanout import Sender
 
@@ -82,6 +82,7 @@ async def one_config(args, prepared, kind):
     topic = "session:1" if kind == "bare" else f"session:{prepared.people['session']}"
     auth = split_auth(args.clients, len(prepared.people["tokens"]))
     results = {}
+    writer = ChatWriter(prepared, env) if kind != "bare" else None
     for drop in ("restart", "network"):
         swarm = Swarm(prepared, cluster.ports, topic, args.clients, args.client_procs, auth,
                       timeout=args.timeout)  # fmt: skip
@@ -96,7 +97,7 @@ async def one_config(args, prepared, kind):
             await swarm.all({"cmd": "reconnect", "on": True}, "reconnect")
             target = None
             if kind != "bare":
-                before = write_chat(prepared, env, 0, f"{tag}-{drop}-probe")
+                before = writer.write(0, f"{tag}-{drop}-probe")
                 target = before + args.missed
             cpu_before = cluster.cpu()
             if drop == "restart":
@@ -107,7 +108,7 @@ async def one_config(args, prepared, kind):
                               "storm", timeout=args.timeout + 60)
                 )  # fmt: skip
                 if kind != "bare":
-                    await asyncio.to_thread(write_chat, prepared, env, args.missed, f"{tag}-{drop}")
+                    await asyncio.to_thread(writer.write, args.missed, f"{tag}-{drop}")
                 cluster.start(wait=False)
                 listen = None
                 if not args.held_sockets:  # a held socket accepts before the process is back
@@ -164,6 +165,8 @@ async def one_config(args, prepared, kind):
                 await sender.close()
             await swarm.stop()
     cluster.stop()
+    if writer is not None:
+        writer.close()
     return results
 
 
