@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from treffpunkt.access import allowed, require
-from treffpunkt.db.rows import RowLoader
+from treffpunkt.db.rows import RowLoader, read_once
 from treffpunkt.errors import NotFound
 from treffpunkt.realtime import bus
 from treffpunkt.realtime.registry import RealtimeError, Subscription, handler, topic_kind
@@ -35,8 +35,9 @@ def _session_id(topic):
     return int(key)
 
 
-# Every subscribe and many requests load the session with its event and room: SQL written once.
-_sessions = RowLoader(Session, related=("event", "room"))
+# Every subscribe and many requests load the session with its event and room: SQL written once,
+# and read once for the subscribes that share a trip to the database (a storm's).
+_sessions = RowLoader(Session, related=("event", "room"), shared=True)
 
 
 def _load_session(session_id):
@@ -179,18 +180,22 @@ def _session_subscription(ctx, session):
 
 def _has_polls(session_id):
     """Whether the session has any poll: most have none, and this plain SQL costs a fraction of
-    building and compiling the polls' query with its options."""
+    building and compiling the polls' query with its options. Asked once for the subscribes that
+    share a trip to the database."""
     from django.db import connection
 
-    quote = connection.ops.quote_name
-    field = Poll._meta.get_field("session")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {quote(Poll._meta.db_table)}"  # noqa: S608 (names are ours)
-            f" WHERE {quote(field.column)} = %s LIMIT 1",
-            [session_id],
-        )
-        return cursor.fetchone() is not None
+    def read():
+        quote = connection.ops.quote_name
+        field = Poll._meta.get_field("session")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {quote(Poll._meta.db_table)}"  # noqa: S608 (names are ours)
+                f" WHERE {quote(field.column)} = %s LIMIT 1",
+                [session_id],
+            )
+            return cursor.fetchone() is not None
+
+    return read_once(("congress.has_polls", session_id), read)
 
 
 QUESTION_PUSHES = {"question.new", "question.updated"}

@@ -9,18 +9,55 @@ relations cached as ``select_related`` caches them. Only concrete fields and for
 foreign keys or one-to-ones; anything else belongs in a queryset.
 """
 
+import contextlib
+import threading
+
 from django.db import connections
+
+_reads = threading.local()
+
+
+@contextlib.contextmanager
+def shared_reads():
+    """Within the block, on this thread, :func:`read_once` computes each key once.
+
+    For calls that run one after the other on behalf of callers who all asked before the block
+    began (``treffpunkt.realtime.trips``): a read shared among them is as fresh as each caller's
+    own would have been. Nothing is kept after the block.
+    """
+    outer = getattr(_reads, "values", None)
+    _reads.values = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _reads.values = outer
+
+
+def read_once(key, compute):
+    """``compute()``, or within :func:`shared_reads` its value for ``key`` when it was read there
+    already. Only for reads of data that the block's calls do not change."""
+    values = getattr(_reads, "values", None)
+    if values is None:
+        return compute()
+    try:
+        return values[key]
+    except KeyError:
+        value = values[key] = compute()
+        return value
 
 
 class RowLoader:
-    def __init__(self, model, *, by="pk", related=(), where=()):
+    def __init__(self, model, *, by="pk", related=(), where=(), shared=False):
         """``by``: the field matched (``pk`` or a field name); ``related``: forward relations of
         ``model`` to load with it (one level); ``where``: more ``(field name, value)`` conditions
-        the row must meet (equality), fixed at definition."""
+        the row must meet (equality), fixed at definition; ``shared``: within
+        :func:`shared_reads` the row of a value is read once (each ``get`` still makes its own
+        instances), for rows the calls there do not change."""
         self.model = model
         self.by = by
         self.related = tuple(related)
         self.where = tuple(where)
+        self.shared = shared
         self._plans = {}
 
     def get(self, value, *, using="default"):
@@ -30,9 +67,13 @@ class RowLoader:
         if plan is None:
             plan = self._plans[using] = self._plan(connection)
         sql, parts, fixed = plan
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [value, *fixed])
-            row = cursor.fetchone()
+
+        def read():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [value, *fixed])
+                return cursor.fetchone()
+
+        row = read_once((self, using, value), read) if self.shared else read()
         if row is None:
             return None
         instances = []

@@ -19,6 +19,7 @@ from django.utils.crypto import constant_time_compare
 
 from .. import unavailable
 from ..db.rows import RowLoader
+from .trips import shared_trip
 
 
 class _SessionRequest:
@@ -28,7 +29,7 @@ class _SessionRequest:
         self.session = session
 
 
-@database_sync_to_async
+@shared_trip
 def _user_for_session(session_key):
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":

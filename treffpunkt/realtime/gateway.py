@@ -32,6 +32,7 @@ from . import events, limits, registry, shutdown, transport
 from .auth import SESSION_USER_UNKNOWN
 from .hub import Hub
 from .registry import RealtimeError
+from .trips import shared_trip
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ _probe_database = database_sync_to_async(unavailable.probe_database)
 _tokens = None
 
 
-@database_sync_to_async
+@shared_trip
 def _user_for_token(key):
     """The active user of the token, or None (SQL written once: every connect asks)."""
     global _tokens
@@ -608,7 +609,7 @@ def _missed_json(missed):
     return _last_missed[1]
 
 
-@database_sync_to_async
+@shared_trip
 def _open_topic(opener, context, key, topic, since):
     """The topic kind's checks and snapshot, and the log, in one trip to the database thread.
 
