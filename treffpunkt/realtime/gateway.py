@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .. import ratelimit, unavailable
-from ..db.rows import RowLoader
+from ..db.rows import RowLoader, read_once
 from ..errors import AccessDenied, DomainError, NotFound
 from ..unavailable import is_database_unavailable
 from . import events, limits, registry, shutdown, transport
@@ -614,7 +614,8 @@ def _open_topic(opener, context, key, topic, since):
     """The topic kind's checks and snapshot, and the log, in one trip to the database thread.
 
     The newest seq is read before the snapshot: a message committed in between may appear in the
-    snapshot and be pushed too (clients key messages by id), but is never missed. The replay is
+    snapshot and be pushed too (clients key messages by id), but is never missed. The subscribes
+    of one shared trip (``trips``) share that read: each joined the hub before it asked. The replay is
     read last, so the reply's seq covers it and its held-back pushes are dropped, not repeated.
 
     A resume (``since``) whose gap fits in one replay is opened with ``context.resuming``: the
@@ -622,7 +623,7 @@ def _open_topic(opener, context, key, topic, since):
     replay come back truncated after all (more was written meanwhile), the topic is opened again
     as a fresh subscribe, history included.
     """
-    seq = events.latest_seq(topic)
+    seq = read_once(("realtime.latest_seq", topic), lambda: events.latest_seq(topic))
     resuming = since is not None and seq - since <= events.REPLAY_LIMIT
     subscription = _open(opener, context, key, seq, resuming=resuming)
     if since is None:
