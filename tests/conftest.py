@@ -56,13 +56,14 @@ def _isolated_cache(settings):
     from django.core.cache import caches
 
     from congress.live import forget_shared
+    from treffpunkt import ratelimit
     from treffpunkt.realtime import presence
     from treffpunkt.realtime.gateway import forget_replays
 
     forget_shared()
     forget_replays()
+    ratelimit.forget_local()
     caches["default"].clear()
-    caches["local"].clear()
     caches["pages"].clear()
     store = presence.store()
     if isinstance(store, presence.LocalPresence):

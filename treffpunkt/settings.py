@@ -170,9 +170,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "treffpunkt.db.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache and channel layer: local memory by default, Redis from REDIS_URL. The "local" cache stays
-# in the process whatever REDIS_URL says (per-socket rate limits), and so does "pages": rendered
-# page parts under keys that carry the programme version or only the language (web/page_cache.py).
+# Cache and channel layer: local memory by default, Redis from REDIS_URL. The "pages" cache stays in
+# the process whatever REDIS_URL says: rendered page parts under keys that carry the programme
+# version or only the language (web/page_cache.py). The rate limits on "local" count in process
+# memory (treffpunkt/ratelimit.py), not in a cache.
 PAGES_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "pages",
@@ -186,7 +187,6 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "treffpunkt"),
         },
-        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
         "pages": PAGES_CACHE,
     }
     CHANNEL_LAYERS = {
@@ -201,7 +201,6 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
         "pages": PAGES_CACHE,
     }
     CHANNEL_LAYERS = {
@@ -434,7 +433,8 @@ REALTIME = {
     "MAX_UNSENT_BYTES": int(os.environ.get("REALTIME_MAX_UNSENT_BYTES", str(1024 * 1024))),
 }
 
-# Every rate limit (treffpunkt/ratelimit.py): name → (hits, per seconds[, cache alias]).
+# Every rate limit (treffpunkt/ratelimit.py): name → (hits, per seconds[, cache alias, or "local":
+# this process's memory]).
 chat_rate = int(os.environ.get("REALTIME_CHAT_RATE", "5"))
 RATE_LIMITS = {
     "socket": (30, 3, "local"),  # requests on one websocket

@@ -15,6 +15,7 @@ def limits(settings):
         "test-local": (3, 60, "local"),
         "test-short": (1, 0.05, "local"),
         "test-many": (50, 60),
+        "test-many-local": (50, 60, "local"),
     }
 
 
@@ -46,14 +47,15 @@ def test_the_window_reopens_when_it_expires(limits):
     assert ratelimit.hit("test-short", "anna").allowed is True
 
 
-def test_hits_at_the_same_moment_from_many_threads_are_counted_once_each(limits):
+@pytest.mark.parametrize("name", ["test-many", "test-many-local"])
+def test_hits_at_the_same_moment_from_many_threads_are_counted_once_each(limits, name):
     start = threading.Barrier(8)
     allowed = []
 
     def hit_ten_times():
         start.wait()
         for _ in range(10):
-            allowed.append(ratelimit.hit("test-many", "anna").allowed)
+            allowed.append(ratelimit.hit(name, "anna").allowed)
 
     threads = [threading.Thread(target=hit_ten_times) for _ in range(8)]
     for thread in threads:
@@ -82,6 +84,24 @@ def test_taking_back_an_expired_hit_changes_nothing(limits):
     ratelimit.take_back("test-short", "anna")
 
     assert [ratelimit.hit("test-short", "anna").allowed for _ in range(2)] == [True, False]
+
+
+def test_local_windows_stay_bounded_and_keep_the_live_counts(limits, monkeypatch):
+    # Thousands of sockets each open windows; expired ones make room, live counts survive.
+    import time
+
+    monkeypatch.setattr(ratelimit._LocalWindows, "LARGEST", 10)
+    for _ in range(3):
+        ratelimit.hit("test-local", "flooder")
+    for number in range(9):
+        ratelimit.hit("test-short", f"socket-{number}")
+    time.sleep(0.1)  # the short windows expire
+
+    for number in range(6):
+        ratelimit.hit("test-short", f"later-{number}")
+
+    assert len(ratelimit._local._windows) == 7  # the flooder and the six later ones
+    assert ratelimit.hit("test-local", "flooder").allowed is False
 
 
 @pytest.mark.django_db
