@@ -182,3 +182,65 @@ def test_a_write_goes_out_at_once_and_what_the_socket_cannot_take_waits_in_order
     finally:
         ours.close()
         peer.close()
+
+
+# -- daphne's application checker, over the connections that changed ---------------------------
+
+
+class Watched(dict):
+    """A connection's details in daphne's table, counting how often the checker reads them."""
+
+    reads = 0
+
+    def get(self, key, default=None):
+        self.reads += 1
+        return super().get(key, default)
+
+
+async def test_the_checker_reaps_and_cancels_as_daphne_does_but_leaves_the_quiet_alone(monkeypatch):
+    import asyncio
+
+    from daphne import server as daphne_server
+
+    from treffpunkt.realtime import transport
+
+    transport.install_lean_checker()
+    monkeypatch.setattr(daphne_server.reactor, "callLater", lambda *args: None)
+
+    async def stays(scope, receive, send):
+        await receive()  # until cancelled
+
+    async def ends(scope, receive, send):
+        return None
+
+    applications = {"quiet": stays, "closing": stays, "done": ends}
+    server = daphne_server.Server(
+        lambda scope, receive, send: applications[scope["who"]](scope, receive, send),
+        endpoints=["tcp:port=0"],
+        application_close_timeout=0,
+    )
+    server.connections = {}  # as Server.run sets it up
+    for who in applications:
+        server.protocol_connected(who)
+        server.connections[who] = Watched(server.connections[who])
+        server.create_application(who, {"type": "websocket", "who": who})
+    closing_app = server.connections["closing"]["application_instance"]
+    server.connections["quiet"].reads = 0  # from here on, only the checker reads
+    for _turn in range(3):  # "done" finishes, and its done callbacks run
+        await asyncio.sleep(0)
+
+    server.application_checker()
+    assert "application_instance" not in server.connections["done"]  # reaped, socket still open
+
+    server.protocol_disconnected("done")
+    server.protocol_disconnected("closing")
+    server.application_checker()
+    assert "done" not in server.connections  # both gone: forgotten
+    assert closing_app.cancelling() or closing_app.cancelled()  # outlived its socket: cancelled
+
+    for _turn in range(3):
+        await asyncio.sleep(0)
+    server.application_checker()
+    assert closing_app.cancelled()
+    assert set(server.connections) == {"quiet"}
+    assert server.connections["quiet"].reads == 0  # three checks, the quiet socket never read

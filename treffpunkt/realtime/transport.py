@@ -38,6 +38,9 @@ loop, the send, and a deregistration. A socket with nothing waiting can almost a
 frame now, so :func:`_direct_write` sends it straight away and hands Twisted only what the socket
 did not take (or anything written while something still waits, so the order holds). In the
 chat storm that was a third of the servers' CPU per delivery (docs/performance.md).
+
+Last, daphne's once-a-second application checker looks only at the connections whose
+application finished or whose socket closed (:func:`install_lean_checker`), not at all of them.
 """
 
 import functools
@@ -61,6 +64,7 @@ def install():
         factory.protocol = bounded_protocol(factory.protocol)
     _defer_highlighting()
     install_direct_writes()
+    install_lean_checker()
 
 
 def daphne_protocol(send):
@@ -112,6 +116,68 @@ def _frame(text):
         frame = PreparedMessage(text.encode("utf-8"), False, False, True).payloadHybi
         _last_framed = (text, frame)
     return frame
+
+
+def install_lean_checker():
+    """Make daphne's application checker look only at the connections that changed (once).
+
+    Once a second daphne's ``Server.application_checker`` goes through every connection, to reap
+    applications that finished and to cancel those that outlive their socket by
+    ``application_close_timeout``: with 2,500 sockets in a process, 13 ms of CPU a second for
+    connections of which nearly none changed (2 % of a reconnect storm, py-spy). Here it goes
+    through those whose application finished or whose socket closed since, and, until their
+    application ends or is cancelled, again each second. What it does with them is daphne's code.
+    """
+    server_module = sys.modules.get("daphne.server")
+    if server_module is None:  # not under daphne
+        return
+    server_class = server_module.Server
+    if getattr(server_class.application_checker, "lean", False):
+        return
+    create_application = server_class.create_application
+    protocol_disconnected = server_class.protocol_disconnected
+    application_checker = server_class.application_checker
+
+    def changed(server):
+        """The connections to look at next, per server."""
+        try:
+            return server._treffpunkt_changed
+        except AttributeError:
+            server._treffpunkt_changed = set()
+            return server._treffpunkt_changed
+
+    def create(self, protocol, scope):
+        queue = create_application(self, protocol, scope)
+        instance = self.connections.get(protocol, {}).get("application_instance")
+        if instance is not None:
+            waiting = changed(self)
+            instance.add_done_callback(lambda _instance: waiting.add(protocol))
+        return queue
+
+    def disconnected(self, protocol):
+        protocol_disconnected(self, protocol)
+        changed(self).add(protocol)
+
+    def check(self):
+        everyone = self.connections
+        waiting = changed(self)
+        looked_at = {protocol: everyone[protocol] for protocol in waiting if protocol in everyone}
+        waiting.clear()
+        self.connections = dict(looked_at)
+        try:
+            application_checker(self)  # daphne's own; it schedules the next check
+        finally:
+            kept, self.connections = self.connections, everyone
+        for protocol, details in looked_at.items():
+            if protocol not in kept:
+                everyone.pop(protocol, None)  # reaped
+            elif "disconnected" in details and "application_instance" in details:
+                waiting.add(protocol)  # still closing: the timeout is checked again
+
+    check.lean = True
+    server_class.create_application = create
+    server_class.protocol_disconnected = disconnected
+    server_class.application_checker = check
 
 
 def install_direct_writes():
