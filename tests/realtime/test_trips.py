@@ -126,3 +126,31 @@ async def test_a_cancelled_caller_leaves_the_others_their_answers():
     assert await last == 30
     with pytest.raises(asyncio.CancelledError):
         await doomed
+
+
+async def test_a_failed_hop_fails_its_callers_and_those_waiting_behind_it_still_go(monkeypatch):
+    from channels import db as channels_db
+
+    @shared_trip
+    def double(number):
+        return number * 2
+
+    failures = ["the database thread could not start the trip"]
+
+    def close_old_connections():
+        if failures:
+            raise RuntimeError(failures.pop())
+
+    monkeypatch.setattr(channels_db, "close_old_connections", close_old_connections)
+
+    failing = asyncio.ensure_future(double(1))
+    for _turn in range(3):  # its trip is on the way
+        await asyncio.sleep(0)
+    waiting = asyncio.ensure_future(double(2))  # comes while that trip is out
+
+    outcomes = await asyncio.wait_for(
+        asyncio.gather(failing, waiting, return_exceptions=True), timeout=5
+    )
+
+    assert type(outcomes[0]) is RuntimeError
+    assert outcomes[1] == 4

@@ -64,15 +64,16 @@ def shared_trip(function):
                 del queue.waiting[:LARGEST]
                 try:
                     results = await trip([call for call, _future in batch])
-                except asyncio.CancelledError:
-                    for _call, future in batch:
+                except asyncio.CancelledError:  # the loop is closing: so are its callers
+                    for _call, future in batch + queue.waiting:
                         future.cancel()
+                    queue.waiting.clear()
                     raise
-                except BaseException as error:
+                except Exception as error:  # noqa: BLE001 (the hop itself failed: each caller hears)
                     for _call, future in batch:
                         if not future.done():
                             future.set_exception(error)
-                    raise
+                    continue
                 for (_call, future), (ok, value) in zip(batch, results, strict=True):
                     if future.done():  # the caller was cancelled (its socket closed)
                         continue
