@@ -44,18 +44,23 @@ LOCAL = "local"
 class _LocalWindows:
     """The windows of the limits on ``"local"``: ``{cache key: [start, hits, expires]}``."""
 
-    LARGEST = 100_000  # windows kept; past it the expired go, then the oldest half
+    SWEEP_SECONDS = 10.0  # expired windows go at most this long after their end (each socket
+    # has keys of its own: without a sweep they would pile up over a day of reconnects)
+    LARGEST = 100_000  # windows kept at most: past it the oldest half goes too
 
     def __init__(self):
         self._windows = {}
         self._lock = threading.Lock()
+        self._swept_at = 0.0
 
     def hit(self, cache_key, seconds, now):
         """Count one hit; the counter as the cache holds it (start * _START + hits)."""
         with self._lock:
             window = self._windows.get(cache_key)
             if window is None or window[2] <= now:
-                if window is None and len(self._windows) >= self.LARGEST:
+                if window is None and (
+                    now - self._swept_at >= self.SWEEP_SECONDS or len(self._windows) >= self.LARGEST
+                ):
                     self._make_room(now)
                 window = self._windows[cache_key] = [int(now), 0, now + seconds]
             window[1] += 1
@@ -68,6 +73,7 @@ class _LocalWindows:
                 window[1] -= 1
 
     def _make_room(self, now):
+        self._swept_at = now
         live = {key: window for key, window in self._windows.items() if window[2] > now}
         if len(live) >= self.LARGEST:
             live = dict(list(live.items())[len(live) // 2 :])

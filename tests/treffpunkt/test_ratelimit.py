@@ -91,6 +91,7 @@ def test_local_windows_stay_bounded_and_keep_the_live_counts(limits, monkeypatch
     import time
 
     monkeypatch.setattr(ratelimit._LocalWindows, "LARGEST", 10)
+    monkeypatch.setattr(ratelimit._LocalWindows, "SWEEP_SECONDS", 3600)
     for _ in range(3):
         ratelimit.hit("test-local", "flooder")
     for number in range(9):
@@ -102,6 +103,23 @@ def test_local_windows_stay_bounded_and_keep_the_live_counts(limits, monkeypatch
 
     assert len(ratelimit._local._windows) == 7  # the flooder and the six later ones
     assert ratelimit.hit("test-local", "flooder").allowed is False
+
+
+def test_expired_local_windows_are_swept_away(limits, monkeypatch):
+    import time
+
+    monkeypatch.setattr(ratelimit._LocalWindows, "SWEEP_SECONDS", 0.05)
+    for number in range(50):  # fifty sockets, each its own key, all gone after 0.05 s
+        ratelimit.hit("test-short", f"socket-{number}")
+    ratelimit.hit("test-local", "still-here")
+    time.sleep(0.1)
+
+    ratelimit.hit("test-local", "newcomer")
+
+    assert set(ratelimit._local._windows) == {
+        "rate:test-local:still-here",
+        "rate:test-local:newcomer",
+    }
 
 
 @pytest.mark.django_db
