@@ -28,7 +28,11 @@ import time
 
 from django.conf import settings
 
+from .batches import Batch
+
 TTL = 15
+# Socket admissions or releases per script call (batches.Batch): a script blocks Redis while it runs.
+BATCH_LARGEST = 500
 # Redis connections of a process's event loop, and how long a command waits for one.
 ASYNC_CONNECTIONS = 32
 ASYNC_WAIT_SECONDS = 10
@@ -250,7 +254,7 @@ class RedisPresence(PresenceStore):
         self._sync_script = sync.register_script(_MARK)
         self._sync_count_sockets = sync.register_script(_COUNT_SOCKETS)
         self._async_scripts = {}
-        self._batches = {}  # event loop → {batch key: _Batch}
+        self._batches = {}  # event loop → {batch key: Batch}
 
     def _async_script(self, source=_MARK):
         # A redis.asyncio client belongs to the event loop it was made on.
@@ -315,7 +319,9 @@ class RedisPresence(PresenceStore):
         batches = self._batches.setdefault(asyncio.get_running_loop(), {})
         batch = batches.get(batch_key)
         if batch is None:
-            batch = batches[batch_key] = _Batch(functools.partial(send, batch_key))
+            batch = batches[batch_key] = Batch(
+                functools.partial(send, batch_key), largest=BATCH_LARGEST
+            )
         return batch
 
     async def refresh_sockets(self, process, counts, *, ttl):
@@ -338,48 +344,6 @@ class RedisPresence(PresenceStore):
     async def amark(self, group, member, *, weight=1, ttl):
         script = self._async_script()
         return int(await script(keys=self._keys(group), args=[member, weight, int(ttl * 1000)]))
-
-
-class _Batch:
-    """Calls of one kind that come while the one before is on its way to Redis, sent together.
-
-    In a reconnect storm thousands of sockets are admitted and released within a second: one
-    script call for each costs more in the client (redis-py's command path) than the script in
-    Redis. A call waits for at most the round trip in flight; alone, it goes at the next turn of
-    the event loop. ``send(items)`` returns one result per item, in order.
-    """
-
-    LARGEST = 500  # items per script call: a script blocks Redis while it runs
-
-    def __init__(self, send):
-        self._send = send
-        self._waiting = []
-        self._sending = None  # the task sending, held so it is not collected while it runs
-
-    def add(self, item):
-        future = asyncio.get_running_loop().create_future()
-        self._waiting.append((item, future))
-        if self._sending is None:
-            self._sending = asyncio.get_running_loop().create_task(self._drain())
-        return future
-
-    async def _drain(self):
-        try:
-            while self._waiting:
-                batch = self._waiting[: self.LARGEST]
-                del self._waiting[: self.LARGEST]
-                try:
-                    results = await self._send([item for item, _future in batch])
-                except Exception as error:  # noqa: BLE001 (each caller handles it as before)
-                    for _item, future in batch:
-                        if not future.done():
-                            future.set_exception(error)
-                    continue
-                for (_item, future), result in zip(batch, results, strict=True):
-                    if not future.done():
-                        future.set_result(result)
-        finally:
-            self._sending = None
 
 
 _store = None
