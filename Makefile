@@ -31,15 +31,16 @@ $(STATIC_MANIFEST): $(STAMP) $(shell find web/static -type f)
 static: $(STATIC_MANIFEST)
 
 # daphne, one task worker (mail, imports) and the notifications clock (reminders, every minute);
-# stopping make stops all three. daphne listens with a backlog of 1024, not its 50: after a drop
-# every client reconnects at once (docs/performance.md, "Reconnect storm").
+# stopping make stops all three. treffpunkt.serve binds the port before daphne loads the
+# application, with a backlog of 4096, not daphne's 50: after a restart or a drop every client
+# reconnects at once, and none is refused meanwhile (docs/performance.md, "Reconnect storm").
 run: migrate static
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo "Treffpunkt: http://$(HOST):$(PORT)/  (API: /api/v1/events/, docs: /api/docs/, mail: /dev/outbox/)"
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	$(BIN)/python manage.py notify_tick --every 60 & ticker=$$!; \
 	trap 'kill $$worker $$ticker 2>/dev/null' EXIT INT TERM; \
-	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/daphne -e tcp:port=$(PORT):interface=$(HOST):backlog=1024 treffpunkt.asgi:application
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python -m treffpunkt.serve --host $(HOST) --port $(PORT)
 
 # Browser tests drive the system Chromium; install it when missing and allowed (root).
 chromium:

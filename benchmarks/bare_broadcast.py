@@ -33,7 +33,7 @@ def dumps(payload):
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
 
 
-async def main(host, port, fd=None):
+async def main(host, port, fd=None, backlog=4096):
     subscribers = {}  # topic -> set of connections
     seqs = {}
     reactions = {}  # topic -> {emoji: count}
@@ -100,11 +100,10 @@ async def main(host, port, fd=None):
         asyncio.get_running_loop().add_signal_handler(signum, stop.cancel)
     # Like daphne (autobahn): no compression unless the client asks; our client never asks.
     ticker = asyncio.create_task(bursts())
-    # The listen backlog the benchmarks give daphne too (harness.LISTEN_BACKLOG).
     if fd is not None:  # a socket held for us (harness.Cluster(held=True)), listening already
         listening = {"sock": socket.socket(fileno=fd)}
     else:
-        listening = {"host": host, "port": port, "backlog": 1024}
+        listening = {"host": host, "port": port, "backlog": backlog}
     async with serve(handler, max_size=2**20, **listening):
         print(f"ready {port if fd is None else f'fd {fd}'}", flush=True)
         with contextlib.suppress(asyncio.CancelledError):
@@ -117,6 +116,8 @@ if __name__ == "__main__":
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--fd", type=int, help="serve on this inherited listening socket instead")
+    # The benchmarks give every server of a run the same backlog (harness.LISTEN_BACKLOG).
+    parser.add_argument("--backlog", type=int, default=4096)
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.host, arguments.port, arguments.fd))
+    asyncio.run(main(arguments.host, arguments.port, arguments.fd, arguments.backlog))
     sys.exit(0)

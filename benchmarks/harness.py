@@ -62,18 +62,10 @@ from live_fanout import (  # noqa: E402
 
 __all__ = ["ROOT", "cpu_seconds", "machine_cpu", "percentile", "redis_cpu"]  # re-exported
 
-LISTEN_BACKLOG = 1024  # every server of a run, the bare one too (bare_broadcast.py)
-# A socket the cluster holds itself (--held-sockets), as systemd does for a socket unit: its
-# default Backlog=, the kernel's SOMAXCONN.
-HELD_BACKLOG = 4096
-# How systemd hands a held socket to the service it starts (sd_listen_fds(3)): as fd 3, with
-# LISTEN_FDS=1, a name (LISTEN_FDNAMES) and LISTEN_PID set to the server's own pid, which only
-# the process about to exec the server can know. The same stand-in as tests/servers.py's.
-ACTIVATE = (
-    "import os, sys; os.dup2(int(sys.argv[1]), 3); "
-    "os.environ.update(LISTEN_FDS='1', LISTEN_FDNAMES='web', LISTEN_PID=str(os.getpid())); "
-    "os.execv(sys.argv[2], sys.argv[2:])"
-)
+# Every server of a run listens with this backlog, the bare one too (bare_broadcast.py): daphne's
+# in production (treffpunkt.serve), systemd's default for a socket unit (the kernel's SOMAXCONN).
+# daphne's own 50 overflows in a reconnect storm (each dropped connect waits 1–3 s to retry).
+LISTEN_BACKLOG = 4096
 MARK = b"kbench@"  # chat text: "kbench@<6-digit index>@<time.time() %17.6f>@ …"
 BACKOFF_BASE = 0.5  # web/static/web/lib/socket.js
 BACKOFF_CAP = 30.0
@@ -402,44 +394,41 @@ class Cluster:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", port))
-        listener.listen(HELD_BACKLOG)
+        listener.listen(LISTEN_BACKLOG)
         return listener
 
     def _command(self, port):
         if self.listeners is None:
             return self._server_command(port)
-        listener = self.listeners[self.ports.index(port)]
+        fd = str(self.listeners[self.ports.index(port)].fileno())
         if self.kind == "bare":
-            server = [sys.executable, str(BENCHMARKS / "bare_broadcast.py"), "--fd", "3"]
-        else:
-            daphne = str(Path(sys.executable).with_name("daphne"))
-            server = [daphne, "-e", "systemd:domain=INET:index=0", "treffpunkt.asgi:application"]
-        return [sys.executable, "-c", ACTIVATE, str(listener.fileno()), *server]
+            return [sys.executable, str(BENCHMARKS / "bare_broadcast.py"), "--fd", fd]
+        return [sys.executable, "-m", "treffpunkt.serve", "--fd", fd]  # as systemd hands it over
 
     def _server_command(self, port):
         python = sys.executable
+        backlog = str(LISTEN_BACKLOG)
         if self.kind == "bare":
-            return [python, str(BENCHMARKS / "bare_broadcast.py"), "--port", str(port)]
-        # Every server listens with a backlog of LISTEN_BACKLOG, as daphne does in production
-        # (Makefile, Dockerfile): daphne's own 50 overflows in a reconnect storm (each refused SYN
-        # waits 1–3 s to retry). Frames up to the gateway's hard cap, as under daphne.
+            return [python, str(BENCHMARKS / "bare_broadcast.py"), "--port", str(port),
+                    "--backlog", backlog]  # fmt: skip
+        # Frames up to the gateway's hard cap, as under daphne.
         max_bytes = str(16 * 1024 * 1024)
         if self.kind == "uvicorn":
             return [
                 python, "-m", "uvicorn", "treffpunkt.asgi:application", "--host", "127.0.0.1",
                 "--port", str(port), "--no-access-log", "--log-level", "warning",
                 "--loop", "uvloop", "--http", "httptools", "--ws", "websockets",
-                "--ws-max-size", max_bytes, "--backlog", str(LISTEN_BACKLOG), "--lifespan", "off",
+                "--ws-max-size", max_bytes, "--backlog", backlog, "--lifespan", "off",
             ]  # fmt: skip
         if self.kind == "granian":
             return [
                 python, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1",
                 "--port", str(port), "--workers", "1", "--log-level", "warning",
-                "--backlog", str(LISTEN_BACKLOG), "treffpunkt.asgi:application",
+                "--backlog", backlog, "treffpunkt.asgi:application",
             ]  # fmt: skip
-        daphne = str(Path(python).with_name("daphne"))
-        endpoint = f"tcp:port={port}:interface=127.0.0.1:backlog={LISTEN_BACKLOG}"
-        return [daphne, "-e", endpoint, "treffpunkt.asgi:application"]
+        # daphne as production starts it (Makefile, Dockerfile): the port listens before the
+        # application loads.
+        return [python, "-m", "treffpunkt.serve", "--port", str(port), "--backlog", backlog]
 
     def start(self, which=None, wait=True):
         """Start the processes (all, or the indexes in ``which``); returns seconds until serving."""
@@ -466,14 +455,19 @@ class Cluster:
         return time.perf_counter() - started
 
     def wait_serving(self, index, timeout=90):
+        """Until the server answers an HTTP request, with any status: a port may listen before
+        its application has loaded (treffpunkt.serve), and a held one always does."""
         port = self.ports[index]
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.processes[index].poll() is not None:
                 raise RuntimeError(f"{self.kind} on {port} exited:\n{self.log_tail()}")
             with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                return
+                wait = max(0.1, deadline - time.monotonic())
+                with socket.create_connection(("127.0.0.1", port), timeout=wait) as probe:
+                    probe.sendall(b"GET /health/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    if probe.recv(16).startswith(b"HTTP/"):
+                        return
             time.sleep(0.05)
         raise RuntimeError(f"{self.kind} on {port} did not start:\n{self.log_tail()}")
 

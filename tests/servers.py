@@ -130,17 +130,16 @@ def server_command(port):
         return [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
                 "--lifespan", "off", "--log-level", "warning",
                 "--ws-max-size", str(16 * 1024 * 1024)]  # fmt: skip
-    daphne = str(Path(sys.executable).with_name("daphne"))
-    return [daphne, "-b", "127.0.0.1", "-p", str(port), app]
+    # daphne as production starts it (Makefile, Dockerfile): the port listens before the
+    # application has loaded.
+    return [sys.executable, "-m", "treffpunkt.serve", "--port", str(port)]
 
 
-# How systemd hands the socket of a socket unit to the service it starts (sd_listen_fds(3)): as
-# fd 3, with LISTEN_FDS=1, a name (LISTEN_FDNAMES) and LISTEN_PID set to the server's own pid,
-# which only the process about to exec the server can know. The benchmarks' harness has the same.
-_ACTIVATE = (
-    "import os, sys; os.dup2(int(sys.argv[1]), 3); "
-    "os.environ.update(LISTEN_FDS='1', LISTEN_FDNAMES='web', LISTEN_PID=str(os.getpid())); "
-    "os.execv(sys.argv[2], sys.argv[2:])"
+# systemd's part: it hands the socket unit's socket to the service as fd 3, with LISTEN_FDS,
+# LISTEN_FDNAMES and LISTEN_PID (the service's own pid, which only the process about to exec the
+# service knows) set; treffpunkt.serve.activate does just that.
+_SYSTEMD = (
+    "import sys; from treffpunkt.serve import activate; activate(int(sys.argv[1]), sys.argv[2:])"
 )
 
 
@@ -153,11 +152,11 @@ def held_listener(backlog=128):
 
 
 def socket_activated_daphne(listener):
-    """daphne as docs/deployment.md's socket-activated unit runs it, on ``listener``; start it
-    with ``pass_fds=(listener.fileno(),)``."""
-    daphne = str(Path(sys.executable).with_name("daphne"))
-    return [sys.executable, "-c", _ACTIVATE, str(listener.fileno()),
-            daphne, "-e", "systemd:domain=INET:index=0", "treffpunkt.asgi:application"]  # fmt: skip
+    """daphne as docs/deployment.md's socket-activated unit runs it (``python -m
+    treffpunkt.serve``, which takes the socket systemd passes), on ``listener``; start it with
+    ``pass_fds=(listener.fileno(),)``."""
+    return [sys.executable, "-c", _SYSTEMD, str(listener.fileno()),
+            sys.executable, "-m", "treffpunkt.serve"]  # fmt: skip
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ from django.contrib.staticfiles import finders
 from jsonschema import Draft7Validator
 
 from tests.deploy.test_settings import settings_env_vars
+from treffpunkt import serve
 
 ROOT = Path(settings.BASE_DIR)
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -404,17 +405,17 @@ def dockerfile(keyword):
 def test_the_image_starts_daphne_on_the_asgi_application():
     assert dockerfile("FROM")[0] == "python:3.11-slim"
     (cmd,) = dockerfile("CMD")
-    argv = json.loads(cmd)  # exec form: daphne is PID 1 and gets the stop signal
-    assert argv[0] == "daphne"
+    # Exec form, and treffpunkt.serve execs daphne: daphne is PID 1 and gets the stop signal.
+    argv = json.loads(cmd)
+    assert argv[:3] == ["python", "-m", "treffpunkt.serve"]
+    options = serve.arguments(argv[3:])
     module, attribute = settings.ASGI_APPLICATION.rsplit(".", 1)
-    assert argv[-1] == f"{module}:{attribute}" == "treffpunkt.asgi:application"
-    # One twisted endpoint: all interfaces, port 8000, a listen backlog for reconnect storms.
-    kind, *options = argv[argv.index("-e") + 1].split(":")
-    endpoint = dict(option.split("=", 1) for option in options)
-    assert kind == "tcp"
-    assert (endpoint["interface"], endpoint["port"]) == ("0.0.0.0", "8000")
-    assert int(endpoint["backlog"]) >= 1024
-    assert "-b" not in argv and "-p" not in argv  # a second endpoint on the same port
+    assert options.application == f"{module}:{attribute}" == "treffpunkt.asgi:application"
+    # All interfaces, port 8000, a listen backlog for reconnect storms; no endpoint of daphne's
+    # own beside the socket it is handed.
+    assert (options.host, options.port, options.fd) == ("0.0.0.0", 8000, None)
+    assert options.backlog >= 1024
+    assert options.daphne_options == []
     assert dockerfile("EXPOSE") == ["8000"]
     assert upstream_of("/")[0].endswith(":8000")
 

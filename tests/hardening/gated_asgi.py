@@ -1,0 +1,15 @@
+"""The project's ASGI application behind a gate: its import waits until the file named by
+``TREFFPUNKT_TEST_GATE`` exists, so a test knows the application has not loaded before it opens
+the gate (tests/hardening/test_serve.py)."""
+
+import os
+import time
+from pathlib import Path
+
+_gate = Path(os.environ["TREFFPUNKT_TEST_GATE"])
+while not _gate.exists():
+    time.sleep(0.02)
+
+from treffpunkt.asgi import application  # noqa: E402
+
+__all__ = ["application"]
