@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .models import Block, Meeting, Profile, Tag
-from .recommendations import ORGANISATION_BONUS, ORGANISATION_TYPES, build_batch, rank
 from .services import version_key
 
 BATCH_LIMIT = 50
@@ -98,7 +97,7 @@ def _batch_for(event):
     def indices(slugs):
         return [tag_index[slug] for slug in slugs if slug in tag_index]
 
-    return build_batch(
+    return _engine().build_batch(
         [row[0] for row in rows],
         [indices(row[1]) for row in rows],
         [indices(row[2]) for row in rows],
@@ -120,7 +119,7 @@ def ranking_for(event):
     ranking = cache.get(key)
     if ranking is None:
         batch = _batch_for(event)
-        top, scores = rank(
+        top, scores = _engine().rank(
             batch, limit=BATCH_LIMIT, exposure_limit=DEFAULT_LIMIT, exposure_cap=EXPOSURE_CAP
         )
         ids = batch.user_ids.tolist()
@@ -134,6 +133,15 @@ def ranking_for(event):
         }
         cache.set(key, ranking, 3600)
     return ranking
+
+
+def _engine():
+    """The scoring engine (recommendations.py), imported on first use: it brings numpy, whose
+    import costs 0.1–0.2 s of CPU (OpenBLAS's threads included), and every server process
+    imports this module through the URLconf as it starts, while its clients wait."""
+    from . import recommendations
+
+    return recommendations
 
 
 def _names(slugs, tag_names):
@@ -158,8 +166,9 @@ def reasons_for(mine, theirs, tag_names):
     shared = [slug for slug in mine.interests if slug in set(theirs.interests)]
     if shared:
         reasons.append(_("Shared interests: %(tags)s") % {"tags": _names(shared, tag_names)})
-    type_index = {name: position for position, name in enumerate(ORGANISATION_TYPES)}
-    bonus = ORGANISATION_BONUS[
+    engine = _engine()
+    type_index = {name: position for position, name in enumerate(engine.ORGANISATION_TYPES)}
+    bonus = engine.ORGANISATION_BONUS[
         type_index[mine.organisation_type], type_index[theirs.organisation_type]
     ]
     if bonus >= 0.5:
