@@ -330,11 +330,8 @@ def find_pid(port):
             command = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if (
-            b"-p" in command
-            and str(port).encode() in command
-            and any(b"daphne" in part for part in command)
-        ):
+        # tests.servers starts daphne as production does: python -m treffpunkt.serve --port N
+        if b"treffpunkt.serve" in command and str(port).encode() in command:
             return int(entry.name)
     raise RuntimeError(f"no daphne on port {port}")
 

@@ -7,11 +7,11 @@ daphne imports the application before it binds its port: Django, DRF and every a
 second of CPU on the 2-core reference machine (docs/performance.md). A restarted process refuses
 every connect in that second, and each refused client backs off (web/static/web/lib/socket.js),
 so after a crash or a deploy thousands of clients come back later than the process could serve
-them. Here the port is bound first, with the standard library alone (this module imports nothing
-else), and daphne is exec'd on it the way systemd hands over a socket unit's socket
-(sd_listen_fds(3)): as file descriptor 3, with ``LISTEN_FDS``, ``LISTEN_FDNAMES`` and
-``LISTEN_PID`` set. Meanwhile the kernel accepts the connects into the socket's queue, up to the
-backlog, and daphne answers them as soon as it is ready.
+them. Here the port is bound first, with the standard library alone, and put where systemd puts
+a socket unit's socket (sd_listen_fds(3)): file descriptor 3, with ``LISTEN_FDS``,
+``LISTEN_FDNAMES`` and ``LISTEN_PID`` set. Then daphne's own command line runs in this process
+and takes that socket. Meanwhile the kernel accepts the connects into the socket's queue, up to
+the backlog, and daphne answers them as soon as it is ready.
 
 ``--fd N`` serves on an inherited socket that listens already (the suite's and the benchmarks'
 held sockets). Under systemd with a socket unit (``LISTEN_FDS`` set for this process) daphne takes
@@ -19,9 +19,9 @@ the unit's socket, and ``--host``, ``--port`` and ``--backlog`` are ignored.
 """
 
 import argparse
+import gc
 import os
 import socket
-import sys
 
 APPLICATION = "treffpunkt.asgi:application"
 # sd_listen_fds(3): passed sockets start at file descriptor 3.
@@ -51,23 +51,23 @@ def passed_by_systemd():
     )
 
 
-def activate(fd, argv, name="web"):
-    """Replace this process with ``argv``, handing it the listening socket ``fd`` as systemd
-    would: as file descriptor 3, ``LISTEN_FDS=1``, ``LISTEN_FDNAMES`` and ``LISTEN_PID`` (the pid
-    stays the same across the exec)."""
+def hand_over(fd, name="web"):
+    """Put the listening socket ``fd`` where systemd puts a socket unit's: file descriptor 3
+    (inheritable), with ``LISTEN_FDS=1``, ``LISTEN_FDNAMES`` and ``LISTEN_PID`` naming this
+    process, which an exec keeps."""
     if fd != FIRST_FD:
-        os.dup2(fd, FIRST_FD)  # inheritable, unlike ``fd`` itself
+        os.dup2(fd, FIRST_FD)
+        os.close(fd)
     else:
         os.set_inheritable(FIRST_FD, True)
     os.environ.update(LISTEN_FDS="1", LISTEN_FDNAMES=name, LISTEN_PID=str(os.getpid()))
-    os.execv(argv[0], argv)  # noqa: S606 (a fixed command, no shell)
 
 
-def daphne_command(family, options=(), application=APPLICATION):
-    """daphne serving ``application`` on the socket at file descriptor 3, with ``options``."""
-    domain = "INET6" if family == socket.AF_INET6 else "INET"
-    endpoint = f"systemd:domain={domain}:index=0"
-    return [sys.executable, "-m", "daphne", "-e", endpoint, *options, application]
+def activate(fd, argv, name="web"):
+    """What systemd does for a socket-activated service: replace this process with ``argv``,
+    handing it the listening socket ``fd`` (the suite's stand-in for systemd, tests/servers.py)."""
+    hand_over(fd, name)
+    os.execv(argv[0], argv)  # noqa: S606 (the caller's command, no shell)
 
 
 def socket_family(fd):
@@ -76,6 +76,36 @@ def socket_family(fd):
         return probe.family
     finally:
         probe.detach()  # the descriptor stays open
+
+
+def daphne_arguments(family, options=(), application=APPLICATION):
+    """daphne's command line for ``application`` on the socket at file descriptor 3."""
+    domain = "INET6" if family == socket.AF_INET6 else "INET"
+    return ["-e", f"systemd:domain={domain}:index=0", *options, application]
+
+
+def run_daphne(arguments):
+    """daphne's command line, in this process, with the cyclic collector off until the
+    application has loaded.
+
+    Loading allocates some 300,000 objects that live as long as the process, and at Python's
+    default thresholds the collector walks them again and again meanwhile: a quarter of the
+    start's CPU (1.47 → 1.09 s on the reference machine, docs/performance.md), paid while the
+    clients of a restarted process wait. The application's own thresholds (settings.GC_THRESHOLD,
+    treffpunkt/asgi.py) hold from then on.
+    """
+    gc.disable()
+    from daphne.cli import CommandLineInterface
+    from daphne.server import Server
+
+    class LoadedServer(Server):
+        def run(self):
+            gc.enable()  # daphne constructs its server once the application is imported
+            super().run()
+
+    interface = CommandLineInterface()
+    interface.server_class = LoadedServer
+    interface.run(arguments)
 
 
 def arguments(argv=None):
@@ -97,14 +127,13 @@ def arguments(argv=None):
 
 def main(argv=None):
     args = arguments(argv)
-    if passed_by_systemd():  # the unit's socket is at file descriptor 3 already
-        command = daphne_command(socket_family(FIRST_FD), args.daphne_options, args.application)
-        os.execv(command[0], command)  # noqa: S606 (a fixed command, no shell)
-    if args.fd is not None:
-        fd = args.fd
-    else:
-        fd = listening_socket(args.host, args.port, args.backlog).detach()
-    activate(fd, daphne_command(socket_family(fd), args.daphne_options, args.application))
+    if not passed_by_systemd():  # else the unit's socket is at file descriptor 3 already
+        if args.fd is not None:
+            hand_over(args.fd)
+        else:
+            hand_over(listening_socket(args.host, args.port, args.backlog).detach())
+    family = socket_family(FIRST_FD)
+    run_daphne(daphne_arguments(family, args.daphne_options, args.application))
 
 
 if __name__ == "__main__":
