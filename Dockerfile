@@ -53,7 +53,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # No --proxy-headers: daphne would take X-Forwarded-For from anyone who reaches it. The client
 # address comes from the peer, and from X-Forwarded-For only when the peer is in TRUSTED_PROXIES
 # (treffpunkt/ratelimit.py: client_ip).
-# treffpunkt.serve binds the port before daphne loads the application (about a second) and execs
-# daphne on it, with a listen backlog of 4096, not daphne's 50: after a restart or a drop every
+# treffpunkt.serve binds the port before daphne loads the application (about a second) and runs
+# daphne on it in the same process, with a listen backlog of 4096, not daphne's 50: after a restart or a drop every
 # client reconnects at once, and none is refused meanwhile.
 CMD ["python", "-m", "treffpunkt.serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -405,7 +405,8 @@ def dockerfile(keyword):
 def test_the_image_starts_daphne_on_the_asgi_application():
     assert dockerfile("FROM")[0] == "python:3.11-slim"
     (cmd,) = dockerfile("CMD")
-    # Exec form, and treffpunkt.serve execs daphne: daphne is PID 1 and gets the stop signal.
+    # Exec form, and treffpunkt.serve runs daphne in its own process: daphne is PID 1 and gets
+    # the stop signal.
     argv = json.loads(cmd)
     assert argv[:3] == ["python", "-m", "treffpunkt.serve"]
     options = serve.arguments(argv[3:])
