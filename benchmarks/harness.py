@@ -134,14 +134,28 @@ print(json.dumps({
 """
 
 
+def speed_probe():
+    """CPU milliseconds of a fixed, allocation-heavy piece of Python. This machine's speed varies
+    from minute to minute and from day to day (docs/performance.md); a figure compares with
+    another only at a similar probe."""
+    started = time.process_time()
+    rows = [
+        {"id": n, "text": f"Guten Morgen aus Kassel {n}", "seen": [n, n + 1]} for n in range(50_000)
+    ]
+    json.loads(json.dumps(rows))
+    return (time.process_time() - started) * 1000
+
+
 def load_note():
-    """The load average and whether the CI run (``/tmp/ci.log``) has finished, for every figure."""
+    """The load average, whether the CI run (``/tmp/ci.log``) has finished and the speed probe,
+    for every figure."""
     one, five, fifteen = os.getloadavg()
     ci = "no CI log"
     with contextlib.suppress(OSError):
         lines = Path("/tmp/ci.log").read_text(errors="replace").strip().splitlines()
         ci = "CI finished" if lines and lines[-1].startswith("exit") else "CI running"
-    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}, {ci}"
+    probe = speed_probe()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}, {ci}, speed probe {probe:.0f} ms"
 
 
 def rss_kib(pid):

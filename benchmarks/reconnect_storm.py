@@ -10,9 +10,9 @@ session, spread over ``--processes`` server processes.
 
 Two drops, one after the other, each on a fresh set of connections:
 
-- **restart**: every server process is killed (SIGKILL, as a crash or a hard deploy would);
-  while they are down ``--missed`` chat messages are stored (through the chat service, from a
-  separate process); the processes are started again on the same ports.
+- **restart**: every server process is killed (SIGKILL, as a crash or a hard deploy would) and
+  started again at once on the same ports, as a supervisor restarts a crashed process; meanwhile
+  ``--missed`` chat messages are stored (through the chat service, from a separate process).
 - **network**: every client's TCP connection is reset at once (RST; the servers stay up); while
   the network is "down" a sender posts ``--missed`` messages; then it is back and every client
   makes its first attempt within socket.js's first backoff step. Times count from the network's
@@ -22,9 +22,10 @@ Clients reconnect with the web client's schedule (web/static/web/lib/socket.js `
 full jitter, the ceiling starting at 0.5 s and doubling per failed attempt, but within 2 s for the
 first 10 s of an outage) and resubscribe with ``since`` = the highest seq they saw. A client is *back* when its subscribe reply (``missed`` included) or a push
 has brought it to the topic's newest seq. Printed: seconds from the drop until 50 %, 99 % and all
-clients are back, how long the servers took to listen again (restart: the clients' backoff has
-grown meanwhile, so most of the rest is their waiting, not the servers' work), failures, the bytes of the subscribe
-replies (snapshot + missed) and server CPU over the storm.
+clients are back, how long the servers took to answer an HTTP request again (restart: a request
+sent as soon as the port takes connections, which daphne's does before its application has loaded,
+treffpunkt/serve.py; it waits in the queue with the clients'), failures, the bytes of the
+subscribe replies (snapshot + missed) and server CPU over the storm.
 
 With ``--held-sockets`` the benchmark holds each server's listening socket itself and hands it to
 the process it starts, as systemd does with a socket unit (docs/deployment.md): a restart then
@@ -55,15 +56,15 @@ from harness import (
 from live_fanout import Sender
 
 
-def describe(label, result, clients, cpu, listen=None):
+def describe(label, result, clients, cpu, answering=None):
     times = result["times"]
     line = (
         f"{label}: back {result['caught']}/{clients}"
         f"; 50 % {percentile(times, 0.5):.2f} s, 99 % {percentile(times, 0.99):.2f} s, "
         f"all {times[-1] if len(times) == clients else float('nan'):.2f} s after the drop"
     )
-    if listen is not None:
-        line += f" (servers listening again after {listen:.2f} s)"
+    if answering is not None:
+        line += f" (servers answering again after {answering:.2f} s)"
     line += (
         f"; subscribe replies {result['reply_bytes'] / max(1, result['caught']) / 1024:.1f} KiB "
         f"each; server CPU {cpu:.2f} s"
@@ -107,15 +108,13 @@ async def one_config(args, prepared, kind):
                     swarm.all({"cmd": "storm", "target": target, "started_at": dropped_at},
                               "storm", timeout=args.timeout + 60)
                 )  # fmt: skip
+                cluster.start(wait=False)
                 if kind != "bare":
                     await asyncio.to_thread(writer.write, args.missed, f"{tag}-{drop}")
-                cluster.start(wait=False)
-                listen = None
-                if not args.held_sockets:  # a held socket accepts before the process is back
-                    await asyncio.to_thread(
-                        lambda: [cluster.wait_serving(i) for i in range(args.processes)]
-                    )
-                    listen = time.time() - dropped_at
+                await asyncio.to_thread(
+                    lambda: [cluster.wait_serving(i) for i in range(args.processes)]
+                )
+                answering = time.time() - dropped_at
                 cpu_before = 0.0  # fresh processes
             else:
                 if kind != "bare":
@@ -142,7 +141,7 @@ async def one_config(args, prepared, kind):
                     swarm.all({"cmd": "storm", "target": target, "started_at": dropped_at},
                               "storm", timeout=args.timeout + 60)
                 )  # fmt: skip
-                listen = None
+                answering = None
             answers = await storm
             cpu = cluster.cpu() - cpu_before
             times = sorted(value for answer in answers for value in answer["times"])
@@ -155,9 +154,9 @@ async def one_config(args, prepared, kind):
             for answer in answers:
                 for reason, count in answer["errors"].items():
                     result["errors"][reason] = result["errors"].get(reason, 0) + count
-            describe(f"[{kind}, {drop}]", result, args.clients, cpu, listen)
+            describe(f"[{kind}, {drop}]", result, args.clients, cpu, answering)
             result["all"] = times[-1] if len(times) == args.clients else None
-            result["listen"] = listen
+            result["answering"] = answering
             result["cpu"] = cpu
             results[drop] = result
         finally:
