@@ -71,6 +71,7 @@ def activate(fd, argv, name="web"):
 
 
 def socket_family(fd):
+    """The address family of the socket ``fd`` (IPv4 or IPv6), which daphne's endpoint names."""
     probe = socket.socket(fileno=fd)
     try:
         return probe.family
@@ -89,8 +90,8 @@ def run_daphne(arguments):
     application has loaded.
 
     Loading allocates some 300,000 objects that live as long as the process, and at Python's
-    default thresholds the collector walks them again and again meanwhile: a quarter of the
-    start's CPU (1.47 → 1.09 s on the reference machine, docs/performance.md), paid while the
+    default thresholds the collector walks them about 200 times meanwhile: a fifth to a third of
+    the load's CPU (docs/performance.md, "The third session of 2026-12-02"), paid while the
     clients of a restarted process wait. The application's own thresholds (settings.GC_THRESHOLD,
     treffpunkt/asgi.py) hold from then on.
     """
