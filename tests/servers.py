@@ -143,6 +143,15 @@ _SYSTEMD = (
 )
 
 
+def read_until_closed(connection):
+    """Everything ``connection`` receives until the server closes it (an answer sent with
+    ``Connection: close``)."""
+    received = b""
+    while chunk := connection.recv(65536):
+        received += chunk
+    return received
+
+
 def held_listener(backlog=128):
     """A listening socket on a free port, held by the suite as systemd holds a socket unit's."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -13,18 +13,12 @@ from tests.servers import (
     ROOT,
     _wait_until_serving,
     held_listener,
+    read_until_closed,
     socket_activated_daphne,
     sqlite_env,
 )
 
 pytestmark = pytest.mark.multiprocess
-
-
-def _answer(connection):
-    received = b""
-    while chunk := connection.recv(65536):
-        received += chunk
-    return received
 
 
 def test_a_request_sent_while_daphne_is_down_is_answered_by_the_restarted_process(
@@ -59,7 +53,7 @@ def test_a_request_sent_while_daphne_is_down_is_answered_by_the_restarted_proces
                     b"GET /health/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
                 )
                 start()
-                answer = _answer(waiting)
+                answer = read_until_closed(waiting)
         finally:
             for process in processes:
                 if process.poll() is None:

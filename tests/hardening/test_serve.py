@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.servers import ROOT, free_port, sqlite_env
+from tests.servers import ROOT, free_port, read_until_closed, sqlite_env
 
 pytestmark = pytest.mark.multiprocess
 
@@ -27,13 +27,6 @@ def _connect_while_running(port, process, timeout=30):
         except ConnectionRefusedError:
             assert time.monotonic() < deadline, f"nothing listened on {port} within {timeout} s"
             time.sleep(0.02)
-
-
-def _answer(connection):
-    received = b""
-    while chunk := connection.recv(65536):
-        received += chunk
-    return received
 
 
 def test_a_connect_made_while_the_application_loads_is_answered_once_it_has(
@@ -58,7 +51,7 @@ def test_a_connect_made_while_the_application_loads_is_answered_once_it_has(
             )
             assert not gate.exists()
             gate.touch()
-            answer = _answer(waiting)
+            answer = read_until_closed(waiting)
     finally:
         process.terminate()
         process.wait(timeout=15)
