@@ -137,9 +137,10 @@ def server_command(port):
 
 # systemd's part: it hands the socket unit's socket to the service as fd 3, with LISTEN_FDS,
 # LISTEN_FDNAMES and LISTEN_PID (the service's own pid, which only the process about to exec the
-# service knows) set; treffpunkt.serve.activate does just that.
+# service knows) set: treffpunkt.serve.hand_over, then the exec.
 _SYSTEMD = (
-    "import sys; from treffpunkt.serve import activate; activate(int(sys.argv[1]), sys.argv[2:])"
+    "import os, sys; from treffpunkt.serve import hand_over; "
+    "hand_over(int(sys.argv[1])); os.execv(sys.argv[2], sys.argv[2:])"
 )
 
 

@@ -63,13 +63,6 @@ def hand_over(fd, name="web"):
     os.environ.update(LISTEN_FDS="1", LISTEN_FDNAMES=name, LISTEN_PID=str(os.getpid()))
 
 
-def activate(fd, argv, name="web"):
-    """What systemd does for a socket-activated service: replace this process with ``argv``,
-    handing it the listening socket ``fd`` (the suite's stand-in for systemd, tests/servers.py)."""
-    hand_over(fd, name)
-    os.execv(argv[0], argv)  # noqa: S606 (the caller's command, no shell)
-
-
 def socket_family(fd):
     """The address family of the socket ``fd`` (IPv4 or IPv6), which daphne's endpoint names."""
     probe = socket.socket(fileno=fd)
