@@ -3,11 +3,12 @@
 import asyncio
 import functools
 import json
+import os
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from treffpunkt.realtime import gateway, limits
+from treffpunkt.realtime import gateway, hub, limits
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -129,3 +130,20 @@ async def test_a_client_that_never_reads_is_closed_with_4008_and_dropped(setting
     assert protocol.transport.aborted is True
     await incoming.put({"type": "websocket.disconnect", "code": 1006})
     await asyncio.wait_for(serving, 1)
+
+
+def test_each_forked_worker_reports_its_socket_counts_under_a_name_of_its_own():
+    # treffpunkt.serve forks its workers from a master that imported this module: with the
+    # master's name, a worker's report of its sockets would overwrite its sibling's, and a user's
+    # sockets on the two would count once.
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child)
+        os.write(write, hub.PROCESS_ID.encode())
+        os._exit(0)
+    os.close(write)
+    child = os.read(read, 256).decode()
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert child != hub.PROCESS_ID
+    assert f":{pid}:" in child

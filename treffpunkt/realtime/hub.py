@@ -24,7 +24,16 @@ from .bus import group_name, is_shared
 
 logger = logging.getLogger(__name__)
 
-PROCESS_ID = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+def _new_process_id():
+    global PROCESS_ID
+    PROCESS_ID = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+# Names this process's counts in the shared presence store; read it as ``hub.PROCESS_ID``. A
+# forked process (treffpunkt.serve's workers) takes a name of its own.
+_new_process_id()
+os.register_at_fork(after_in_child=_new_process_id)
 TICK_SECONDS = 1.0
 PRESENCE_STEP = 0.02
 PRESENCE_QUIET_SECONDS = 5.0

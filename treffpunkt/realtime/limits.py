@@ -22,8 +22,7 @@ import weakref
 
 from django.conf import settings
 
-from . import presence
-from .hub import PROCESS_ID
+from . import hub, presence
 from .transport import daphne_protocol
 
 logger = logging.getLogger(__name__)
@@ -65,7 +64,7 @@ class SocketCounts:
         self._keep_heartbeat()
         try:
             admitted = await presence.store().admit_socket(
-                key, PROCESS_ID, maximum=maximum, ttl=SOCKETS_TTL
+                key, hub.PROCESS_ID, maximum=maximum, ttl=SOCKETS_TTL
             )
         except Exception:  # noqa: BLE001 (the shared store is down: this process's count holds)
             logger.warning(
@@ -80,7 +79,7 @@ class SocketCounts:
     async def release(self, key):
         self._forget(key)
         try:
-            await presence.store().release_socket(key, PROCESS_ID)
+            await presence.store().release_socket(key, hub.PROCESS_ID)
         except Exception:  # noqa: BLE001 (the next heartbeat writes the true count)
             logger.warning("socket limits: releasing in the shared store failed", exc_info=True)
 
@@ -104,7 +103,7 @@ class SocketCounts:
             await asyncio.sleep(SOCKETS_HEARTBEAT)
             try:
                 await presence.store().refresh_sockets(
-                    PROCESS_ID, dict(self.by_key), ttl=SOCKETS_TTL
+                    hub.PROCESS_ID, dict(self.by_key), ttl=SOCKETS_TTL
                 )
             except Exception:  # noqa: BLE001 (Redis away: try again at the next beat)
                 logger.warning("socket limits: heartbeat failed", exc_info=True)
