@@ -53,7 +53,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # No --proxy-headers: daphne would take X-Forwarded-For from anyone who reaches it. The client
 # address comes from the peer, and from X-Forwarded-For only when the peer is in TRUSTED_PROXIES
 # (treffpunkt/ratelimit.py: client_ip).
-# treffpunkt.serve binds the port before daphne loads the application (about a second) and runs
-# daphne on it in the same process, with a listen backlog of 4096, not daphne's 50: after a restart or a drop every
-# client reconnects at once, and none is refused meanwhile.
+# treffpunkt.serve binds the port before the application loads (about a second), with a listen
+# backlog of 4096, not daphne's 50: after a restart or a drop every client reconnects at once, and
+# none is refused meanwhile. It stays as the master of WEB_WORKERS daphne processes (default 1),
+# forked from the loaded application; a worker that dies is replaced at once (docs/deployment.md).
 CMD ["python", "-m", "treffpunkt.serve", "--host", "0.0.0.0", "--port", "8000"]

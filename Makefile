@@ -31,9 +31,10 @@ $(STATIC_MANIFEST): $(STAMP) $(shell find web/static -type f)
 static: $(STATIC_MANIFEST)
 
 # daphne, one task worker (mail, imports) and the notifications clock (reminders, every minute);
-# stopping make stops all three. treffpunkt.serve binds the port before daphne loads the
-# application, with a backlog of 4096, not daphne's 50: after a restart or a drop every client
-# reconnects at once, and none is refused meanwhile (docs/performance.md, "Reconnect storm").
+# stopping make stops all three. treffpunkt.serve binds the port before the application loads,
+# with a backlog of 4096, not daphne's 50: after a restart or a drop every client reconnects at
+# once, and none is refused meanwhile. It stays as the master of a daphne worker forked from the
+# loaded application, and replaces it at once if it dies (docs/deployment.md).
 run: migrate static
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo "Treffpunkt: http://$(HOST):$(PORT)/  (API: /api/v1/events/, docs: /api/docs/, mail: /dev/outbox/)"

@@ -1,7 +1,7 @@
 """Serve Treffpunkt with daphne on a port that listens before the application has loaded.
 
     python -m treffpunkt.serve [--host 127.0.0.1] [--port 8000] [--backlog 4096] [--fd N]
-        [--application treffpunkt.asgi:application] [-- daphne options …]
+        [--workers N] [--application treffpunkt.asgi:application] [-- daphne options …]
 
 daphne imports the application before it binds its port: Django, DRF and every app, about a
 second of CPU on the 2-core reference machine (docs/performance.md). A restarted process refuses
@@ -16,12 +16,28 @@ the backlog, and daphne answers them as soon as it is ready.
 ``--fd N`` serves on an inherited socket that listens already (the suite's and the benchmarks'
 held sockets). Under systemd with a socket unit (``LISTEN_FDS`` set for this process) daphne takes
 the unit's socket, and ``--host``, ``--port`` and ``--backlog`` are ignored.
+
+The process that binds stays as a small master: it loads the application once, then forks
+``--workers`` daphne processes (default 1) that share the socket, and forks a replacement as soon
+as one dies. A crashed worker is back in tens of milliseconds instead of the second a cold start
+takes, and its clients' reconnects wait in the queue meanwhile (or go to the other workers). The
+master forwards SIGTERM and SIGINT to the workers (daphne's graceful shutdown,
+treffpunkt/realtime/shutdown.py) and exits with their status once they have stopped; a worker
+dies with its master (``PR_SET_PDEATHSIG``), so a killed master leaves no worker holding the port.
 """
 
 import argparse
+import contextlib
+import ctypes
+import errno
 import gc
+import importlib
 import os
+import signal
 import socket
+import sys
+import time
+import traceback
 
 APPLICATION = "treffpunkt.asgi:application"
 # sd_listen_fds(3): passed sockets start at file descriptor 3.
@@ -30,6 +46,7 @@ FIRST_FD = 3
 # at net.core.somaxconn. After a restart every client of the process reconnects at once, and a
 # connect past a full queue is dropped and retried by the client's kernel only 1–3 s later.
 BACKLOG = 4096
+BIND_SECONDS = 5.0
 
 
 def listening_socket(host, port, backlog=BACKLOG):
@@ -38,7 +55,18 @@ def listening_socket(host, port, backlog=BACKLOG):
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((host, port))
+    deadline = time.monotonic() + BIND_SECONDS
+    while True:
+        try:
+            listener.bind((host, port))
+            break
+        except OSError as error:
+            # Restarted at once after a crash, the port can still be held for a moment while
+            # the killed processes' thousands of sockets close.
+            if error.errno != errno.EADDRINUSE or time.monotonic() > deadline:
+                listener.close()
+                raise
+            time.sleep(0.05)
     listener.listen(backlog)
     return listener
 
@@ -78,6 +106,141 @@ def daphne_arguments(family, options=(), application=APPLICATION):
     return ["-e", f"systemd:domain={domain}:index=0", *options, application]
 
 
+# What each worker imports anyway, loaded once in the master. Not daphne.server or daphne.cli: they
+# install Twisted's reactor, and with it an event loop, which each worker needs its own of.
+SERVER_MODULES = (
+    "twisted.internet.asyncioreactor",
+    "twisted.internet.endpoints",
+    "twisted.internet.tcp",
+    "twisted.web.http",
+    "twisted.logger",
+    "autobahn.twisted.websocket",
+    "daphne.access",
+    "daphne.endpoints",
+    "daphne.http_protocol",
+    "daphne.ws_protocol",
+)
+# A worker that dies this soon after its start counts as failing to start; after
+# FAILED_STARTS of them in a row the master gives up, instead of forking a broken worker forever.
+QUICK_EXIT_SECONDS = 1.0
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+FAILED_STARTS = 5
+
+
+def preload(application):
+    """Import ``application`` (``module:attribute``) and daphne's libraries, as each worker
+    would, with the cyclic collector off (see ``run_daphne``); then leave what was loaded out of
+    every later collection (``gc.freeze``), so that neither the collector's walks nor its writes
+    to object headers touch the pages the workers share with the master."""
+    gc.disable()
+    for name in SERVER_MODULES:  # first, as under daphne's own command line
+        importlib.import_module(name)
+    module, _, attribute = application.partition(":")
+    getattr(importlib.import_module(module), attribute)
+    if "twisted.internet.reactor" in sys.modules:
+        raise RuntimeError(
+            "the application installed Twisted's reactor; the workers cannot share it"
+        )
+    if "django" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()  # a connection is a socket: each worker opens its own
+    gc.freeze()
+
+
+def _die_with_parent(parent):
+    """Ask the kernel to kill this worker when the master dies (Linux). A master stops its
+    workers gracefully itself (``Master.stop``); one that died without doing so (``kill -9``)
+    takes them with it at once, as a crash of the single process it replaced would, rather than
+    leaving them to drain on a socket that a restarted server (or systemd's socket unit) shares."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker notices at its next accept
+        pass
+    if os.getppid() != parent:  # the master died before the request took effect
+        os._exit(0)
+
+
+class Master:
+    """Forks the workers, replaces one that dies, and stops them all on SIGTERM or SIGINT."""
+
+    def __init__(self, arguments, workers):
+        self.arguments = arguments
+        self.count = workers
+        self.workers = {}  # pid -> monotonic start
+        self.stopping = None  # the signal that stops the workers, once one came
+        self.failed_starts = 0
+        self.status = 0
+
+    def spawn(self):
+        parent = os.getpid()
+        # Blocked across the fork, so that the master's handler never runs in a worker.
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        pid = os.fork()
+        if pid:
+            self.workers[pid] = time.monotonic()
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+            return
+        code = 1
+        try:
+            for signum in STOP_SIGNALS:
+                signal.signal(signum, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+            _die_with_parent(parent)
+            os.environ["LISTEN_PID"] = str(os.getpid())  # the socket at fd 3 is this worker's now
+            run_daphne(self.arguments)
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+
+    def stop(self, signum, _frame=None):
+        self.stopping = signum
+        for pid in list(self.workers):
+            with contextlib.suppress(ProcessLookupError):  # exited meanwhile
+                os.kill(pid, signum)
+
+    def run(self):
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, self.stop)
+        gc.enable()
+        while len(self.workers) < self.count:
+            self.spawn()
+        while self.workers:
+            try:
+                pid, wait_status = os.wait()
+            except ChildProcessError:
+                break
+            started = self.workers.pop(pid, None)
+            if started is None:
+                continue
+            code = os.waitstatus_to_exitcode(wait_status)
+            if self.stopping is not None:
+                if code not in (0, -self.stopping):
+                    self.status = code if code > 0 else 128 - code
+                continue
+            quick = time.monotonic() - started < QUICK_EXIT_SECONDS
+            self.failed_starts = self.failed_starts + 1 if quick else 0
+            print(f"treffpunkt.serve: worker {pid} exited ({code}); starting another", flush=True)
+            if self.failed_starts >= FAILED_STARTS:
+                print("treffpunkt.serve: workers keep failing at start; giving up", flush=True)
+                self.status = 1
+                self.stop(signal.SIGTERM)
+                continue
+            if quick:
+                time.sleep(0.1 * 2**self.failed_starts)
+                if self.stopping is not None:
+                    continue
+            self.spawn()
+        return self.status
+
+
 def run_daphne(arguments):
     """daphne's command line, in this process, with the cyclic collector off until the
     application has loaded.
@@ -91,6 +254,12 @@ def run_daphne(arguments):
     gc.disable()
     from daphne.cli import CommandLineInterface
     from daphne.server import Server
+
+    # The application, loaded by the master before daphne.server existed, adapts daphne's server
+    # to the gateway only now (treffpunkt/realtime/transport.py; a no-op when done already).
+    transport = sys.modules.get("treffpunkt.realtime.transport")
+    if transport is not None:
+        transport.install()
 
     class LoadedServer(Server):
         def run(self):
@@ -115,6 +284,12 @@ def arguments(argv=None):
     parser.add_argument(
         "--application", default=APPLICATION, help=f"ASGI application (default {APPLICATION})"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_WORKERS", "1")),
+        help="daphne processes sharing the port (default: WEB_WORKERS, else 1)",
+    )
     parser.add_argument("daphne_options", nargs="*", help="passed to daphne (after --)")
     return parser.parse_args(argv)
 
@@ -127,7 +302,9 @@ def main(argv=None):
         else:
             hand_over(listening_socket(args.host, args.port, args.backlog).detach())
     family = socket_family(FIRST_FD)
-    run_daphne(daphne_arguments(family, args.daphne_options, args.application))
+    preload(args.application)
+    master = Master(daphne_arguments(family, args.daphne_options, args.application), args.workers)
+    sys.exit(master.run())
 
 
 if __name__ == "__main__":

@@ -47,8 +47,11 @@ if not DEBUG and not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Not "daphne": its app only swaps in its runserver, and importing it installs Twisted's reactor,
+# with an event loop, in every process that loads the settings, the pre-forking master of
+# treffpunkt.serve included (a loop shared over fork() would be shared by every worker). Serve
+# with `make run` or `python -m treffpunkt.serve`.
 INSTALLED_APPS = [
-    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -4,12 +4,18 @@ daphne on its own binds its port only after importing the application (Django, D
 a restarted process refuses every connect for that long, and each refused client backs off. The
 launcher binds first and hands the socket to daphne (treffpunkt/serve.py); a connect that arrives
 meanwhile waits in the kernel's queue and is answered once the application is there.
+
+The launcher then stays as the workers' master: a worker that dies is replaced by a fork of the
+loaded master, and the port, which the master holds, never stops taking connects.
 """
 
+import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -57,48 +63,154 @@ def test_a_connect_made_while_the_application_loads_is_answered_once_it_has(
         process.wait(timeout=15)
 
     assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
-    # daphne took over the launcher's process: the pid a supervisor signals is the server's.
+    # The pid a supervisor signals is the master's: it stops its worker and exits cleanly.
     assert process.returncode == 0
 
 
 # Run in a fresh interpreter: daphne installs Twisted's asyncio reactor when imported.
 _LOAD_AND_STOP = """
 import gc, sys
-from daphne import server
+from treffpunkt import serve
 
 def collections():
     return sum(stats["collections"] for stats in gc.get_stats())
 
+before = collections()
+serve.preload("treffpunkt.asgi:application")  # the master's part
+during = collections() - before
+reactor = "twisted.internet.reactor" in sys.modules
+frozen = gc.get_freeze_count()
+from daphne import server  # a worker's part, after the fork
+
 def run(self):
-    loaded = "treffpunkt.asgi" in sys.modules
-    during = collections() - before
     from django.urls import resolve
     resolve("/")  # the URLconf, which every view module's imports come with, as a request loads it
     heavy = sorted(name for name in ("numpy", "icalendar") if name in sys.modules)
-    print(loaded, gc.isenabled(), during, ",".join(heavy) or "-")
+    print(reactor, gc.isenabled(), during, frozen, ",".join(heavy) or "-")
     raise SystemExit(0)
 
 server.Server.run = run
-from treffpunkt import serve
-before = collections()
 serve.run_daphne(["-b", "127.0.0.1", "-p", "0", "treffpunkt.asgi:application"])
 """
 
 
-def test_the_collector_is_off_while_the_application_loads_and_on_once_it_has(tmp_path):
+def test_the_master_loads_without_the_collector_and_the_workers_collect_again(tmp_path):
     env = sqlite_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "-c", _LOAD_AND_STOP],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
-    loaded, enabled, collections, heavy = result.stdout.split()
-    assert loaded == "True"
-    # On, or cyclic garbage would pile up for the process's life.
-    assert enabled == "True"
+    reactor, enabled, collections, frozen, heavy = result.stdout.split()
+    # No reactor (and so no event loop) in the master: each forked worker installs its own.
+    assert reactor == "False"
     # With the collector on, loading runs about 200 collections; off, only a library's explicit
     # gc.collect() counts.
     assert int(collections) < 10
+    # What loading made is left out of every later collection, in the master and its workers.
+    assert int(frozen) > 100_000
+    # On in the worker, or cyclic garbage would pile up for the process's life.
+    assert enabled == "True"
     # Libraries only a few requests need (the matchmaking engine's numpy, iCalendar files) wait
     # for their first use: each costs every starting process 50–200 ms of CPU otherwise.
     assert heavy == "-"
+
+
+def _workers(master):
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
+def _get(port, path="/health/"):
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as connection:
+        connection.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        return read_until_closed(connection)
+
+
+def _wait(predicate, what, timeout=30):
+    deadline = time.monotonic() + timeout
+    while not (value := predicate()):
+        assert time.monotonic() < deadline, f"{what} within {timeout} s"
+        time.sleep(0.02)
+    return value
+
+
+@pytest.fixture
+def gated_master(database_templates, tmp_path):
+    """``python -m treffpunkt.serve --workers 2`` on the gated application, gate open and serving;
+    yields (master process, port, gate)."""
+    gate = tmp_path / "gate"
+    gate.touch()
+    env = {
+        **sqlite_env(tmp_path, database_templates.sqlite_url(tmp_path)),
+        "TREFFPUNKT_TEST_GATE": str(gate),
+    }
+    port = free_port()
+    command = [sys.executable, "-m", "treffpunkt.serve", "--port", str(port), "--workers", "2",
+               "--application", "tests.hardening.gated_asgi:application"]  # fmt: skip
+    with (tmp_path / "daphne.log").open("wb") as log:
+        master = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait(lambda: len(_workers(master.pid)) == 2, "two workers")
+        assert _get(port).startswith(b"HTTP/1.1 200")
+        yield master, port, gate
+    finally:
+        if master.poll() is None:
+            master.kill()
+            master.wait(timeout=15)
+
+
+def test_a_killed_worker_is_replaced_from_the_loaded_master_and_the_port_keeps_answering(
+    gated_master,
+):
+    master, port, gate = gated_master
+    first, second = _workers(master.pid)
+    # Shut the gate: a worker that imported the application again would wait here for good.
+    gate.unlink()
+    os.kill(first, signal.SIGKILL)
+    # Asked at once: the master still holds the port, so the connect waits in its queue (or
+    # goes to the other worker) and is answered; nothing is refused.
+    for _ in range(5):
+        assert _get(port).startswith(b"HTTP/1.1 200")
+    workers = _wait(
+        lambda: len(w := _workers(master.pid)) == 2 and first not in w and w, "a new worker"
+    )
+    assert second in workers
+    replacement = next(pid for pid in workers if pid != second)
+    os.kill(second, signal.SIGKILL)  # the replacement alone serves, without the gate
+    _wait(lambda: second not in _workers(master.pid), "the second worker gone")
+    assert _get(port).startswith(b"HTTP/1.1 200")
+    assert replacement in _workers(master.pid)
+    assert master.poll() is None
+
+
+def test_sigterm_to_the_master_stops_its_workers_and_it_exits_cleanly(gated_master):
+    master, port, _gate = gated_master
+    workers = _workers(master.pid)
+    master.terminate()
+    assert master.wait(timeout=15) == 0
+    for pid in workers:  # reaped by the master, so gone, not zombies
+        assert not Path(f"/proc/{pid}").exists()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5)
+
+
+def test_a_killed_master_takes_its_workers_with_it_and_frees_the_port(gated_master):
+    master, port, _gate = gated_master
+    workers = _workers(master.pid)
+    master.kill()
+    master.wait(timeout=15)
+    # Each worker asked the kernel to kill it when its master dies: none keeps the port.
+    _wait(lambda: not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in workers),
+          "the workers gone")  # fmt: skip
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", port))
+
+
+def _state(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
