@@ -168,8 +168,8 @@ def rss_kib(pid):
     return 0
 
 
-def process_groups():
-    """(pid, process group) of every process on the machine."""
+def process_groups(live=False):
+    """(pid, process group) of every process on the machine (``live``: zombies left out)."""
     found = []
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -177,7 +177,9 @@ def process_groups():
                 contextlib.suppress(OSError, IndexError, ValueError),
                 open(f"/proc/{entry.name}/stat") as stat,
             ):
-                found.append((int(entry.name), int(stat.read().rsplit(")", 1)[1].split()[2])))
+                fields = stat.read().rsplit(")", 1)[1].split()
+                if not (live and fields[0] == "Z"):
+                    found.append((int(entry.name), int(fields[2])))
     return found
 
 
@@ -385,6 +387,23 @@ class ChatWriter:
 # ================================================================================================
 
 
+def server_port():
+    """A free port below the kernel's ephemeral range, as a production server's is.
+
+    A port from the ephemeral range (``free_port``) can be taken, while its server is down, by one
+    of the thousands of client sockets that reconnect meanwhile (to the other servers, or to this
+    port itself), and the restarted server then fails to bind it.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+        for port in random.sample(range(max(1024, low - 12000), low), 200):
+            with socket.socket() as probe, contextlib.suppress(OSError):
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(("127.0.0.1", port))
+                return port
+    return free_port()
+
+
 class Cluster:
     """Server processes on fixed ports; ``kill`` and ``start`` again keep the ports.
 
@@ -397,7 +416,7 @@ class Cluster:
     def __init__(self, kind, count, env, log_dir, tag, *, held=False):
         self.kind = kind  # "daphne", "uvicorn", "granian" or "bare"
         self.env = env
-        self.ports = [free_port() for _ in range(count)]
+        self.ports = [server_port() for _ in range(count)]
         self.processes = [None] * count
         self.log_path = log_dir / f"{tag}.log"
         self.listeners = [self._listen(port) for port in self.ports] if held else None
@@ -493,8 +512,36 @@ class Cluster:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+                # A master's workers are in its group too: the port is free once all have exited
+                # (a zombie holds no socket).
+                while any(group == process.pid for _, group in process_groups(live=True)):
+                    time.sleep(0.005)
             with contextlib.suppress(ValueError):
                 _children.remove(process)
+
+    @property
+    def has_master(self):
+        """Whether a master process replaces a worker that dies (treffpunkt.serve)."""
+        return self.kind == "daphne"
+
+    def workers(self):
+        """The pids of the masters' children: the processes that serve."""
+        found = []
+        for process in self.processes:
+            if process is not None:
+                with contextlib.suppress(OSError):
+                    path = f"/proc/{process.pid}/task/{process.pid}/children"
+                    found += [int(pid) for pid in Path(path).read_text().split()]
+        return found
+
+    def kill_workers(self):
+        """SIGKILL every worker, as a crash would; each master forks a replacement at once."""
+        for pid in self.workers():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+    def master_cpu(self):
+        return sum(cpu_seconds(process.pid) or 0.0 for process in self.processes if process)
 
     def stop(self):
         for process in self.processes:

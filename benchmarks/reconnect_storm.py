@@ -8,11 +8,16 @@ Set-up (harness.prepare): ``--clients`` registered attendees, half authenticatin
 (``Authorization``), half with a logged-in session cookie (+ ``Origin``); all subscribe to one LIVE
 session, spread over ``--processes`` server processes.
 
-Two drops, one after the other, each on a fresh set of connections:
+Three drops, one after the other, each on a fresh set of connections:
 
-- **restart**: every server process is killed (SIGKILL, as a crash or a hard deploy would) and
-  started again at once on the same ports, as a supervisor restarts a crashed process; meanwhile
-  ``--missed`` chat messages are stored (through the chat service, from a separate process).
+- **crash**: every process that serves is killed (SIGKILL, as a crash or the out-of-memory killer
+  would). Under ``treffpunkt.serve`` those are the workers, and their master forks replacements
+  from the loaded application at once; a server without a master (the bare one, uvicorn,
+  granian) is started again at once on the same port, as a supervisor restarts a crashed process.
+  Meanwhile ``--missed`` chat messages are stored (through the chat service, from a separate
+  process).
+- **restart**: every server process is killed, masters included (a hard deploy, or a crash of the
+  whole server), and started again at once, cold; the missed messages as above.
 - **network**: every client's TCP connection is reset at once (RST; the servers stay up); while
   the network is "down" a sender posts ``--missed`` messages; then it is back and every client
   makes its first attempt within socket.js's first backoff step. Times count from the network's
@@ -22,7 +27,7 @@ Clients reconnect with the web client's schedule (web/static/web/lib/socket.js `
 full jitter, the ceiling starting at 0.5 s and doubling per failed attempt, but within 2 s for the
 first 10 s of an outage) and resubscribe with ``since`` = the highest seq they saw. A client is *back* when its subscribe reply (``missed`` included) or a push
 has brought it to the topic's newest seq. Printed: seconds from the drop until 50 %, 99 % and all
-clients are back, how long the servers took to answer an HTTP request again (restart: a request
+clients are back, how long the servers took to answer an HTTP request again (crash, restart: a request
 sent as soon as the port takes connections, which daphne's does before its application has loaded,
 treffpunkt/serve.py; it waits in the queue with the clients'), failures, the bytes of the
 subscribe replies (snapshot + missed) and server CPU over the storm.
@@ -55,6 +60,8 @@ from harness import (
 )
 from live_fanout import Sender
 
+DROPS = ("crash", "restart", "network")
+
 
 def describe(label, result, clients, cpu, answering=None):
     times = result["times"]
@@ -84,7 +91,7 @@ async def one_config(args, prepared, kind):
     auth = split_auth(args.clients, len(prepared.people["tokens"]))
     results = {}
     writer = ChatWriter(prepared, env) if kind != "bare" else None
-    for drop in ("restart", "network"):
+    for drop in DROPS:
         swarm = Swarm(prepared, cluster.ports, topic, args.clients, args.client_procs, auth,
                       timeout=args.timeout)  # fmt: skip
         sender = None
@@ -101,21 +108,31 @@ async def one_config(args, prepared, kind):
                 before = writer.write(0, f"{tag}-{drop}-probe")
                 target = before + args.missed
             cpu_before = cluster.cpu()
-            if drop == "restart":
+            if drop in ("crash", "restart"):
                 dropped_at = time.time()
-                cluster.kill()
+                warm = drop == "crash" and cluster.has_master
+                if warm:
+                    cpu_before = cluster.master_cpu()  # the killed workers' CPU is not the storm's
+                    cluster.kill_workers()
+                else:
+                    cpu_before = 0.0  # fresh processes
+                    cluster.kill()
                 storm = asyncio.ensure_future(
                     swarm.all({"cmd": "storm", "target": target, "started_at": dropped_at},
                               "storm", timeout=args.timeout + 60)
                 )  # fmt: skip
-                cluster.start(wait=False)
+                if not warm:
+                    cluster.start(wait=False)
+
+                def serving(dropped_at=dropped_at):
+                    for index in range(args.processes):
+                        cluster.wait_serving(index)
+                    return time.time() - dropped_at
+
+                waits = [asyncio.to_thread(serving)]
                 if kind != "bare":
-                    await asyncio.to_thread(writer.write, args.missed, f"{tag}-{drop}")
-                await asyncio.to_thread(
-                    lambda: [cluster.wait_serving(i) for i in range(args.processes)]
-                )
-                answering = time.time() - dropped_at
-                cpu_before = 0.0  # fresh processes
+                    waits.append(asyncio.to_thread(writer.write, args.missed, f"{tag}-{drop}"))
+                answering, *_ = await asyncio.gather(*waits)
             else:
                 if kind != "bare":
                     sender = await Sender.open(
@@ -176,9 +193,7 @@ async def main(args):
     )
     results = await compare(args, one_config)
     log("\n== Summary: seconds from the drop until every client is back and caught up ==")
-    for drop, server in (
-        (drop, server) for drop in ("restart", "network") for server in args.server
-    ):
+    for drop, server in ((drop, server) for drop in DROPS for server in args.server):
         ours = results[server][drop]
         bare = results.get("bare", {}).get(drop)
         name = f"{drop}, sockets held" if drop == "restart" and args.held_sockets else drop
