@@ -271,6 +271,13 @@ def run_daphne(arguments):
     interface.run(arguments)
 
 
+def positive(value):
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"at least 1, not {value}")
+    return number
+
+
 def arguments(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m treffpunkt.serve", description=__doc__.split("\n\n")[0]
@@ -286,8 +293,8 @@ def arguments(argv=None):
     )
     parser.add_argument(
         "--workers",
-        type=int,
-        default=int(os.environ.get("WEB_WORKERS", "1")),
+        type=positive,
+        default=os.environ.get("WEB_WORKERS", "1"),  # a string: argparse checks it as given
         help="daphne processes sharing the port (default: WEB_WORKERS, else 1)",
     )
     parser.add_argument("daphne_options", nargs="*", help="passed to daphne (after --)")
