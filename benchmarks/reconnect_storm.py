@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/reconnect_storm.py [--clients 5000] [--processes 2] [--missed 20]
         [--database-url postgres://…] [--redis-url redis://127.0.0.1:6379/7] [--no-bare]
-    [--held-sockets]
+        [--held-sockets] [--drops crash,restart,network]
 
 Set-up (harness.prepare): ``--clients`` registered attendees, half authenticating with a DRF token
 (``Authorization``), half with a logged-in session cookie (+ ``Origin``); all subscribe to one LIVE
@@ -91,7 +91,7 @@ async def one_config(args, prepared, kind):
     auth = split_auth(args.clients, len(prepared.people["tokens"]))
     results = {}
     writer = ChatWriter(prepared, env) if kind != "bare" else None
-    for drop in DROPS:
+    for drop in args.drops:
         swarm = Swarm(prepared, cluster.ports, topic, args.clients, args.client_procs, auth,
                       timeout=args.timeout)  # fmt: skip
         sender = None
@@ -193,7 +193,7 @@ async def main(args):
     )
     results = await compare(args, one_config)
     log("\n== Summary: seconds from the drop until every client is back and caught up ==")
-    for drop, server in ((drop, server) for drop in DROPS for server in args.server):
+    for drop, server in ((drop, server) for drop in args.drops for server in args.server):
         ours = results[server][drop]
         bare = results.get("bare", {}).get(drop)
         name = f"{drop}, sockets held" if drop == "restart" and args.held_sockets else drop
@@ -217,6 +217,12 @@ if __name__ == "__main__":
         "--held-sockets",
         action="store_true",
         help="hold the listening sockets across the restart, as a systemd socket unit does",
+    )
+    parser.add_argument(
+        "--drops",
+        type=lambda value: [drop for drop in DROPS if drop in value.split(",")],
+        default=list(DROPS),
+        help=f"which drops, comma-separated (default {','.join(DROPS)})",
     )
     arguments = parser.parse_args()
     sys.exit(run(main(arguments)))
