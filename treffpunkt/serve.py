@@ -19,9 +19,9 @@ the unit's socket, and ``--host``, ``--port`` and ``--backlog`` are ignored.
 
 The process that binds stays as a small master: it loads the application once, then forks
 ``--workers`` daphne processes (default 1) that share the socket, and forks a replacement as soon
-as one dies. A crashed worker is back in tens of milliseconds instead of the second a cold start
-takes, and its clients' reconnects wait in the queue meanwhile (or go to the other workers). The
-master forwards SIGTERM and SIGINT to the workers (daphne's graceful shutdown,
+as one dies. The replacement has nothing to load: it answers within about 0.1 s, against about
+0.7 s for a cold start on an idle machine, and its clients' reconnects wait in the queue meanwhile
+(or go to the other workers). The master forwards SIGTERM and SIGINT to the workers (daphne's graceful shutdown,
 treffpunkt/realtime/shutdown.py) and exits with their status once they have stopped; a worker
 dies with its master (``PR_SET_PDEATHSIG``), so a killed master leaves no worker holding the port.
 """
@@ -137,6 +137,7 @@ def preload(application):
         importlib.import_module(name)
     module, _, attribute = application.partition(":")
     getattr(importlib.import_module(module), attribute)
+    _load_what_a_first_request_would()
     if "twisted.internet.reactor" in sys.modules:
         raise RuntimeError(
             "the application installed Twisted's reactor; the workers cannot share it"
@@ -146,6 +147,25 @@ def preload(application):
 
         connections.close_all()  # a connection is a socket: each worker opens its own
     gc.freeze()
+
+
+def _load_what_a_first_request_would():
+    """What each worker would otherwise load on its first connection or request: Twisted's
+    endpoint plugins (daphne's ``systemd:`` endpoint string is looked up among them; they import
+    some 30 modules), the URLconf with every view module, and the translation catalogues. Loaded
+    here once, a replaced worker serves at once."""
+    from twisted.internet.interfaces import IStreamServerEndpointStringParser
+    from twisted.plugin import getPlugins
+
+    list(getPlugins(IStreamServerEndpointStringParser))
+    if "django" in sys.modules:
+        from django.conf import settings
+        from django.urls import get_resolver
+        from django.utils.translation import trans_real
+
+        get_resolver().url_patterns  # noqa: B018 (imports the URLconf)
+        for code, _name in settings.LANGUAGES:
+            trans_real.translation(code)
 
 
 def _die_with_parent(parent):
