@@ -25,12 +25,13 @@ Three drops, one after the other, each on a fresh set of connections:
 
 Clients reconnect with the web client's schedule (web/static/web/lib/socket.js ``retryCeiling``:
 full jitter, the ceiling starting at 0.5 s and doubling per failed attempt, but within 2 s for the
-first 10 s of an outage) and resubscribe with ``since`` = the highest seq they saw. A client is *back* when its subscribe reply (``missed`` included) or a push
-has brought it to the topic's newest seq. Printed: seconds from the drop until 50 %, 99 % and all
-clients are back, how long the servers took to answer an HTTP request again (crash, restart: a request
-sent as soon as the port takes connections, which daphne's does before its application has loaded,
-treffpunkt/serve.py; it waits in the queue with the clients'), failures, the bytes of the
-subscribe replies (snapshot + missed) and server CPU over the storm.
+first 10 s of an outage) and resubscribe with ``since`` = the highest seq they saw. A client is
+*back* when its subscribe reply (``missed`` included) or a push has brought it to the topic's
+newest seq. Printed: seconds from the drop until 50 %, 99 % and all clients are back, how long the
+servers took to answer an HTTP request again (crash, restart: a request sent as soon as the port
+takes connections, which daphne's does before its application has loaded, treffpunkt/serve.py; it
+waits in the queue with the clients'), failures, the bytes of the subscribe replies (snapshot +
+missed) and server CPU over the storm.
 
 With ``--held-sockets`` the benchmark holds each server's listening socket itself and hands it to
 the process it starts, as systemd does with a socket unit (docs/deployment.md): a restart then
