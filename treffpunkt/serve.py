@@ -21,9 +21,10 @@ The process that binds stays as a small master: it loads the application once, t
 ``--workers`` daphne processes (default 1) that share the socket, and forks a replacement as soon
 as one dies. The replacement has nothing to load: it answers within about 0.1 s, against about
 0.7 s for a cold start on an idle machine, and its clients' reconnects wait in the queue meanwhile
-(or go to the other workers). The master forwards SIGTERM and SIGINT to the workers (daphne's graceful shutdown,
-treffpunkt/realtime/shutdown.py) and exits with their status once they have stopped; a worker
-dies with its master (``PR_SET_PDEATHSIG``), so a killed master leaves no worker holding the port.
+(or go to the other workers). The master forwards SIGTERM and SIGINT to the workers (daphne's
+graceful shutdown, treffpunkt/realtime/shutdown.py) and exits with their status once they have
+stopped; a worker dies with its master (``PR_SET_PDEATHSIG``), so a killed master leaves no
+worker holding the port.
 """
 
 import argparse
@@ -129,9 +130,17 @@ FAILED_STARTS = 5
 
 def preload(application):
     """Import ``application`` (``module:attribute``) and daphne's libraries, as each worker
-    would, with the cyclic collector off (see ``run_daphne``); then leave what was loaded out of
-    every later collection (``gc.freeze``), so that neither the collector's walks nor its writes
-    to object headers touch the pages the workers share with the master."""
+    would, with the cyclic collector off; then leave what was loaded out of every later
+    collection (``gc.freeze``) and turn the collector on again, for the master and the workers
+    it forks.
+
+    Loading allocates some 300,000 objects that live as long as the process, and at Python's
+    default thresholds the collector walks them about 200 times meanwhile: a fifth to a third of
+    the load's CPU (docs/performance.md, "The third session of 2026-12-02"), paid while the
+    clients of a restarted server wait. Frozen, they are neither walked again nor written to by
+    the collector, so the pages the workers share with the master stay shared. The application's
+    own thresholds (settings.GC_THRESHOLD, treffpunkt/asgi.py) hold from then on.
+    """
     gc.disable()
     for name in SERVER_MODULES:  # first, as under daphne's own command line
         importlib.import_module(name)
@@ -147,6 +156,7 @@ def preload(application):
 
         connections.close_all()  # a connection is a socket: each worker opens its own
     gc.freeze()
+    gc.enable()
 
 
 def _load_what_a_first_request_would():
@@ -176,7 +186,7 @@ def _die_with_parent(parent):
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the worker notices at its next accept
+    except (OSError, AttributeError):  # not Linux: a killed master's workers serve on
         pass
     if os.getppid() != parent:  # the master died before the request took effect
         os._exit(0)
@@ -229,7 +239,6 @@ class Master:
     def run(self):
         for signum in STOP_SIGNALS:
             signal.signal(signum, self.stop)
-        gc.enable()
         while len(self.workers) < self.count:
             self.spawn()
         while self.workers:
@@ -262,18 +271,8 @@ class Master:
 
 
 def run_daphne(arguments):
-    """daphne's command line, in this process, with the cyclic collector off until the
-    application has loaded.
-
-    Loading allocates some 300,000 objects that live as long as the process, and at Python's
-    default thresholds the collector walks them about 200 times meanwhile: a fifth to a third of
-    the load's CPU (docs/performance.md, "The third session of 2026-12-02"), paid while the
-    clients of a restarted process wait. The application's own thresholds (settings.GC_THRESHOLD,
-    treffpunkt/asgi.py) hold from then on.
-    """
-    gc.disable()
+    """daphne's command line, in this process (a worker, with the application loaded)."""
     from daphne.cli import CommandLineInterface
-    from daphne.server import Server
 
     # The application, loaded by the master before daphne.server existed, adapts daphne's server
     # to the gateway only now (treffpunkt/realtime/transport.py; a no-op when done already).
@@ -281,14 +280,7 @@ def run_daphne(arguments):
     if transport is not None:
         transport.install()
 
-    class LoadedServer(Server):
-        def run(self):
-            gc.enable()  # daphne constructs its server once the application is imported
-            super().run()
-
-    interface = CommandLineInterface()
-    interface.server_class = LoadedServer
-    interface.run(arguments)
+    CommandLineInterface().run(arguments)
 
 
 def positive(value):
