@@ -4,11 +4,13 @@ import asyncio
 import functools
 import json
 import os
+import uuid
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from treffpunkt.realtime import gateway, hub, limits
+from tests.realtime.test_presence import redis_store
+from treffpunkt.realtime import gateway, hub, limits, presence
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -147,3 +149,85 @@ def test_each_forked_worker_reports_its_socket_counts_under_a_name_of_its_own():
     os.waitpid(pid, 0)
     assert child != hub.PROCESS_ID
     assert f":{pid}:" in child
+
+
+class Someone:
+    is_authenticated = True
+
+    def __init__(self):
+        self.pk = uuid.uuid4().hex
+
+
+def hold(monkeypatch, store, name):
+    """Hold the store's ``name`` trips until ``go_on`` is set; ``reached`` is set when one waits."""
+    original = getattr(store, name)
+    reached, go_on = asyncio.Event(), asyncio.Event()
+
+    async def held(*args, **kwargs):
+        reached.set()
+        await go_on.wait()
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(store, name, held)
+    return reached, go_on
+
+
+@pytest.fixture
+def shared(monkeypatch):
+    """A fresh SocketCounts of a process of its own, on the real Redis store."""
+    store = redis_store()
+    monkeypatch.setattr(presence, "_store", store)
+    monkeypatch.setattr(hub, "PROCESS_ID", f"test-{uuid.uuid4().hex}")
+    return limits.SocketCounts(), store
+
+
+@pytest.mark.parametrize("trip", ["admit_socket", "release_socket"])
+async def test_a_heartbeat_while_a_socket_is_counted_leaves_the_shared_count_true(
+    shared, monkeypatch, trip, settings
+):
+    settings.REALTIME = {**settings.REALTIME, "MAX_SOCKETS_PER_USER": 3}
+    # The heartbeat writes this process's counts as it knows them. A release between its reading
+    # and its write was taken off twice, and the user could open one socket more than allowed.
+    counts, store = shared
+    user = Someone()
+    key = await counts.admit(user, None)
+    await counts.admit(user, None)
+    reached, go_on = hold(monkeypatch, store, trip)
+
+    if trip == "admit_socket":
+        on_the_way = asyncio.create_task(counts.admit(user, None))
+    else:
+        on_the_way = asyncio.create_task(counts.release(key))
+    await reached.wait()
+    await counts.beat()
+    go_on.set()
+    await on_the_way
+
+    assert (counts.by_key.get(key, 0), store.count_sockets(key)) == (
+        (3, 3) if trip == "admit_socket" else (1, 1)
+    )
+    await store.aclose()
+
+
+async def test_admits_and_releases_wait_while_the_heartbeat_is_written(
+    shared, monkeypatch, realtime
+):
+    counts, store = shared
+    user = Someone()
+    first = await counts.admit(user, None)
+    reached, go_on = hold(monkeypatch, store, "refresh_sockets")
+
+    beat = asyncio.create_task(counts.beat())
+    await reached.wait()
+    second = asyncio.create_task(counts.admit(user, None))
+    released = asyncio.create_task(counts.release(first))
+    await asyncio.sleep(0.05)
+    waited = (second.done(), released.done(), store.count_sockets(first))
+    go_on.set()
+    await asyncio.gather(beat, second, released)
+
+    assert waited == (False, False, 1)
+    assert (counts.by_key.get(first, 0), store.count_sockets(first)) == (1, 1)
+    assert await counts.admit(user, None) == first
+    assert await counts.admit(user, None) is None  # the limit is 2
+    await store.aclose()

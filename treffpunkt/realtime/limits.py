@@ -17,6 +17,7 @@
 """
 
 import asyncio
+import contextlib
 import logging
 import weakref
 
@@ -39,11 +40,20 @@ def limits():
 
 class SocketCounts:
     """Open sockets by client address (anonymous) and by user: this process's, and all
-    processes' together through the shared store."""
+    processes' together through the shared store.
+
+    The heartbeat rewrites this process's counts in the shared store (repairing what a failed
+    trip left wrong), so it must not race the admits and releases: a count changed here whose
+    trip is still on its way is left as the store has it (``keep``), and an admit or release
+    waits while the heartbeat's write is on its way. Otherwise a release between the
+    heartbeat's reading and its write would be taken off twice, and the client could hold one
+    socket more than its maximum until the next beat."""
 
     def __init__(self):
         self.by_key = {}
+        self._on_the_way = {}  # key → admits and releases whose trip to the store is not back
         self._heartbeats = weakref.WeakKeyDictionary()
+        self._writing = weakref.WeakKeyDictionary()  # event loop → set once the beat is written
 
     def key_for(self, user, ip):
         return f"user:{user.pk}" if user.is_authenticated else f"ip:{ip}"
@@ -57,31 +67,65 @@ class SocketCounts:
         """Count a new socket; ``None`` when the client already holds its maximum, else its key."""
         key = self.key_for(user, ip)
         maximum = self.maximum_for(user)
+        await self._beat_written()
         if self.by_key.get(key, 0) >= maximum:
             return None
-        # Counted here before the store is asked, so the heartbeat never reports fewer.
-        self.by_key[key] = self.by_key.get(key, 0) + 1
-        self._keep_heartbeat()
-        try:
-            admitted = await presence.store().admit_socket(
-                key, hub.PROCESS_ID, maximum=maximum, ttl=SOCKETS_TTL
-            )
-        except Exception:  # noqa: BLE001 (the shared store is down: this process's count holds)
-            logger.warning(
-                "socket limits: the shared store failed; counting locally", exc_info=True
-            )
-            admitted = True
-        if not admitted:
-            self._forget(key)
-            return None
-        return key
+        with self._trip(key):
+            # Counted here before the store is asked, so open_sockets never reports fewer.
+            self.by_key[key] = self.by_key.get(key, 0) + 1
+            self._keep_heartbeat()
+            try:
+                admitted = await presence.store().admit_socket(
+                    key, hub.PROCESS_ID, maximum=maximum, ttl=SOCKETS_TTL
+                )
+            except Exception:  # noqa: BLE001 (the shared store is down: this process's count holds)
+                logger.warning(
+                    "socket limits: the shared store failed; counting locally", exc_info=True
+                )
+                admitted = True
+            if not admitted:
+                self._forget(key)
+        return key if admitted else None
 
     async def release(self, key):
-        self._forget(key)
+        await self._beat_written()
+        with self._trip(key):
+            self._forget(key)
+            try:
+                await presence.store().release_socket(key, hub.PROCESS_ID)
+            except Exception:  # noqa: BLE001 (the next heartbeat writes the true count)
+                logger.warning("socket limits: releasing in the shared store failed", exc_info=True)
+
+    async def beat(self):
+        """Write this process's counts to the shared store, and that it is alive."""
+        loop = asyncio.get_running_loop()
+        written = self._writing[loop] = asyncio.Event()
         try:
-            await presence.store().release_socket(key, hub.PROCESS_ID)
-        except Exception:  # noqa: BLE001 (the next heartbeat writes the true count)
-            logger.warning("socket limits: releasing in the shared store failed", exc_info=True)
+            await presence.store().refresh_sockets(
+                hub.PROCESS_ID,
+                {key: n for key, n in self.by_key.items() if key not in self._on_the_way},
+                keep=list(self._on_the_way),
+                ttl=SOCKETS_TTL,
+            )
+        finally:
+            del self._writing[loop]
+            written.set()
+
+    @contextlib.contextmanager
+    def _trip(self, key):
+        self._on_the_way[key] = self._on_the_way.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            if self._on_the_way[key] > 1:
+                self._on_the_way[key] -= 1
+            else:
+                del self._on_the_way[key]
+
+    async def _beat_written(self):
+        written = self._writing.get(asyncio.get_running_loop())
+        if written is not None:
+            await written.wait()
 
     def _forget(self, key):
         count = self.by_key.get(key, 0) - 1
@@ -102,9 +146,7 @@ class SocketCounts:
         while True:
             await asyncio.sleep(SOCKETS_HEARTBEAT)
             try:
-                await presence.store().refresh_sockets(
-                    hub.PROCESS_ID, dict(self.by_key), ttl=SOCKETS_TTL
-                )
+                await self.beat()
             except Exception:  # noqa: BLE001 (Redis away: try again at the next beat)
                 logger.warning("socket limits: heartbeat failed", exc_info=True)
 

@@ -134,14 +134,26 @@ end
 return total
 """
 
-# KEYS: the registry, this process's hash. ARGV: this process, the time to live in ms, then
-# client key and count pairs: this process's counts as it knows them (repairing a lost release).
+# KEYS: the registry, this process's hash. ARGV: this process, the time to live in ms, the number
+# of client keys to keep, those keys (their counts are changing on the way here: left as they
+# are), then client key and count pairs: this process's other counts as it knows them (repairing
+# a lost release); a client key in neither list holds no socket here.
 _REFRESH_SOCKETS = """
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
-local ttl = tonumber(ARGV[2])
+local ttl, kept = tonumber(ARGV[2]), tonumber(ARGV[3])
+local keep = {}
+for index = 4, 3 + kept do
+  keep[#keep + 1] = ARGV[index]
+  keep[#keep + 1] = redis.call('HGET', KEYS[2], ARGV[index])
+end
 redis.call('DEL', KEYS[2])
-for index = 3, #ARGV, 2 do
+for index = 1, #keep, 2 do
+  if keep[index + 1] then
+    redis.call('HSET', KEYS[2], keep[index], keep[index + 1])
+  end
+end
+for index = 4 + kept, #ARGV, 2 do
   redis.call('HSET', KEYS[2], ARGV[index], ARGV[index + 1])
 end
 redis.call('PEXPIRE', KEYS[2], ttl)
@@ -190,8 +202,9 @@ class PresenceStore:
     async def release_socket(self, key, process):
         raise NotImplementedError
 
-    async def refresh_sockets(self, process, counts, *, ttl):
-        """The heartbeat: ``process`` is alive for ``ttl`` more seconds, with these counts."""
+    async def refresh_sockets(self, process, counts, *, ttl, keep=()):
+        """The heartbeat: ``process`` is alive for ``ttl`` more seconds, with these counts; the
+        client keys in ``keep`` keep the counts the store holds."""
         raise NotImplementedError
 
     def count_sockets(self, key):
@@ -232,7 +245,7 @@ class LocalPresence(PresenceStore):
     async def release_socket(self, key, process):
         pass
 
-    async def refresh_sockets(self, process, counts, *, ttl):
+    async def refresh_sockets(self, process, counts, *, ttl, keep=()):
         pass
 
     def count_sockets(self, key):
@@ -324,12 +337,13 @@ class RedisPresence(PresenceStore):
             )
         return batch
 
-    async def refresh_sockets(self, process, counts, *, ttl):
+    async def refresh_sockets(self, process, counts, *, ttl, keep=()):
         registry = self._socket_registry()
         pairs = [part for key, count in counts.items() for part in (key, count)]
         script = self._async_script(_REFRESH_SOCKETS)
         await script(
-            keys=[registry, f"{registry}:{process}"], args=[process, int(ttl * 1000), *pairs]
+            keys=[registry, f"{registry}:{process}"],
+            args=[process, int(ttl * 1000), len(keep), *keep, *pairs],
         )
 
     def count_sockets(self, key):
