@@ -88,7 +88,12 @@ def connect():
         communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
         connected, _code = await communicator.connect(timeout=3)
         if not expect:
-            return connected
+            if not connected:
+                return False  # the handshake was refused
+            # Accepted only to be told why: the close code.
+            closed = await communicator.receive_output(timeout=3)
+            assert closed["type"] == "websocket.close", closed
+            return closed["code"]
         assert connected
         client = Client(communicator)
         hello = await client.receive()

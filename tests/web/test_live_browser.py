@@ -4,6 +4,9 @@ pytest-django's live server speaks WSGI only, so this test copies the migrated S
 serves the ASGI application with daphne in a subprocess, as tests/realtime/test_multiprocess.py does.
 """
 
+import contextlib
+import json
+
 import pytest
 
 from tests.servers import (
@@ -151,3 +154,37 @@ def test_organizer_runs_a_poll_and_removes_a_message(browser, server):
     message.get_by_role("button", name="Löschen").click()
     expect(anna.locator(".chat-message", has_text="Das ist Werbung")).to_have_count(0)
     expect(message).to_have_count(0)
+
+
+def test_a_tab_over_the_socket_limit_says_so_and_connects_once_another_closes(browser, server):
+    # A person holds at most REALTIME_MAX_SOCKETS_PER_USER (10) sockets. The server used to refuse
+    # the eleventh at the handshake, which the page could not tell from a server that is down.
+    from playwright.sync_api import expect
+    from websockets.sync.client import connect
+
+    first = open_as(browser, server, "ben")
+    expect(connection(first)).to_have_text("verbunden", use_inner_text=True)
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in first.context.cookies())
+    url = server["url"].replace("http://", "ws://") + "/ws/"
+    with contextlib.ExitStack() as sockets:
+        others = []
+        for _ in range(9):  # with the first page's socket, the ten allowed
+            socket_ = sockets.enter_context(
+                connect(url, origin=server["url"], additional_headers={"Cookie": cookie})
+            )
+            assert json.loads(socket_.recv(timeout=5))["type"] == "hello"
+            others.append(socket_)
+
+        second = open_as(browser, server, "ben")
+        expect(connection(second)).to_have_text(
+            "Diese Veranstaltung ist in zu vielen Fenstern oder Tabs geöffnet. Schließen Sie "
+            "eines; diese Seite verbindet sich dann von selbst wieder.",
+            use_inner_text=True,
+        )
+        expect(connection(first)).to_have_text("verbunden", use_inner_text=True)
+
+        others[0].close()
+        # The page tries again after 5–10 s.
+        expect(connection(second)).to_have_text("verbunden", use_inner_text=True, timeout=20_000)
+        send_chat(second, "Jetzt bin ich auch im zweiten Tab da.")
+        expect(chat_texts(first)).to_contain_text(["Jetzt bin ich auch im zweiten Tab da."])

@@ -347,6 +347,9 @@ class Connection:
             return
         counted = await limits.counts.admit(self.user, self.client_ip)
         if counted is None:
+            # Accepted first, so the client sees the code: a refused handshake would reach it as a
+            # bare HTTP 403, which a client cannot tell from a server that is down.
+            await self._send({"type": "websocket.accept"})
             await self._send({"type": "websocket.close", "code": CLOSE_TOO_MANY_SOCKETS})
             return
         try:

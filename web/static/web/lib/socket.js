@@ -15,6 +15,10 @@ const QUICK_RETRY_CEILING = 2_000;
 const STABLE_AFTER = 10_000;
 const CLOSE_LOGGED_OUT = 4001;
 const CLOSE_REFUSED = 4003;
+// This person (or, anonymous, this address) holds the most sockets allowed: another tab has to
+// close first. Tried again after TOO_MANY_WAIT plus up to as much again.
+const CLOSE_TOO_MANY = 4029;
+const TOO_MANY_WAIT = 5_000;
 // A push that skips a seq waits this long for the missing ones (they may come from another
 // server process a moment later); then the topic is resubscribed with `since` to fetch them.
 const GAP_WAIT = 1_000;
@@ -71,6 +75,7 @@ export class LiveSocket {
     this.isOpen = false;
     this.ready = false;
     this.everOpened = false;
+    this.tooMany = false;
     this.stopped = false;
     this.closeReason = null;
     this.nextId = 0;
@@ -125,6 +130,7 @@ export class LiveSocket {
 
   onHello(hello) {
     this.hello = hello;
+    this.tooMany = false;
     this.emit("onHello", hello);
   }
 
@@ -149,7 +155,9 @@ export class LiveSocket {
     if (this.stopped || this.socket) {
       return;
     }
-    this.onStatus(this.everOpened ? "reconnecting" : "connecting");
+    if (!this.tooMany) {
+      this.onStatus(this.everOpened ? "reconnecting" : "connecting");
+    }
     const socket = new WebSocket(this.url);
     this.socket = socket;
     socket.addEventListener("open", () => this.opened(socket));
@@ -489,6 +497,13 @@ export class LiveSocket {
         code === CLOSE_REFUSED ? "refused" : this.closeReason === "banned" ? "banned" : "logged-out";
       this.closeReason = reason;
       this.onClosedForGood(reason);
+      return;
+    }
+    if (code === CLOSE_TOO_MANY) {
+      // Not an outage: the server is there, and says why. Kept until a hello comes.
+      this.tooMany = true;
+      this.onStatus("too-many");
+      this.retryTimer = setTimeout(() => this.connect(), TOO_MANY_WAIT * (1 + Math.random()));
       return;
     }
     this.onStatus("reconnecting");
