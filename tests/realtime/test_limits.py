@@ -231,3 +231,19 @@ async def test_admits_and_releases_wait_while_the_heartbeat_is_written(
     assert await counts.admit(user, None) == first
     assert await counts.admit(user, None) is None  # the limit is 2
     await store.aclose()
+
+
+async def test_a_heartbeat_that_hangs_holds_up_the_handshakes_only_briefly(
+    shared, monkeypatch, realtime
+):
+    counts, store = shared
+    monkeypatch.setattr(limits, "BEAT_WAIT", 0.1)
+    reached, _never = hold(monkeypatch, store, "refresh_sockets")
+    beat = asyncio.create_task(counts.beat())
+    await reached.wait()
+
+    key = await asyncio.wait_for(counts.admit(Someone(), None), 1)
+
+    assert store.count_sockets(key) == 1
+    beat.cancel()
+    await store.aclose()

@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 # sockets stop counting); the heartbeat comes every SOCKETS_HEARTBEAT seconds.
 SOCKETS_TTL = 15.0
 SOCKETS_HEARTBEAT = 5.0
+# An admit or a release waits at most this long for the heartbeat's write: a Redis that hangs
+# must not hold up the handshakes.
+BEAT_WAIT = 1.0
 
 
 def limits():
@@ -45,7 +48,7 @@ class SocketCounts:
     The heartbeat rewrites this process's counts in the shared store (repairing what a failed
     trip left wrong), so it must not race the admits and releases: a count changed here whose
     trip is still on its way is left as the store has it (``keep``), and an admit or release
-    waits while the heartbeat's write is on its way. Otherwise a release between the
+    waits while the heartbeat's write is on its way (up to ``BEAT_WAIT``). Otherwise a release between the
     heartbeat's reading and its write would be taken off twice, and the client could hold one
     socket more than its maximum until the next beat."""
 
@@ -125,7 +128,8 @@ class SocketCounts:
     async def _beat_written(self):
         written = self._writing.get(asyncio.get_running_loop())
         if written is not None:
-            await written.wait()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(written.wait(), BEAT_WAIT)
 
     def _forget(self, key):
         count = self.by_key.get(key, 0) - 1
