@@ -45,18 +45,20 @@ class SocketCounts:
     """Open sockets by client address (anonymous) and by user: this process's, and all
     processes' together through the shared store.
 
-    The heartbeat rewrites this process's counts in the shared store (repairing what a failed
-    trip left wrong), so it must not race the admits and releases: a count changed here whose
-    trip is still on its way is left as the store has it (``keep``), and an admit or release
-    waits while the heartbeat's write is on its way (up to ``BEAT_WAIT``). Otherwise a release between the
-    heartbeat's reading and its write would be taken off twice, and the client could hold one
-    socket more than its maximum until the next beat."""
+    The heartbeat says that this process is alive. Only when the store's counts may be wrong (a
+    trip failed while Redis was away, or Redis lost them) does it rewrite them with this
+    process's, and that rewrite must not race the admits and releases: a count whose trip is
+    still on its way is left as the store has it (``keep``), and an admit or release waits while
+    the rewrite is on its way (up to ``BEAT_WAIT``). Otherwise a release between the rewrite's
+    reading and its write would be taken off twice, and the client could hold one socket more
+    than its maximum until the next beat."""
 
     def __init__(self):
         self.by_key = {}
         self._on_the_way = {}  # key → admits and releases whose trip to the store is not back
         self._heartbeats = weakref.WeakKeyDictionary()
-        self._writing = weakref.WeakKeyDictionary()  # event loop → set once the beat is written
+        self._writing = weakref.WeakKeyDictionary()  # event loop → set once the rewrite is written
+        self._unsure = False  # a trip failed: the store's counts may be wrong
 
     def key_for(self, user, ip):
         return f"user:{user.pk}" if user.is_authenticated else f"ip:{ip}"
@@ -81,10 +83,16 @@ class SocketCounts:
                 admitted = await presence.store().admit_socket(
                     key, hub.PROCESS_ID, maximum=maximum, ttl=SOCKETS_TTL
                 )
+            except asyncio.CancelledError:
+                # The socket is gone; whether the store counted it is unknown.
+                self._forget(key)
+                self._unsure = True
+                raise
             except Exception:  # noqa: BLE001 (the shared store is down: this process's count holds)
                 logger.warning(
                     "socket limits: the shared store failed; counting locally", exc_info=True
                 )
+                self._unsure = True
                 admitted = True
             if not admitted:
                 self._forget(key)
@@ -96,20 +104,40 @@ class SocketCounts:
             self._forget(key)
             try:
                 await presence.store().release_socket(key, hub.PROCESS_ID)
+            except asyncio.CancelledError:
+                self._unsure = True
+                raise
             except Exception:  # noqa: BLE001 (the next heartbeat writes the true count)
                 logger.warning("socket limits: releasing in the shared store failed", exc_info=True)
+                self._unsure = True
 
     async def beat(self):
-        """Write this process's counts to the shared store, and that it is alive."""
+        """Tell the shared store that this process is alive; rewrite its counts there when they
+        may be wrong."""
+        store = presence.store()
+        if not self._unsure:
+            kept = await store.keep_sockets_alive(hub.PROCESS_ID, ttl=SOCKETS_TTL)
+            if kept or not self.by_key:
+                return
+            logger.warning("socket limits: the shared store lost this process's counts")
+        await self._rewrite(store)
+
+    async def _rewrite(self, store):
         loop = asyncio.get_running_loop()
         written = self._writing[loop] = asyncio.Event()
+        keep = list(self._on_the_way)
+        # The kept counts are repaired at a later beat.
+        self._unsure = bool(keep)
         try:
-            await presence.store().refresh_sockets(
+            await store.refresh_sockets(
                 hub.PROCESS_ID,
                 {key: n for key, n in self.by_key.items() if key not in self._on_the_way},
-                keep=list(self._on_the_way),
+                keep=keep,
                 ttl=SOCKETS_TTL,
             )
+        except BaseException:
+            self._unsure = True
+            raise
         finally:
             del self._writing[loop]
             written.set()

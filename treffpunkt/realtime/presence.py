@@ -134,6 +134,19 @@ end
 return total
 """
 
+# KEYS: the registry, this process's hash. ARGV: this process, the time to live in ms. Returns
+# whether the hash is there (unless the process holds no socket, it was lost: a Redis restart).
+_KEEP_SOCKETS_ALIVE = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+local present = redis.call('PEXPIRE', KEYS[2], ttl)
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[1], last[2])
+return present
+"""
+
 # KEYS: the registry, this process's hash. ARGV: this process, the time to live in ms, the number
 # of client keys to keep, those keys (their counts are changing on the way here: left as they
 # are), then client key and count pairs: this process's other counts as it knows them (repairing
@@ -202,9 +215,14 @@ class PresenceStore:
     async def release_socket(self, key, process):
         raise NotImplementedError
 
+    async def keep_sockets_alive(self, process, *, ttl):
+        """The heartbeat: ``process`` is alive for ``ttl`` more seconds; whether the store still
+        holds its counts (none: it holds no socket, or they were lost)."""
+        raise NotImplementedError
+
     async def refresh_sockets(self, process, counts, *, ttl, keep=()):
-        """The heartbeat: ``process`` is alive for ``ttl`` more seconds, with these counts; the
-        client keys in ``keep`` keep the counts the store holds."""
+        """The heartbeat that repairs: ``process`` is alive for ``ttl`` more seconds, with these
+        counts; the client keys in ``keep`` keep the counts the store holds."""
         raise NotImplementedError
 
     def count_sockets(self, key):
@@ -244,6 +262,9 @@ class LocalPresence(PresenceStore):
 
     async def release_socket(self, key, process):
         pass
+
+    async def keep_sockets_alive(self, process, *, ttl):
+        return True
 
     async def refresh_sockets(self, process, counts, *, ttl, keep=()):
         pass
@@ -336,6 +357,14 @@ class RedisPresence(PresenceStore):
                 functools.partial(send, batch_key), largest=BATCH_LARGEST
             )
         return batch
+
+    async def keep_sockets_alive(self, process, *, ttl):
+        registry = self._socket_registry()
+        script = self._async_script(_KEEP_SOCKETS_ALIVE)
+        present = await script(
+            keys=[registry, f"{registry}:{process}"], args=[process, int(ttl * 1000)]
+        )
+        return bool(present)
 
     async def refresh_sockets(self, process, counts, *, ttl, keep=()):
         registry = self._socket_registry()
