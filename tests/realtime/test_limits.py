@@ -7,6 +7,7 @@ import os
 import uuid
 
 import pytest
+import redis
 from django.contrib.auth.models import AnonymousUser
 
 from tests.realtime.test_presence import redis_store
@@ -214,8 +215,6 @@ async def test_counts_that_redis_lost_are_written_again_at_the_next_heartbeat(sh
     user = Someone()
     key = await counts.admit(user, None)
     await counts.admit(user, None)
-    import redis
-
     registry = store._socket_registry()
     redis.Redis.from_url(store._url).delete(f"{registry}:{hub.PROCESS_ID}")  # a Redis restart
     lost = store.count_sockets(key)
