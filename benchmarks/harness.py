@@ -48,7 +48,6 @@ from live_fanout import (  # noqa: E402
     cleanup_children,
     cpu_seconds,
     delete_redis_keys,
-    free_port,
     log,
     machine_cpu,
     percentile,
@@ -59,6 +58,12 @@ from live_fanout import (  # noqa: E402
     setup_database,
     stop_process,
 )
+
+sys.path.insert(0, str(ROOT))
+# A port below the kernel's ephemeral range, as a production server's is: a port from that range
+# can be taken, while its server is down, by one of the thousands of client sockets that reconnect
+# meanwhile, and the restarted server then fails to bind it.
+from tests.servers import free_port as server_port  # noqa: E402
 
 __all__ = ["ROOT", "cpu_seconds", "machine_cpu", "percentile", "redis_cpu"]  # re-exported
 
@@ -385,23 +390,6 @@ class ChatWriter:
 # ================================================================================================
 # Servers
 # ================================================================================================
-
-
-def server_port():
-    """A free port below the kernel's ephemeral range, as a production server's is.
-
-    A port from the ephemeral range (``free_port``) can be taken, while its server is down, by one
-    of the thousands of client sockets that reconnect meanwhile (to the other servers, or to this
-    port itself), and the restarted server then fails to bind it.
-    """
-    with contextlib.suppress(OSError, ValueError):
-        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-        for port in random.sample(range(max(1024, low - 12000), low), 200):
-            with socket.socket() as probe, contextlib.suppress(OSError):
-                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                probe.bind(("127.0.0.1", port))
-                return port
-    return free_port()
 
 
 class Cluster:

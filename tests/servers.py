@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -16,6 +17,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port():
+    """A free port for a test server, below the kernel's ephemeral range.
+
+    A port from that range can be taken, while its server is down, as the local port of any client
+    socket on the machine (the suite's, PostgreSQL's, a browser's); a server started again on it,
+    or a test that binds it to see it freed, then fails with "Address already in use".
+    """
+    with contextlib.suppress(OSError, ValueError):
+        first = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+        for port in random.sample(range(max(1024, first - 12000), first), 200):
+            with socket.socket() as sock, contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                sock.bind(("127.0.0.1", port))
+                return port
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
