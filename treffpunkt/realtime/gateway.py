@@ -336,7 +336,7 @@ class Connection:
             if not is_database_unavailable(error):
                 raise
             unavailable.note_outage(error)
-            await self._close_unavailable()
+            await self._accept_and_close(CLOSE_UNAVAILABLE)
             return
         if self.user is None:
             await self._send({"type": "websocket.close", "code": CLOSE_FORBIDDEN_ORIGIN})
@@ -347,20 +347,18 @@ class Connection:
             return
         counted = await limits.counts.admit(self.user, self.client_ip)
         if counted is None:
-            # Accepted first, so the client sees the code: a refused handshake would reach it as a
-            # bare HTTP 403, which a client cannot tell from a server that is down.
-            await self._send({"type": "websocket.accept"})
-            await self._send({"type": "websocket.close", "code": CLOSE_TOO_MANY_SOCKETS})
+            await self._accept_and_close(CLOSE_TOO_MANY_SOCKETS)
             return
         try:
             await self._serve_accepted()
         finally:
             await limits.counts.release(counted)
 
-    async def _close_unavailable(self):
-        # Accepted first, so the client sees the code (a refused handshake is a bare HTTP 403).
+    async def _accept_and_close(self, code):
+        # Accepted first, so the client sees the code: a refused handshake reaches it as a bare
+        # HTTP 403, which a client cannot tell from a server that is down.
         await self._send({"type": "websocket.accept"})
-        await self._send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
+        await self._send({"type": "websocket.close", "code": code})
 
     async def _serve_accepted(self):
         await self._send({"type": "websocket.accept"})

@@ -134,26 +134,35 @@ end
 return total
 """
 
-# KEYS: the registry, this process's hash. ARGV: this process, the time to live in ms. Returns
-# whether the hash is there (unless the process holds no socket, it was lost: a Redis restart).
-_KEEP_SOCKETS_ALIVE = """
+# The end of the socket heartbeats' scripts: this process (ARGV[1]) is alive in the registry
+# (KEYS[1]) for ``ttl`` ms more, and the registry lives as long as its last entry.
+_RENEW_PROCESS = """
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
-local ttl = tonumber(ARGV[2])
-local present = redis.call('PEXPIRE', KEYS[2], ttl)
 redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
 local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 redis.call('PEXPIREAT', KEYS[1], last[2])
+"""
+
+# KEYS: the registry, this process's hash. ARGV: this process, the time to live in ms. Returns
+# whether the hash is there (unless the process holds no socket, it was lost: a Redis restart).
+_KEEP_SOCKETS_ALIVE = (
+    """
+local ttl = tonumber(ARGV[2])
+local present = redis.call('PEXPIRE', KEYS[2], ttl)
+"""
+    + _RENEW_PROCESS
+    + """
 return present
 """
+)
 
 # KEYS: the registry, this process's hash. ARGV: this process, the time to live in ms, the number
 # of client keys to keep, those keys (their counts are changing on the way here: left as they
 # are), then client key and count pairs: this process's other counts as it knows them (repairing
 # a lost release); a client key in neither list holds no socket here.
-_REFRESH_SOCKETS = """
-local now_parts = redis.call('TIME')
-local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+_REFRESH_SOCKETS = (
+    """
 local ttl, kept = tonumber(ARGV[2]), tonumber(ARGV[3])
 local keep = {}
 for index = 4, 3 + kept do
@@ -170,11 +179,12 @@ for index = 4 + kept, #ARGV, 2 do
   redis.call('HSET', KEYS[2], ARGV[index], ARGV[index + 1])
 end
 redis.call('PEXPIRE', KEYS[2], ttl)
-redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
-local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-redis.call('PEXPIREAT', KEYS[1], last[2])
+"""
+    + _RENEW_PROCESS
+    + """
 return 0
 """
+)
 
 
 class PresenceStore:
