@@ -72,6 +72,7 @@ __all__ = ["ROOT", "cpu_seconds", "machine_cpu", "percentile", "redis_cpu"]  # r
 # daphne's own 50 overflows in a reconnect storm (each dropped connect waits 1–3 s to retry).
 LISTEN_BACKLOG = 4096
 MARK = b"kbench@"  # chat text: "kbench@<6-digit index>@<time.time() %17.6f>@ …"
+BATCHED = b'{"type":"'  # where each push of a batch frame begins (bus.batch_frame)
 BACKOFF_BASE = 0.5  # web/static/web/lib/socket.js
 BACKOFF_CAP = 30.0
 QUICK_RETRY_WINDOW = 10.0
@@ -839,16 +840,20 @@ class Generator:
                 )
             self.replies[code] = self.replies.get(code, 0) + 1
             return None
+        # A batch frame (several pushes of a busy topic) carries one mark per chat message.
         index = data.find(MARK, start, end)
-        if index >= 0:
+        while index >= 0:
             number = int(data[index + 7 : index + 13])
             latency = now - float(data[index + 14 : index + 31])
             self.record(number, latency)
+            index = data.find(MARK, index + 31, end)
         type_start = data.find(b'"type":"', start, end)
         if type_start >= 0:
             type_end = data.find(b'"', type_start + 8, end)
             kind = data[type_start + 8 : type_end].decode()
             self.pushes[kind] = self.pushes.get(kind, 0) + 1
+            if kind == "batch":
+                self.count_batched(data, type_end, end)
         seq_at = data.rfind(b',"seq":', start, end)
         if seq_at >= 0 and client.seq is not None:
             tail = data[seq_at + 7 : end].rstrip(b"}")
@@ -856,6 +861,15 @@ class Generator:
                 client.seq = max(client.seq, int(tail))
                 self.check_caught(client, now)
         return None
+
+    def count_batched(self, data, start, end):
+        """Count a batch frame's pushes by type (each push frame begins with its type)."""
+        at = data.find(BATCHED, start, end)
+        while at >= 0:
+            type_end = data.find(b'"', at + len(BATCHED), end)
+            kind = data[at + len(BATCHED) : type_end].decode()
+            self.pushes[kind] = self.pushes.get(kind, 0) + 1
+            at = data.find(BATCHED, type_end, end)
 
     def subscribe_reply(self, client, payload, now):
         self.in_flight -= 1

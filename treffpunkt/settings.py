@@ -434,6 +434,10 @@ REALTIME = {
     # On SIGTERM: close every socket with 1012 and wait at most this long (realtime/shutdown.py).
     "DRAIN_SECONDS": float(os.environ.get("REALTIME_DRAIN_SECONDS", "5")),
     "MAX_UNSENT_BYTES": int(os.environ.get("REALTIME_MAX_UNSENT_BYTES", str(1024 * 1024))),
+    # Push frames a process sends per topic and second before it gathers a topic's pushes into
+    # `batch` frames: a big audience gets at most one frame every members / this seconds (at
+    # most 0.25 s), a small one each push at once (treffpunkt/realtime/hub.py).
+    "PUSH_FRAMES_PER_SECOND": int(os.environ.get("REALTIME_PUSH_FRAMES_PER_SECOND", "20000")),
 }
 
 # Every rate limit (treffpunkt/ratelimit.py): name → (hits, per seconds[, cache alias, or "local":

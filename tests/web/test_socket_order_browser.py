@@ -143,3 +143,55 @@ def test_a_short_outage_is_retried_every_two_seconds_and_a_long_one_backs_off_to
     assert waits == sorted(waits)  # the wait never shrinks during one outage
     assert round(max(waits), 1) == 30.0
     assert len(attempts) < 20  # 90 s of outage: no hammering
+
+
+BATCH = """
+async () => {
+  const sockets = [];
+  class FakeSocket {
+    static OPEN = 1;
+    constructor(url) { this.readyState = 0; this.sent = []; this.listeners = {}; sockets.push(this); }
+    addEventListener(type, listener) { (this.listeners[type] ||= []).push(listener); }
+    emit(type, event = {}) { for (const listener of this.listeners[type] || []) listener(event); }
+    send(text) { this.sent.push(JSON.parse(text)); }
+    close() {}
+  }
+  window.WebSocket = FakeSocket;
+  const { LiveSocket } = await import("/static/web/lib/socket.js");
+  const received = [];
+  const live = new LiveSocket("ws://fake/ws/", {
+    onStatus() {}, onHello() {}, onUnclaimedPush() {}, onClosedForGood() {},
+  });
+  live.subscribe("session:1", {
+    onSnapshot: () => {},
+    onPush: (push) => received.push([push.type, push.seq ?? null, push.data.text ?? null]),
+    onError: () => {},
+  });
+  live.connect();
+  const socket = sockets[0];
+  socket.readyState = 1;
+  socket.emit("open");
+  const reply = (data) => socket.emit("message", { data: JSON.stringify(data) });
+  const chat = (seq) => ({ type: "chat.message", topic: "session:1", seq, data: { text: `m${seq}` } });
+  reply({ reply_to: socket.sent[0].id, ok: true,
+          data: { topic: "session:1", seq: 5, snapshot: {}, missed: [], reset: false } });
+  await new Promise((done) => setTimeout(done, 0));
+  // The server gathered a busy topic's pushes: seq 5 the reply already covered.
+  reply({ type: "batch", topic: "session:1", seq: 7,
+          pushes: [chat(5), chat(6), { type: "reaction.burst", topic: "session:1",
+                                       data: { counts: { "👏": 2 } } }, chat(7)] });
+  reply(chat(8));
+  return received;
+}
+"""
+
+
+def test_a_batch_frame_is_handed_on_push_by_push_in_order_once(page):
+    received = page.evaluate(BATCH)
+
+    assert received == [
+        ["chat.message", 6, "m6"],
+        ["reaction.burst", None, None],
+        ["chat.message", 7, "m7"],
+        ["chat.message", 8, "m8"],
+    ]

@@ -33,6 +33,16 @@ def frame(type_, topic, data, seq=None):
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
 
 
+def batch_frame(topic, pushes):
+    """One frame for several push frames of ``topic`` (``pushes``: (frame, seq) pairs, in order),
+    joined as they are; its ``seq`` is the highest of theirs, if any has one."""
+    seqs = [seq for _text, seq in pushes if seq is not None]
+    tail = f',"seq":{max(seqs)}' if seqs else ""
+    topic_json = json.dumps(topic, ensure_ascii=False)
+    joined = ",".join(text for text, _seq in pushes)
+    return f'{{"type":"batch","topic":{topic_json},"pushes":[{joined}]{tail}}}'
+
+
 def _message(type_, topic, data, seq):
     # The hub compares seq without parsing the frame (to hold back what a resume already replayed).
     return {"type": "hub.push", "topic": topic, "seq": seq, "frame": frame(type_, topic, data, seq)}

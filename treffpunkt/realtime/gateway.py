@@ -160,10 +160,14 @@ class Context:
 
 
 class TopicState:
-    __slots__ = ("pending",)
+    """A subscribed topic: the pushes held back while its subscribe reads the log (``pending``),
+    and the seq its last subscribe reply covered (``seq``)."""
+
+    __slots__ = ("pending", "seq")
 
     def __init__(self):
         self.pending = []
+        self.seq = None
 
 
 class _SuspendedSend:
@@ -225,6 +229,25 @@ class Connection:
         if state is not None and state.pending is not None:
             state.pending.append((text, seq))
             return
+        self._enqueue(text)
+
+    def deliver_batch(self, topic, text, pushes, lowest):
+        """Deliver several pushes of ``topic`` as one ``batch`` frame (``text``; ``pushes``: their
+        (frame, seq) pairs; ``lowest``: the lowest seq among them).
+
+        The hub gathered them before this socket's subscribe read the log, perhaps: what its reply
+        (snapshot and ``missed``) covered goes out no second time.
+        """
+        state = self.topics.get(topic)
+        if state is not None:
+            if state.pending is not None:
+                state.pending.extend(pushes)
+                return
+            if lowest is not None and state.seq is not None and lowest <= state.seq:
+                for push, seq in pushes:
+                    if seq is None or seq > state.seq:
+                        self._enqueue(push)
+                return
         self._enqueue(text)
 
     def _enqueue(self, text):
@@ -586,6 +609,7 @@ class Connection:
             f'"missed":{_missed_json(missed)},"reset":{_dumps(truncated)}}}}}'
         )
         pending, state.pending = state.pending, None
+        state.seq = seq
         for text, pushed_seq in pending:
             if pushed_seq is None or pushed_seq > seq:
                 self.deliver(topic, text, pushed_seq)

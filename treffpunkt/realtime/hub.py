@@ -4,6 +4,13 @@ Pushes arrive once per process from the channel layer (Redis pub/sub in producti
 was serialised once by the publisher; the hub hands that same string to each local socket's bounded
 send queue. No per-socket dispatch, no database work on the delivery path.
 
+A big audience gets a busy topic's pushes gathered: a topic's frames to ``members`` local sockets
+go out at most every ``members / PUSH_FRAMES_PER_SECOND`` seconds on average (at most
+``MAX_HOLD_SECONDS`` apart), in bursts of up to ``PUSH_BURST``. A push beyond that waits for the
+topic's next turn, and everything that waited goes out together in one ``batch`` frame. Hundreds
+writing into the keynote's chat then cost each of its thousands of sockets a few frames a second,
+not one per message; a small audience, or a quiet topic, never waits.
+
 Once a second the hub also reports its viewers per topic to the presence store and pushes changed
 totals to its own sockets, and runs the coalesced jobs (reaction bursts, poll results) that handlers
 queued with :meth:`Hub.once_per_second`.
@@ -17,10 +24,11 @@ import uuid
 import weakref
 
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from . import presence, relay
+from .bus import batch_frame, group_name, is_shared
 from .bus import frame as build_frame
-from .bus import group_name, is_shared
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +49,19 @@ PRESENCE_QUIET_SECONDS = 5.0
 # so a big audience is told at most every members / this seconds (within 1–5 s).
 PRESENCE_DELIVERIES_PER_SECOND = 500
 RELAY_SECONDS = 1.0
+# The longest a busy topic's frames are apart (see the module's docstring), how many may go out in
+# quick succession before the next has to wait, and the shortest spacing worth a timer (smaller
+# audiences get each push at once).
+MAX_HOLD_SECONDS = 0.25
+PUSH_BURST = 4
+MIN_HOLD_SECONDS = 0.005
+
+
+def hold_seconds(members):
+    """The spacing of a busy topic's frames to ``members`` local sockets (0: none)."""
+    hold = min(MAX_HOLD_SECONDS, members / settings.REALTIME["PUSH_FRAMES_PER_SECOND"])
+    return hold if hold >= MIN_HOLD_SECONDS else 0.0
+
 
 _hubs = weakref.WeakKeyDictionary()
 
@@ -84,6 +105,10 @@ class Hub:
         # Per topic with local sockets: what was delivered (treffpunkt/realtime/relay.py).
         self.trackers = {}
         self._untracked = {}
+        # Per busy topic: the pushes waiting to go out together, and when its next frame is due
+        # (its frames keep to their spacing on average: a burst runs ahead by PUSH_BURST - 1).
+        self._outbox = {}
+        self._due = {}
 
     async def _start(self):
         if self.channel is None:
@@ -144,6 +169,8 @@ class Hub:
         self._viewer_keys.pop(topic, None)
         self.trackers.pop(topic, None)
         self._untracked.pop(topic, None)
+        self._outbox.pop(topic, None)
+        self._due.pop(topic, None)
 
     def local_push(self, topic, type_, data):
         """Push to this process's sockets on ``topic`` only (presence is computed per process)."""
@@ -204,8 +231,42 @@ class Hub:
                 self.deliver_local(topic, text, ready_seq)
 
     def deliver_local(self, topic, text, seq):
-        for connection in tuple(self.members.get(topic, ())):
+        """Hand a push to this process's sockets on ``topic``: at once, or gathered with the next
+        ones when the audience is big and the topic busy (see the module's docstring)."""
+        members = self.members.get(topic)
+        if not members:
+            return
+        waiting = self._outbox.get(topic)
+        if waiting is not None:
+            waiting.append((text, seq))
+            return
+        spacing = hold_seconds(len(members))
+        if spacing:
+            loop = asyncio.get_running_loop()
+            now = loop.time()
+            due = self._due.get(topic, now)
+            turn = due - spacing * (PUSH_BURST - 1)
+            if now < turn:
+                self._outbox[topic] = [(text, seq)]
+                loop.call_at(turn, self._send_held, topic)
+                return
+            self._due[topic] = max(due, now) + spacing
+        for connection in tuple(members):
             connection.deliver(topic, text, seq)
+
+    def _send_held(self, topic):
+        pushes = self._outbox.pop(topic, None)
+        if not pushes:
+            return
+        members = tuple(self.members.get(topic, ()))
+        now = asyncio.get_running_loop().time()
+        self._due[topic] = max(self._due.get(topic, now), now) + hold_seconds(len(members))
+        # Even a single push waited: a socket may have subscribed meanwhile, and got it already.
+        text = pushes[0][0] if len(pushes) == 1 else batch_frame(topic, pushes)
+        seqs = [seq for _text, seq in pushes if seq is not None]
+        lowest = min(seqs) if seqs else None
+        for connection in members:
+            connection.deliver_batch(topic, text, pushes, lowest)
 
     def note_seq(self, topic, seq):
         """A socket subscribed to ``topic`` whose log ends at ``seq``: start tracking from there."""

@@ -467,6 +467,13 @@ export class LiveSocket {
       this.onHello(message.data);
       return;
     }
+    if (message.type === "batch") {
+      // A busy topic's pushes, gathered by the server for a big audience: each in turn.
+      for (const push of message.pushes) {
+        this.deliver(push);
+      }
+      return;
+    }
     if (message.type === "session.closed") {
       this.closeReason = message.data.reason;
     }
