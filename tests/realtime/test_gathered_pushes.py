@@ -161,3 +161,16 @@ def test_a_batch_frame_holds_its_pushes_as_they_were_framed():
         "seq": 9,
     }
     assert "seq" not in json.loads(bus.batch_frame("session:3", pushes[1:2]))
+
+
+@pytest.mark.parametrize(
+    ("members", "rate", "spacing"),
+    [(2_500, 20_000, 0.125), (100, 20_000, 0.005), (99, 20_000, 0.0), (10_000, 20_000, 0.25),
+     (2_500, 0, 0.0)],
+)  # fmt: skip
+def test_the_spacing_grows_with_the_audience_and_zero_turns_it_off(
+    settings, members, rate, spacing
+):
+    settings.REALTIME = {**settings.REALTIME, "PUSH_FRAMES_PER_SECOND": rate}
+
+    assert hub.hold_seconds(members) == pytest.approx(spacing)

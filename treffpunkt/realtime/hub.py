@@ -58,8 +58,12 @@ MIN_HOLD_SECONDS = 0.005
 
 
 def hold_seconds(members):
-    """The spacing of a busy topic's frames to ``members`` local sockets (0: none)."""
-    hold = min(MAX_HOLD_SECONDS, members / settings.REALTIME["PUSH_FRAMES_PER_SECOND"])
+    """The spacing of a busy topic's frames to ``members`` local sockets (0: none; always 0 when
+    ``PUSH_FRAMES_PER_SECOND`` is 0, which turns the gathering off)."""
+    rate = settings.REALTIME["PUSH_FRAMES_PER_SECOND"]
+    if rate <= 0:
+        return 0.0
+    hold = min(MAX_HOLD_SECONDS, members / rate)
     return hold if hold >= MIN_HOLD_SECONDS else 0.0
 
 
