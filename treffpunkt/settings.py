@@ -434,9 +434,10 @@ REALTIME = {
     # On SIGTERM: close every socket with 1012 and wait at most this long (realtime/shutdown.py).
     "DRAIN_SECONDS": float(os.environ.get("REALTIME_DRAIN_SECONDS", "5")),
     "MAX_UNSENT_BYTES": int(os.environ.get("REALTIME_MAX_UNSENT_BYTES", str(1024 * 1024))),
-    # Push frames a process sends per topic and second before it gathers a topic's pushes into
-    # `batch` frames: a big audience gets at most one frame every members / this seconds (at
-    # most 0.25 s), a small one each push at once (treffpunkt/realtime/hub.py).
+    # Socket writes per topic and second a process makes on average before it gathers a busy
+    # topic's pushes into `batch` frames: a big audience then gets one frame every members / this
+    # seconds (at most 0.25 s apart, bursts of four); fewer than 100 sockets get each push at
+    # once; 0 turns the gathering off (treffpunkt/realtime/hub.py).
     "PUSH_FRAMES_PER_SECOND": int(os.environ.get("REALTIME_PUSH_FRAMES_PER_SECOND", "20000")),
 }
 
