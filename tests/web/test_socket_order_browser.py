@@ -16,8 +16,9 @@ from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
-SCENARIO = """
-async () => {
+# A WebSocket that the scenario drives: it records what the client sends (``socket.sent``) and
+# ``emit`` hands the client events ("open", "message", "close") as the server would.
+FAKE_SOCKET = """
   const sockets = [];
   class FakeSocket {
     static OPEN = 1;
@@ -29,6 +30,16 @@ async () => {
     close() {}
   }
   window.WebSocket = FakeSocket;
+"""
+
+
+def with_fake_socket(body):
+    """A scenario (a JavaScript function for ``page.evaluate``) that runs ``body`` with
+    ``FAKE_SOCKET`` in place of the browser's WebSocket."""
+    return "async () => {" + FAKE_SOCKET + body
+
+
+SCENARIO = with_fake_socket("""
   const { LiveSocket } = await import("/static/web/lib/socket.js");
   const tick = (ms = 0) => new Promise((done) => setTimeout(done, ms));
   const seqs = [];
@@ -68,7 +79,7 @@ async () => {
   push(10);
   return { inOrder, seqs, resume: resume.data, snapshots };
 }
-"""
+""")
 
 
 @pytest.fixture
@@ -145,18 +156,7 @@ def test_a_short_outage_is_retried_every_two_seconds_and_a_long_one_backs_off_to
     assert len(attempts) < 20  # 90 s of outage: no hammering
 
 
-BATCH = """
-async () => {
-  const sockets = [];
-  class FakeSocket {
-    static OPEN = 1;
-    constructor(url) { this.readyState = 0; this.sent = []; this.listeners = {}; sockets.push(this); }
-    addEventListener(type, listener) { (this.listeners[type] ||= []).push(listener); }
-    emit(type, event = {}) { for (const listener of this.listeners[type] || []) listener(event); }
-    send(text) { this.sent.push(JSON.parse(text)); }
-    close() {}
-  }
-  window.WebSocket = FakeSocket;
+BATCH = with_fake_socket("""
   const { LiveSocket } = await import("/static/web/lib/socket.js");
   const received = [];
   const live = new LiveSocket("ws://fake/ws/", {
@@ -183,7 +183,7 @@ async () => {
   reply(chat(8));
   return received;
 }
-"""
+""")
 
 
 def test_a_batch_frame_is_handed_on_push_by_push_in_order_once(page):
