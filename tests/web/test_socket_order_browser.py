@@ -30,6 +30,14 @@ FAKE_SOCKET = """
     close() {}
   }
   window.WebSocket = FakeSocket;
+  // Connect ``live`` and open its socket; ``reply(message)`` hands the client a server frame.
+  const openSocket = (live) => {
+    live.connect();
+    const socket = sockets[sockets.length - 1];
+    socket.readyState = 1;
+    socket.emit("open");
+    return { socket, reply: (data) => socket.emit("message", { data: JSON.stringify(data) }) };
+  };
 """
 
 
@@ -52,11 +60,7 @@ SCENARIO = with_fake_socket("""
     onPush: (push) => seqs.push(push.seq),
     onError: () => {},
   });
-  live.connect();
-  const socket = sockets[0];
-  socket.readyState = 1;
-  socket.emit("open");
-  const reply = (data) => socket.emit("message", { data: JSON.stringify(data) });
+  const { socket, reply } = openSocket(live);
   const push = (seq) => reply({ type: "chat.message", topic: "session:1", seq, data: { id: seq } });
   const first = socket.sent[0];
   reply({ reply_to: first.id, ok: true,
@@ -167,11 +171,7 @@ BATCH = with_fake_socket("""
     onPush: (push) => received.push([push.type, push.seq ?? null, push.data.text ?? null]),
     onError: () => {},
   });
-  live.connect();
-  const socket = sockets[0];
-  socket.readyState = 1;
-  socket.emit("open");
-  const reply = (data) => socket.emit("message", { data: JSON.stringify(data) });
+  const { socket, reply } = openSocket(live);
   const chat = (seq) => ({ type: "chat.message", topic: "session:1", seq, data: { text: `m${seq}` } });
   reply({ reply_to: socket.sent[0].id, ok: true,
           data: { topic: "session:1", seq: 5, snapshot: {}, missed: [], reset: false } });
