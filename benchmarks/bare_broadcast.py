@@ -9,6 +9,12 @@ It speaks just enough of Treffpunkt's envelope for the benchmark's client to be 
 - ``{"id": 3, "type": "reaction.send", "data": {"topic", "emoji"}}`` → counted; once a second one
   ``reaction.burst`` push with the counts to every subscriber of the topic (as Treffpunkt's hub).
 
+Pushes to a big audience are gathered as Treffpunkt's hub gathers them (treffpunkt/realtime/hub.py,
+docs/realtime.md "Gathered pushes"): a topic's frames go out at most every members /
+``REALTIME_PUSH_FRAMES_PER_SECOND`` seconds on average (at most 0.25 s apart, bursts of four), and
+what waited goes out as one ``batch`` frame. So the floor does the same work per socket; below 50
+sockets, or on a quiet topic, every push goes out at once, as before.
+
 No database, no authentication, no origin check, no presence: it is the limit of Python +
 ``websockets`` on this machine, not a competitor. Run by ``live_fanout.py``; standalone::
 
@@ -21,6 +27,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import signal
 import socket
 import sys
@@ -28,15 +35,64 @@ from datetime import UTC, datetime
 
 from websockets.asyncio.server import broadcast, serve
 
+# The spacing of treffpunkt/realtime/hub.py, with the same setting.
+FRAMES_PER_SECOND = int(os.environ.get("REALTIME_PUSH_FRAMES_PER_SECOND", "10000"))
+MAX_HOLD_SECONDS, BURST, MIN_HOLD_SECONDS = 0.25, 4, 0.005
+
 
 def dumps(payload):
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+class Gatherer:
+    """Broadcasts a topic's pushes, gathering them into ``batch`` frames for a big audience."""
+
+    def __init__(self, subscribers):
+        self.subscribers = subscribers
+        self.waiting = {}  # topic -> frames waiting for its turn
+        self.due = {}  # topic -> when its next frame is due
+
+    def spacing(self, members):
+        if FRAMES_PER_SECOND <= 0:
+            return 0.0
+        spacing = min(MAX_HOLD_SECONDS, members / FRAMES_PER_SECOND)
+        return spacing if spacing >= MIN_HOLD_SECONDS else 0.0
+
+    def push(self, topic, frame, seq=0):
+        if topic in self.waiting:
+            self.waiting[topic].append((frame, seq))
+            return
+        members = self.subscribers.get(topic, ())
+        spacing = self.spacing(len(members))
+        if spacing:
+            loop = asyncio.get_running_loop()
+            now = loop.time()
+            due = self.due.get(topic, now)
+            if now < due - spacing * (BURST - 1):
+                self.waiting[topic] = [(frame, seq)]
+                loop.call_at(due - spacing * (BURST - 1), self.send_waiting, topic)
+                return
+            self.due[topic] = max(due, now) + spacing
+        broadcast(members, frame)
+
+    def send_waiting(self, topic):
+        pushes = self.waiting.pop(topic)
+        members = self.subscribers.get(topic, ())
+        now = asyncio.get_running_loop().time()
+        self.due[topic] = max(self.due.get(topic, now), now) + self.spacing(len(members))
+        frame = pushes[0][0]
+        if len(pushes) > 1:
+            joined = ",".join(text for text, _seq in pushes)
+            seq = max(seq for _text, seq in pushes)
+            frame = f'{{"type":"batch","topic":{dumps(topic)},"pushes":[{joined}],"seq":{seq}}}'
+        broadcast(members, frame)
 
 
 async def main(host, port, fd=None, backlog=4096):
     subscribers = {}  # topic -> set of connections
     seqs = {}
     reactions = {}  # topic -> {emoji: count}
+    gatherer = Gatherer(subscribers)
 
     async def bursts():
         while True:
@@ -47,7 +103,7 @@ async def main(host, port, fd=None, backlog=4096):
                 frame = dumps(
                     {"type": "reaction.burst", "topic": topic, "data": {"counts": counts}}
                 )
-                broadcast(subscribers.get(topic, ()), frame)
+                gatherer.push(topic, frame)
 
     async def handler(connection):
         topics = set()
@@ -79,7 +135,7 @@ async def main(host, port, fd=None, backlog=4096):
                     frame = dumps(
                         {"type": "chat.message", "topic": topic, "data": message, "seq": seq}
                     )
-                    broadcast(subscribers.get(topic, ()), frame)
+                    gatherer.push(topic, frame, seq)
                     reply = {"message": message, "seq": seq, "duplicate": False}
                 elif type_ == "reaction.send":
                     counts = reactions.setdefault(topic, {})

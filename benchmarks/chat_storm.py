@@ -17,11 +17,10 @@ latency from send to every receiver (p50, p99, max; from a 1 ms histogram); serv
 plan in the same run, and the ratios are printed.
 
 At the issue's scale (650 × 3 messages in 30 s to 5,000 sockets = 325,000 deliveries a second) a
-frame per message is more than this 2-core machine writes and reads: the bare server falls
-behind. Treffpunkt gathers a busy topic's pushes into ``batch`` frames for a big audience
-(treffpunkt/realtime/hub.py), which the client here unpacks, so there the bare server is no
-longer a like-for-like floor; the smaller run (``--clients 650 --senders 65``), which gathers
-nothing, is the fan-out comparison.
+frame per message is more than this 2-core machine writes and reads. Treffpunkt gathers a busy
+topic's pushes into ``batch`` frames for a big audience (treffpunkt/realtime/hub.py), and so does
+the bare server, with the same spacing; the client here unpacks them. The smaller run
+(``--clients 650 --senders 65``) gathers nothing.
 """
 
 import argparse

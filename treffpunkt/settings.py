@@ -436,9 +436,9 @@ REALTIME = {
     "MAX_UNSENT_BYTES": int(os.environ.get("REALTIME_MAX_UNSENT_BYTES", str(1024 * 1024))),
     # Socket writes per topic and second a process makes on average before it gathers a busy
     # topic's pushes into `batch` frames: a big audience then gets one frame every members / this
-    # seconds (at most 0.25 s apart, bursts of four); fewer than 100 sockets get each push at
+    # seconds (at most 0.25 s apart, bursts of four); fewer than 50 sockets get each push at
     # once; 0 turns the gathering off (treffpunkt/realtime/hub.py).
-    "PUSH_FRAMES_PER_SECOND": int(os.environ.get("REALTIME_PUSH_FRAMES_PER_SECOND", "20000")),
+    "PUSH_FRAMES_PER_SECOND": int(os.environ.get("REALTIME_PUSH_FRAMES_PER_SECOND", "10000")),
 }
 
 # Every rate limit (treffpunkt/ratelimit.py): name → (hits, per seconds[, cache alias, or "local":

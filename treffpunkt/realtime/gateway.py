@@ -271,9 +271,12 @@ class Connection:
         in the queue, so frames keep their order.
         """
         try:
-            if self._send_text is not None and self._send_text(text):
-                self._check_unsent()
-                return
+            if self._send_text is not None:
+                sent = self._send_text(text)
+                if sent is not None:
+                    if not sent:  # some of it waits in the server's buffer
+                        self._check_unsent()
+                    return
             coroutine = self._send({"type": "websocket.send", "text": text})
             awaited = coroutine.send(None)
         except StopIteration:

@@ -74,20 +74,26 @@ def daphne_protocol(send):
 
 
 def text_sender(send):
-    """For daphne's ``send``: a function that sends a text frame on that socket and says whether
-    it did (else the caller uses ``send``, which handles every other state), or ``None`` under
-    any other server.
+    """For daphne's ``send``: a function that sends a text frame on that socket when it can (else
+    the caller uses ``send``, which handles every other state), or ``None`` under any other
+    server.
 
     A push goes to every socket of its topic in one loop over them with the same ``str``: the
     frame is built once (:func:`_frame`, autobahn's prepared message) and written to each
     socket's transport, as autobahn's ``sendPreparedMessage`` does without its traffic counters
     and debug line. Only an open socket without compression or autobahn's own send queue takes
     this way; daphne's ``send`` would frame and write the text the same way.
+
+    The function returns ``None`` when the frame must take daphne's ``send``, ``True`` when all of
+    it went out at once (Twisted's direct write, :func:`_at_once`: nothing is left unsent, so the
+    caller need not look), and ``False`` when some of it waits in Twisted's buffer.
     """
     protocol = daphne_protocol(send)
     if not getattr(protocol, "answers_too_long", False):  # not our daphne protocol
         return None
     open_state = protocol.STATE_OPEN
+    # Twisted's own write behind the direct one (install_direct_writes), if that is installed.
+    buffered = getattr(getattr(type(protocol.transport), "write", None), "buffered", None)
 
     def send_text(text):
         if (
@@ -95,9 +101,16 @@ def text_sender(send):
             or protocol.send_queue
             or protocol._perMessageCompress is not None
         ):
+            return None
+        transport = protocol.transport
+        if buffered is None:
+            transport.write(_frame(text))
             return False
-        protocol.transport.write(_frame(text))
-        return True
+        rest = _at_once(transport, _frame(text))
+        if not rest:
+            return True
+        buffered(transport, rest)
+        return False
 
     return send_text
 
@@ -189,28 +202,38 @@ def install_direct_writes():
     tcp.Server.write = _direct_write(tcp.Server.write)
 
 
+def _at_once(connection, data):
+    """Send what the socket of ``connection`` (Twisted's ``tcp.Server``) takes of ``data`` now,
+    unless something waits before it; return the bytes that remain for Twisted's buffer (empty when
+    all went out)."""
+    if (
+        data
+        and not connection.TLS
+        and not connection.dataBuffer
+        and not connection._tempDataBuffer
+        and connection.connected
+        and not connection.disconnecting
+        and not connection._writeDisconnecting
+    ):
+        try:
+            sent = connection.socket.send(data)
+        except OSError:  # full (EAGAIN) or gone: Twisted's own path finds out which
+            sent = 0
+        if sent:
+            return data[sent:]
+    return data
+
+
 def _direct_write(buffered_write):
     def write(self, data):
-        if (
-            type(data) is bytes
-            and data
-            and not self.TLS
-            and not self.dataBuffer
-            and not self._tempDataBuffer
-            and self.connected
-            and not self.disconnecting
-            and not self._writeDisconnecting
-        ):
-            try:
-                sent = self.socket.send(data)
-            except OSError:  # full (EAGAIN) or gone: Twisted's own path finds out which
-                sent = 0
-            if sent == len(data):
+        if type(data) is bytes:
+            data = _at_once(self, data)
+            if not data:
                 return
-            data = data[sent:]
         buffered_write(self, data)
 
     write.writes_at_once = True
+    write.buffered = buffered_write
     return write
 
 
