@@ -49,7 +49,7 @@ class Gatherer:
 
     def __init__(self, subscribers):
         self.subscribers = subscribers
-        self.waiting = {}  # topic -> frames waiting for its turn
+        self.waiting = {}  # topic -> (frame, seq) pairs waiting for its turn
         self.due = {}  # topic -> when its next frame is due
 
     def spacing(self, members):
@@ -68,9 +68,10 @@ class Gatherer:
             loop = asyncio.get_running_loop()
             now = loop.time()
             due = self.due.get(topic, now)
-            if now < due - spacing * (BURST - 1):
+            turn = due - spacing * (BURST - 1)
+            if now < turn:
                 self.waiting[topic] = [(frame, seq)]
-                loop.call_at(due - spacing * (BURST - 1), self.send_waiting, topic)
+                loop.call_at(turn, self.send_waiting, topic)
                 return
             self.due[topic] = max(due, now) + spacing
         broadcast(members, frame)
