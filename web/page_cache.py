@@ -8,7 +8,9 @@ tab) — not on who asks, except for the favourite badges, which are left as mar
 
 Correctness rests on the key: it carries ``Event.programme_version``, which every programme change
 raises in the same transaction (congress.services), and the request reads the event before it looks
-here, so a moved or cancelled session makes a new key at once. Each entry also says until when it
+here, so a moved or cancelled session makes a new key at once. It carries the event's creation time
+too: an event deleted and created again (``seed_demo --reset``) may get the same id and starts at
+version 1 again. Each entry also says until when it
 holds (the next session start or end, or midnight in the event's time zone), and is built again
 after that. The cache is the process-local ``"pages"`` alias: no network trip on a hit, and
 nothing to invalidate across processes.
@@ -56,15 +58,22 @@ class Fragment:
         return mark_safe("".join(out))  # noqa: S308 - rendered by our templates, autoescaped
 
 
+def version(event):
+    """The event's id, creation and programme version: what changes whenever its programme may
+    (also the templates' ``{% cache %}`` key of a session page's parts, ``page_version``)."""
+    created = round(event.created_at.timestamp() * 1_000_000)
+    return f"{event.pk}.{created}:{event.programme_version}"
+
+
 def programme_key(event, request):
     return (
-        f"programme:{event.pk}:{event.programme_version}:{get_language()}:"
+        f"programme:{version(event)}:{get_language()}:"
         f"{int(request.user.is_authenticated)}:r{REVISION}"
     )
 
 
 def session_key(event, pk):
-    return f"session:{event.pk}:{event.programme_version}:{int(pk)}:r{REVISION}"
+    return f"session:{version(event)}:{int(pk)}:r{REVISION}"
 
 
 def valid_until(event, sessions, now):

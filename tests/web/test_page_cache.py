@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from congress import services
 from congress.models import Favourite
-from tests.factories import RoomFactory, SessionFactory, SpeakerFactory, UserFactory, at
+from tests.factories import (
+    EventFactory,
+    RoomFactory,
+    SessionFactory,
+    SpeakerFactory,
+    UserFactory,
+    at,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +277,28 @@ def test_speaker_and_event_edits_in_the_admin_show_on_the_next_load(client, even
     event.refresh_from_db()
     assert event.programme_version > version
     assert "Europe/London" in programme(client, event)
+
+
+def test_an_event_created_again_under_the_same_id_shows_its_own_programme(client, event, keynote):
+    """A reseed (``seed_demo --reset``) deletes the event and creates it again: the same slug,
+    on a database that may hand out the same id, at programme version 1 again."""
+    assert "Eröffnung" in programme(client, event)
+    assert "Eröffnung" in client.get(f"/events/{event.slug}/sessions/{keynote.pk}/").content.decode()
+    pk, slug, session_pk = event.pk, event.slug, keynote.pk
+    event.delete()
+
+    again = EventFactory(pk=pk, slug=slug)
+    assert again.programme_version == 1
+    SessionFactory(
+        pk=session_pk,
+        event=again,
+        room=RoomFactory(event=again, name="Saal 1"),
+        title="Begrüßung",
+        start=at(again, 9),
+        end=at(again, 10),
+    )
+
+    html = programme(client, again)
+    assert "Begrüßung" in html and "Eröffnung" not in html
+    page = client.get(f"/events/{slug}/sessions/{session_pk}/").content.decode()
+    assert "Begrüßung" in page and "Eröffnung" not in page

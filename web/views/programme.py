@@ -181,6 +181,7 @@ def session_detail(request, slug, pk):
         "web/session_detail.html",
         {
             "event": event,
+            "page_version": page_cache.version(event),
             "session": session,
             "colour": _colour_of(session),
             "is_favourite": selectors.is_favourite(request.user, session),
