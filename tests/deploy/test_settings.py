@@ -152,7 +152,7 @@ def test_nothing_set_gives_the_embedded_defaults():
 
 def test_redis_url_switches_cache_and_channel_layer_to_redis():
     loaded = loaded_settings(clean_env(REDIS_URL="redis://cache.internal:6379/2"))
-    assert loaded["CACHE"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["CACHE"]["BACKEND"] == "treffpunkt.cache.RedisCache"
     assert loaded["CACHE"]["LOCATION"] == "redis://cache.internal:6379/2"
     layer = loaded["CHANNEL_LAYER"]
     assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"

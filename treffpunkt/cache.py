@@ -1,0 +1,42 @@
+"""Django's Redis cache, with one Redis client per connection pool instead of one per operation.
+
+``django.core.cache.backends.redis.RedisCacheClient`` builds a new ``redis.Redis`` for every
+``get``, ``add`` or ``incr``. Each copies redis-py's table of response callbacks and its options:
+about 0.1 ms of CPU on the reference machine, more than the round trip to Redis costs the client
+(docs/performance.md, "The session of 2026-12-03"). Every chat message, question and contact
+request takes two such operations for its rate limit on the database thread, where the keynote's
+chat storm queues its writes. A ``redis.Redis`` holds no connection of its own: it takes one from
+its pool for each command and gives it back, so one client per pool serves every thread at once,
+and the pool opens new connections in a forked process (redis-py checks the pid).
+"""
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
+
+
+class SharedClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}  # pool index -> redis.Redis on that pool
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            # Two threads may both build one at first: either serves, on the same pool.
+            client = self._clients.setdefault(
+                index, self._client(connection_pool=self._pools[index])
+            )
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """``django.core.cache.backends.redis.RedisCache`` with :class:`SharedClientRedisCacheClient`."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
