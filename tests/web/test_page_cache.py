@@ -283,7 +283,8 @@ def test_an_event_created_again_under_the_same_id_shows_its_own_programme(client
     """A reseed (``seed_demo --reset``) deletes the event and creates it again: the same slug,
     on a database that may hand out the same id, at programme version 1 again."""
     assert "Eröffnung" in programme(client, event)
-    assert "Eröffnung" in client.get(f"/events/{event.slug}/sessions/{keynote.pk}/").content.decode()
+    page = client.get(f"/events/{event.slug}/sessions/{keynote.pk}/").content.decode()
+    assert "Eröffnung" in page
     pk, slug, session_pk = event.pk, event.slug, keynote.pk
     event.delete()
 
