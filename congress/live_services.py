@@ -121,7 +121,7 @@ def muted_until(user, session):
 
 def _check_may_write(user, session):
     # The rules ask about the user's role, ban (twice) and mute: one query for all, as for a
-    # subscribe. Every chat message and question asks them (docs/performance.md).
+    # subscribe. Every chat message, question and poll vote asks them (docs/performance.md).
     with primed(user, session):
         require(
             user,

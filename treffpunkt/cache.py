@@ -2,8 +2,8 @@
 
 ``django.core.cache.backends.redis.RedisCacheClient`` builds a new ``redis.Redis`` for every
 ``get``, ``add`` or ``incr``. Each copies redis-py's table of response callbacks and its options:
-about 0.1 ms of CPU on the reference machine, more than the round trip to Redis costs the client
-(docs/performance.md, "The session of 2026-12-03"). Every chat message, question and contact
+about 0.1 ms of CPU on the reference machine, as much as the command itself costs the client
+(docs/performance.md, "2026-12-03"). Every chat message, question and contact
 request takes two such operations for its rate limit on the database thread, where the keynote's
 chat storm queues its writes. A ``redis.Redis`` holds no connection of its own: it takes one from
 its pool for each command and gives it back, so one client per pool serves every thread at once,

@@ -10,9 +10,8 @@ Correctness rests on the key: it carries ``Event.programme_version``, which ever
 raises in the same transaction (congress.services), and the request reads the event before it looks
 here, so a moved or cancelled session makes a new key at once. It carries the event's creation time
 too: an event deleted and created again (``seed_demo --reset``) may get the same id and starts at
-version 1 again. Each entry also says until when it
-holds (the next session start or end, or midnight in the event's time zone), and is built again
-after that. The cache is the process-local ``"pages"`` alias: no network trip on a hit, and
+version 1 again. Each entry also says until when it holds (the next session start or end, or
+midnight in the event's time zone), and is built again after that. The cache is the process-local ``"pages"`` alias: no network trip on a hit, and
 nothing to invalidate across processes.
 """
 
