@@ -1,9 +1,10 @@
 """HTTP views of the schedule exports (schedule.xml/.json/.ics and the personal agenda.ics).
 
 The public exports are read far more often than the programme changes, so the hot path is short:
-one query resolves the event (its pk and ``programme_version``); a matching ``If-None-Match`` is
-answered 304 straight away; otherwise the body comes from the cache under a key that includes the
-version, so a programme change makes a new key instead of invalidating an old one.
+one query resolves the event (its pk, creation and ``programme_version``); a matching
+``If-None-Match`` is answered 304 straight away; otherwise the body comes from the cache under a key
+that includes the version, so a programme change makes a new key instead of invalidating an old
+one (and the creation, so does an event created again under the same slug).
 
 Plain Django views rather than DRF ones: nothing here is parsed or negotiated, and DRF's per-request
 machinery would cost more than the cached answer itself.
@@ -29,6 +30,8 @@ from django.views.decorators.http import require_safe
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from treffpunkt.db.rows import datetime_value
+
 from . import exports, hooks, selectors
 from .models import Event, Registration
 
@@ -44,9 +47,9 @@ PUBLIC_CACHE_CONTROL = "public, max-age=60"
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 
 
-def cache_key(event_pk, programme_version, export, origin):
-    # The bodies hold absolute URLs, hence the origin.
-    return f"export:{event_pk}:{programme_version}:{export}:r{exports.REVISION}:{origin}"
+def cache_key(event_pk, stamp, export, origin):
+    # The bodies hold absolute URLs, hence the origin. ``stamp``: exports.programme_stamp.
+    return f"export:{event_pk}:{stamp}:{export}:r{exports.REVISION}:{origin}"
 
 
 def etag_matches(if_none_match, etag):
@@ -78,12 +81,13 @@ def schedule(request, slug, export):
     if event is None:
         raise Http404
     build, content_type = BUILDERS[export]
-    etag = exports.etag_for(event.slug, event.programme_version, export)
+    stamp = exports.programme_stamp(event.created_at, event.programme_version)
+    etag = exports.etag_for(event.slug, stamp, export)
     if etag_matches(request.headers.get("If-None-Match"), etag):
         response = HttpResponseNotModified()
     else:
         origin = f"{request.scheme}://{request.get_host()}"
-        key = cache_key(event.pk, event.programme_version, export, origin)
+        key = cache_key(event.pk, stamp, export, origin)
         body = cache.get(key)
         if body is None:
             # Sessions are read after the event, so a body is never older than its version.
@@ -168,7 +172,8 @@ SLUG_PLACEHOLDER = "-slug-placeholder-"
 
 @functools.cache
 def _published_event_sql(alias):
-    """SQL and parameters of "pk and programme_version of the published event with this slug".
+    """SQL and parameters of "pk, creation and programme_version of the published event with this
+    slug".
 
     Compiled once by the ORM (so table, columns and quoting are its own) and then run on a cursor:
     building the queryset anew costs ten times the query on this path.
@@ -176,7 +181,7 @@ def _published_event_sql(alias):
     queryset = (
         Event.objects.filter(slug=SLUG_PLACEHOLDER, is_published=True)
         .order_by()
-        .values_list("pk", "programme_version")[:1]
+        .values_list("pk", "created_at", "programme_version")[:1]
     )
     sql, params = queryset.query.get_compiler(alias).as_sql()
     return sql, list(params)
@@ -200,11 +205,12 @@ def _cached_answer(slug, export, origin, if_none_match):
         return None
     if row is None:
         return None
-    pk, version = row
-    etag = exports.etag_for(slug, version, export)
+    pk, created_at, version = row
+    stamp = exports.programme_stamp(datetime_value(created_at), version)
+    etag = exports.etag_for(slug, stamp, export)
     if etag_matches(if_none_match, etag):
         return 304, etag, b""
-    body = cache.get(cache_key(pk, version, export, origin))
+    body = cache.get(cache_key(pk, stamp, export, origin))
     if body is None:
         return None
     return 200, etag, body

@@ -63,9 +63,17 @@ def acronym_for(event):
     return acronym
 
 
-def etag_for(slug, programme_version, export):
-    """Strong ETag of an export of an event's programme; every programme change changes it."""
-    return f'"{slug}-{programme_version}-{export}-r{REVISION}"'
+def programme_stamp(created_at, programme_version):
+    """One state of an event's programme: its version, and the event's creation (in hex
+    microseconds), since an event deleted and created again under the same slug or id (as by
+    ``seed_demo --reset``) starts at version 1 again. Cached exports and pages are keyed by it."""
+    return f"{round(created_at.timestamp() * 1_000_000):x}.{programme_version}"
+
+
+def etag_for(slug, stamp, export):
+    """Strong ETag of an export of an event's programme (``stamp``: :func:`programme_stamp`);
+    every programme change changes it."""
+    return f'"{slug}-{stamp}-{export}-r{REVISION}"'
 
 
 def version_for(event):

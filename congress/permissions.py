@@ -1,11 +1,11 @@
 """Access rules of the congress: one predicate per permission, used by REST and realtime alike."""
 
 import contextlib
-import datetime
 
 from django.db import connection
 
 from treffpunkt.access import rule
+from treffpunkt.db.rows import datetime_value
 
 from .models import Registration
 
@@ -45,7 +45,7 @@ def primed(user, session):
         {
             ("banned", session.event_id): bool(banned),
             ("speaks", session.pk): bool(speaks),
-            ("mute", session.pk): (_datetime(until),) if muted else None,
+            ("mute", session.pk): (datetime_value(until),) if muted else None,
         },
     )
     try:
@@ -108,12 +108,6 @@ def _primed_row(user_id, session):
         return cursor.fetchone()
 
 
-def _datetime(value):
-    """A datetime column read with plain SQL, as the ORM would give it (SQLite gives text)."""
-    if value is None or (isinstance(value, datetime.datetime) and value.tzinfo is not None):
-        return value
-    convert = getattr(connection.ops, "convert_datetimefield_value", None)
-    return value if convert is None else convert(value, None, connection)
 
 
 def primed_mute(user, session):

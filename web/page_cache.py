@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from congress.exports import programme_stamp
+
 # Raise when the cached templates change shape, so a deploy never serves the old markup.
 REVISION = 1
 # Keys carry the programme version, so they never go stale; the timeout only frees old versions.
@@ -58,10 +60,10 @@ class Fragment:
 
 
 def version(event):
-    """The event's id, creation and programme version: what changes whenever its programme may
-    (also the templates' ``{% cache %}`` key of a session page's parts, ``page_version``)."""
-    created = round(event.created_at.timestamp() * 1_000_000)
-    return f"{event.pk}.{created}:{event.programme_version}"
+    """The event's id, creation and programme version (``congress.exports.programme_stamp``): what
+    changes whenever its programme may (also the templates' ``{% cache %}`` key of a session
+    page's parts, ``page_version``)."""
+    return f"{event.pk}:{programme_stamp(event.created_at, event.programme_version)}"
 
 
 def programme_key(event, request):

@@ -35,6 +35,10 @@ def export_url(event, export):
     return f"/api/v1/events/{event.slug}/schedule.{export}"
 
 
+def stamp_of(event):
+    return exports.programme_stamp(event.created_at, event.programme_version)
+
+
 @pytest.fixture(scope="module")
 def xml_schema():
     return etree.XMLSchema(etree.parse(str(SCHEMAS / "schedule.xml.xsd")))
@@ -249,7 +253,8 @@ def test_export_headers(client, programme, export):
     event = programme["opening"].event
     response = client.get(export_url(event, export))
     assert response["Content-Type"] == CONTENT_TYPES[export]
-    assert response["ETag"] == f'"{event.slug}-1-{export}-r{exports.REVISION}"'
+    stamp = exports.programme_stamp(event.created_at, 1)
+    assert response["ETag"] == f'"{event.slug}-{stamp}-{export}-r{exports.REVISION}"'
     assert response["Cache-Control"] == "public, max-age=60"
 
 
@@ -518,7 +523,7 @@ def test_fast_path_passes_a_cache_miss_to_django(fast_path):
 def test_fast_path_answers_a_matching_etag_with_304_even_uncached(fast_path):
     application, inner = fast_path
     event = EventFactory()
-    etag = exports.etag_for(event.slug, event.programme_version, "xml")
+    etag = exports.etag_for(event.slug, stamp_of(event), "xml")
     headers = [(b"if-none-match", etag.encode())]
     status, response_headers, body = call_asgi(
         application, export_url(event, "xml"), headers=headers
@@ -543,10 +548,38 @@ def test_fast_path_after_programme_change_passes_to_django(client, fast_path, or
 
 
 @pytest.mark.django_db(transaction=True)
+def test_an_event_created_again_under_the_same_slug_gets_its_own_export(client, fast_path):
+    """A reseed (``seed_demo --reset``) deletes the event and creates it again: the same slug and
+    id, at programme version 1 again. Neither the view nor the fast path may answer with the old
+    event's export, or confirm a client's copy of it with 304."""
+    application, inner = fast_path
+    event = EventFactory(slug="kongress")
+    SessionFactory(event=event, title="Auftakt")
+    url = export_url(event, "json")
+    old = client.get(url)
+    assert b"Auftakt" in old.content
+    pk = event.pk
+    event.delete()
+
+    again = EventFactory(pk=pk, slug="kongress")
+    SessionFactory(event=again, title="Begegnung")
+    assert again.programme_version == 1
+
+    headers = [(b"if-none-match", old["ETag"].encode())]
+    assert call_asgi(application, url, headers=headers)[0] == 418  # to Django: a miss
+    assert call_asgi(application, url)[0] == 418
+    assert inner.paths == [url, url]
+    fresh = client.get(url, HTTP_IF_NONE_MATCH=old["ETag"])
+    assert fresh.status_code == 200
+    assert fresh["ETag"] != old["ETag"]
+    assert b"Begegnung" in fresh.content and b"Auftakt" not in fresh.content
+
+
+@pytest.mark.django_db(transaction=True)
 def test_fast_path_passes_unpublished_event_to_django(client, fast_path):
     application, inner = fast_path
     event = EventFactory(is_published=False)
-    etag = exports.etag_for(event.slug, event.programme_version, "ics")
+    etag = exports.etag_for(event.slug, stamp_of(event), "ics")
     assert (
         call_asgi(
             application, export_url(event, "ics"), headers=[(b"if-none-match", etag.encode())]

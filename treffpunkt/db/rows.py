@@ -10,11 +10,21 @@ foreign keys or one-to-ones; anything else belongs in a queryset.
 """
 
 import contextlib
+import datetime
 import threading
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 
 _reads = threading.local()
+
+
+def datetime_value(value, using=DEFAULT_DB_ALIAS):
+    """A datetime column read with plain SQL, as the ORM would give it (SQLite gives text)."""
+    if value is None or (isinstance(value, datetime.datetime) and value.tzinfo is not None):
+        return value
+    connection = connections[using]
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+    return value if convert is None else convert(value, None, connection)
 
 
 @contextlib.contextmanager
