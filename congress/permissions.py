@@ -108,8 +108,6 @@ def _primed_row(user_id, session):
         return cursor.fetchone()
 
 
-
-
 def primed_mute(user, session):
     """Within :func:`primed`: ``None`` (no mute) or ``(until,)``; else ``NOT_PRIMED``."""
     return _primed(user, ("mute", session.pk))
