@@ -11,8 +11,8 @@ It speaks just enough of Treffpunkt's envelope for the benchmark's client to be 
 
 Pushes to a big audience are gathered as Treffpunkt's hub gathers them (treffpunkt/realtime/hub.py,
 docs/realtime.md "Gathered pushes"): a topic's frames go out at most every members /
-``REALTIME_PUSH_FRAMES_PER_SECOND`` seconds on average (at most 0.25 s apart, bursts of four), and
-what waited goes out as one ``batch`` frame. So the floor does the same work per socket; below 50
+``REALTIME_PUSH_FRAMES_PER_SECOND`` seconds on average (at most 0.5 s apart, bursts of four), and
+what waited goes out as one ``batch`` frame. So the floor does the same work per socket; below 25
 sockets, or on a quiet topic, every push goes out at once, as before.
 
 No database, no authentication, no origin check, no presence: it is the limit of Python +
@@ -36,8 +36,8 @@ from datetime import UTC, datetime
 from websockets.asyncio.server import broadcast, serve
 
 # The spacing of treffpunkt/realtime/hub.py, with the same setting.
-FRAMES_PER_SECOND = int(os.environ.get("REALTIME_PUSH_FRAMES_PER_SECOND", "10000"))
-MAX_HOLD_SECONDS, BURST, MIN_HOLD_SECONDS = 0.25, 4, 0.005
+FRAMES_PER_SECOND = int(os.environ.get("REALTIME_PUSH_FRAMES_PER_SECOND", "5000"))
+MAX_HOLD_SECONDS, BURST, MIN_HOLD_SECONDS = 0.5, 4, 0.005
 
 
 def dumps(payload):

@@ -437,9 +437,9 @@ REALTIME = {
     "MAX_UNSENT_BYTES": int(os.environ.get("REALTIME_MAX_UNSENT_BYTES", str(1024 * 1024))),
     # Socket writes per topic and second a process makes on average before it gathers a busy
     # topic's pushes into `batch` frames: a big audience then gets one frame every members / this
-    # seconds (at most 0.25 s apart, bursts of four); fewer than 50 sockets get each push at
-    # once; 0 turns the gathering off (treffpunkt/realtime/hub.py).
-    "PUSH_FRAMES_PER_SECOND": int(os.environ.get("REALTIME_PUSH_FRAMES_PER_SECOND", "10000")),
+    # seconds (at most 0.5 s apart, bursts of four); fewer than 25 sockets get each push at
+    # once; 0 turns the gathering off (treffpunkt/realtime/hub.py, docs/performance.md).
+    "PUSH_FRAMES_PER_SECOND": int(os.environ.get("REALTIME_PUSH_FRAMES_PER_SECOND", "5000")),
 }
 
 # Every rate limit (treffpunkt/ratelimit.py): name → (hits, per seconds[, cache alias, or "local":

@@ -165,8 +165,8 @@ def test_a_batch_frame_holds_its_pushes_as_they_were_framed():
 
 @pytest.mark.parametrize(
     ("members", "rate", "spacing"),
-    [(1_000, 10_000, 0.1), (50, 10_000, 0.005), (49, 10_000, 0.0), (2_500, 10_000, 0.25),
-     (5_000, 10_000, 0.25), (2_500, 0, 0.0)],
+    [(1_000, 5_000, 0.2), (25, 5_000, 0.005), (24, 5_000, 0.0), (2_500, 5_000, 0.5),
+     (5_000, 5_000, 0.5), (2_500, 10_000, 0.25), (2_500, 0, 0.0)],
 )  # fmt: skip
 def test_the_spacing_grows_with_the_audience_and_zero_turns_it_off(
     settings, members, rate, spacing

@@ -52,7 +52,7 @@ RELAY_SECONDS = 1.0
 # The longest a busy topic's frames are apart (see the module's docstring), how many may go out in
 # quick succession before the next has to wait, and the shortest spacing worth a timer (smaller
 # audiences get each push at once).
-MAX_HOLD_SECONDS = 0.25
+MAX_HOLD_SECONDS = 0.5
 PUSH_BURST = 4
 MIN_HOLD_SECONDS = 0.005
 
