@@ -17,20 +17,14 @@ from django.core.cache.backends.redis import RedisCacheClient
 class SharedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._clients = {}  # pool index -> redis.Redis on that pool
+        self._clients = {}  # Django's connection pool -> redis.Redis on it
 
     def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
         if client is None:
-            if index not in self._pools:
-                self._pools[index] = self._pool_class.from_url(
-                    self._servers[index], **self._pool_options
-                )
             # Two threads may both build one at first: either serves, on the same pool.
-            client = self._clients.setdefault(
-                index, self._client(connection_pool=self._pools[index])
-            )
+            client = self._clients.setdefault(pool, self._client(connection_pool=pool))
         return client
 
 
