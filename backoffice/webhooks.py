@@ -16,7 +16,6 @@ import hashlib
 import hmac
 import ipaddress
 import json
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -30,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from treffpunkt import outbound
 from treffpunkt.errors import DomainError
 
 from .models import DeliveryAttempt, Webhook, WebhookDelivery
@@ -55,12 +55,6 @@ def retry_delays():
 SCOPED_NAMES = frozenset({Webhook.Name.LEAD_CREATED})
 
 
-def _is_public(address):
-    """An address on the internet, not the platform's own network (loopback, private, link-local,
-    reserved ranges): a webhook must not make the server call into its own network."""
-    return ipaddress.ip_address(address).is_global
-
-
 def _local_allowed():
     return _settings().get("ALLOW_LOCAL_HTTP", settings.DEBUG)
 
@@ -72,12 +66,20 @@ def _is_loopback_host(hostname):
         return hostname == "localhost"
 
 
-def check_url(url, *, resolve=False):
+def _private_address_error():
+    return WebhookError(
+        _("Webhook URLs must point to a public address, not to a local or private network."),
+        code="private_address",
+        field="url",
+    )
+
+
+def check_url(url):
     """HTTPS to a public address only; plain http to the loopback address only where
     ``ALLOW_LOCAL_HTTP`` is on (DEBUG, and the tests' local receivers).
 
-    An address given literally is checked at once; with ``resolve`` (each delivery) the host name
-    is looked up and every address it resolves to must be public.
+    An address given literally is checked here; a host name is looked up at each delivery, and
+    the connection goes only to addresses that passed (``treffpunkt.outbound``).
     """
     parts = urlsplit(url)
     hostname = parts.hostname or ""
@@ -86,24 +88,12 @@ def check_url(url, *, resolve=False):
     if parts.scheme != "https" or not hostname:
         raise WebhookError(_("Webhook URLs must use https://."), code="https_required", field="url")
     try:
-        addresses = [str(ipaddress.ip_address(hostname))]
+        literal = str(ipaddress.ip_address(hostname))
     except ValueError:
-        addresses = _resolve(hostname, parts.port or 443) if resolve else []
-    if not all(_is_public(address) for address in addresses):
-        raise WebhookError(
-            _("Webhook URLs must point to a public address, not to a local or private network."),
-            code="private_address",
-            field="url",
-        )
+        return url
+    if not outbound.is_allowed(literal):
+        raise _private_address_error()
     return url
-
-
-def _resolve(hostname, port):
-    try:
-        infos = socket.getaddrinfo(hostname, port, proto=socket.IPPROTO_TCP)
-    except OSError:
-        return []  # unknown host: the attempt itself fails and is logged as such
-    return [info[4][0].split("%")[0] for info in infos]
 
 
 def allowed_names(scope):
@@ -185,17 +175,28 @@ def send_test(webhook):
 
 
 def _post(url, headers, body):
-    """POST ``body``; (status code, error text). A refused connection or timeout has no code."""
+    """POST ``body``; (status code, error text). A refused connection or timeout has no code.
+
+    Only to allowed addresses (``treffpunkt.outbound``), and a redirect is not followed: it is an
+    answer that is not 2xx, so the attempt failed.
+    """
     request = urllib.request.Request(  # noqa: S310 (the scheme is checked by check_url)
         url, data=body.encode(), headers=headers, method="POST"
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        with outbound.urlopen(
+            request,
+            timeout=TIMEOUT_SECONDS,
+            allow_loopback=_local_allowed(),
+            follow_redirects=False,
+        ) as response:
             return response.status, ""
     except urllib.error.HTTPError as error:
         return error.code, ""
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         reason = getattr(error, "reason", error)
+        if isinstance(reason, outbound.LocalAddressRefused):
+            return None, _private_address_error().message
         return None, str(reason)[:300]
 
 
@@ -219,7 +220,7 @@ def attempt_delivery(delivery_pk):
     }
     started = time.monotonic()
     try:
-        check_url(webhook.url, resolve=True)
+        check_url(webhook.url)
         status_code, error = _post(webhook.url, headers, delivery.body)
     except WebhookError as refused:
         status_code, error = None, refused.message

@@ -473,6 +473,12 @@ WEBHOOKS = {
     "ALLOW_LOCAL_HTTP": DEBUG,
 }
 
+# Webhooks and schedule imports by URL reach public addresses only (treffpunkt/outbound.py), and
+# these networks (comma-separated, e.g. an intranet's pretalx: 10.20.0.0/16). Schedule imports may
+# also reach this machine's loopback address while OUTBOUND_ALLOW_LOOPBACK (DEBUG by default).
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS", [])
+OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", DEBUG)
+
 # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated). Empty: the
 # peer's address is the client's, whatever a client sends.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])

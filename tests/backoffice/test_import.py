@@ -423,6 +423,68 @@ def test_import_api_fetches_a_url(as_user, democon_event, file_server):
     assert ScheduleImport.objects.get().source == url
 
 
+PRIVATE_ADDRESS = (
+    "Der Fahrplan kann nur von einer öffentlichen Adresse abgerufen werden, "
+    "nicht aus einem lokalen oder privaten Netz."
+)
+
+
+def test_a_url_in_the_servers_own_network_is_not_fetched(
+    as_user, democon_event, file_server, settings
+):
+    settings.OUTBOUND_ALLOW_LOOPBACK = False  # as in production
+    client = as_user(democon_event.organizer)
+    url = file_server("democon.json", DEMOCON.read_bytes())
+
+    response = client.post("/api/v1/events/democon/schedule/import/", {"url": url}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"url": [PRIVATE_ADDRESS]}
+    assert Session.objects.count() == 0
+
+
+def test_a_redirect_into_the_servers_own_network_is_not_followed(
+    as_user, democon_event, file_server, settings
+):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    inside = file_server("democon.json", DEMOCON.read_bytes())  # on 127.0.0.1: not allowed
+    asked = []
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            asked.append(self.path)
+            self.send_response(302)
+            self.send_header("Location", inside)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    # An allowed host (127.0.0.2 stands for an intranet's pretalx) that redirects inside.
+    settings.OUTBOUND_ALLOW_LOOPBACK = False
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.2/32"]
+    server = ThreadingHTTPServer(("127.0.0.2", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client = as_user(democon_event.organizer)
+    try:
+        response = client.post(
+            "/api/v1/events/democon/schedule/import/",
+            {"url": f"http://127.0.0.2:{server.server_port}/schedule.json"},
+            format="json",
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert asked == ["/schedule.json"]
+    assert response.status_code == 400
+    assert response.json() == {"url": [PRIVATE_ADDRESS]}
+    assert Session.objects.count() == 0
+
+
 def test_import_schedule_sources_imports_every_source(democon_event, file_server):
     ScheduleSource.objects.create(
         event=democon_event, url=file_server("democon.json", DEMOCON.read_bytes())

@@ -39,19 +39,29 @@ def documented_verify():
 
 
 class Receiver:
-    """A webhook receiver: answers with the queued status codes (then 200), keeps every request."""
+    """A webhook receiver: answers with the queued status codes (then 200), keeps every request
+    (a GET too, with the body ``GET``); ``location``, if set, is sent as ``Location``."""
 
     def __init__(self):
         self.statuses = []
         self.requests = []
+        self.location = None
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers["Content-Length"]))
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.requests.append((dict(self.headers.items()), body))
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_GET(self):  # noqa: N802
+                receiver.requests.append((dict(self.headers.items()), b"GET"))
+                self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -416,3 +426,60 @@ def test_a_host_name_that_resolves_to_the_local_network_is_never_called(
     [attempt] = delivery.log.all()
     assert attempt.status_code is None
     assert "öffentliche Adresse" in attempt.error
+
+
+def test_a_redirect_is_an_answer_and_not_followed(world, receiver, as_user):
+    event, organizer = world
+    elsewhere = Receiver()
+    try:
+        register(as_user, organizer, event, receiver.url, ["session.changed"])
+        receiver.statuses = [302]
+        receiver.location = elsewhere.url  # e.g. an address inside the server's network
+
+        services.update_session(SessionFactory(event=event), user=organizer, title="Neu")
+        run_worker()  # the first attempt is answered 302; the next two get 200 from the receiver
+
+        assert elsewhere.requests == []
+        [first, second] = WebhookDelivery.objects.get().log.order_by("number")
+        assert (first.status_code, second.status_code) == (302, 200)
+    finally:
+        elsewhere.close()
+
+
+def test_the_address_connected_to_is_the_address_checked(
+    world, receiver, as_user, settings, monkeypatch
+):
+    """DNS rebinding: a name that resolves to a public address when checked and to the server's
+    own network a moment later must not reach the second."""
+    import socket
+
+    event, organizer = world
+    register(as_user, organizer, event, receiver.url, ["session.changed"])
+    settings.WEBHOOKS = {"RETRY_DELAYS": [], "ALLOW_LOCAL_HTTP": False}
+    port = receiver.server.server_port
+    Webhook.objects.update(url=f"https://rebind.example:{port}/hook")
+    answers = iter(["93.184.216.34"])  # public once, then 127.0.0.1 (the receiver)
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host != "rebind.example":
+            return real_getaddrinfo(host, *args, **kwargs)
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr("backoffice.webhooks.TIMEOUT_SECONDS", 0.5)  # the public one is unreachable
+    connections = []
+    handle = receiver.server.process_request
+    monkeypatch.setattr(
+        receiver.server,
+        "process_request",
+        lambda request, address: (connections.append(address), handle(request, address)),
+    )
+
+    services.update_session(SessionFactory(event=event), user=organizer, title="Neu")
+    run_worker()
+
+    assert connections == []
+    [attempt] = WebhookDelivery.objects.get().log.all()
+    assert attempt.status_code is None and attempt.error
