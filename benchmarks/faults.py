@@ -1,9 +1,10 @@
-"""Two daphne processes on their own PostgreSQL and Redis, under faults; prints what was lost.
+"""Two daphne servers on their own PostgreSQL and Redis, under faults; prints what was lost.
 
     .venv/bin/python benchmarks/faults.py [--rate 10]
 
 Set-up: a throwaway PostgreSQL 15 and redis-server on free ports (tests/faults.py), migrated, one
-event with a LIVE session and two users with tokens; two daphne processes (A and B) on them, with
+event with a LIVE session and two users with tokens; two servers (A and B) on them, each started as
+production starts daphne (``python -m treffpunkt.serve``: a master and its worker), with
 ``REALTIME_CHAT_RATE`` lifted.
 
 Load: a sender on A posts a chat message ``--rate`` times a second, each with its own
@@ -71,10 +72,11 @@ class Daphne:
         self.process = None
 
     def start(self):
-        daphne = str(Path(sys.executable).with_name("daphne"))
+        # As production starts daphne (Dockerfile, Makefile): a master that binds the port and
+        # forks the worker. A kill -9 of the master takes its worker with it.
         log_file = (self.directory / f"daphne-{self.name}.log").open("ab")
         self.process = subprocess.Popen(
-            [daphne, "-b", "127.0.0.1", "-p", str(self.port), "treffpunkt.asgi:application"],
+            [sys.executable, "-m", "treffpunkt.serve", "--port", str(self.port)],
             env=self.env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
         )  # fmt: skip
         _wait_until_serving(f"http://127.0.0.1:{self.port}", self.process)

@@ -97,6 +97,10 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import free_port  # noqa: E402 (below the ephemeral range: a restart rebinds it)
+
 BENCHMARKS = Path(__file__).resolve().parent
 MARKER = b"bench@"  # text = "bench@NNNN@<time.time() as %17.6f>@" + filler
 TEXT_BYTES = 200
@@ -460,12 +464,6 @@ def log(text=""):
     print(text, flush=True)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def cpu_seconds(pid):
     """utime + stime of one process (all its threads), in seconds."""
     try:
@@ -537,7 +535,14 @@ class Servers:
 
     @property
     def pids(self):
-        return [process.pid for process in self.processes]
+        """The processes started and their children (``treffpunkt.serve``'s daphne workers)."""
+        pids = []
+        for process in self.processes:
+            pids.append(process.pid)
+            with contextlib.suppress(OSError):
+                children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
+                pids += [int(pid) for pid in children.split()]
+        return pids
 
     def cpu(self):
         return sum(cpu_seconds(pid) for pid in self.pids)
@@ -570,13 +575,14 @@ def wait_for_http(port, deadline):
 
 def start_daphne(count, env, log_dir, tag):
     ports = [free_port() for _ in range(count)]
-    daphne = str(Path(sys.executable).with_name("daphne"))
     log_path = log_dir / f"{tag}.log"
     log_file = log_path.open("wb")
     processes = []
     for port in ports:
+        # As production starts daphne (Dockerfile, Makefile): a master binds the port and forks
+        # the worker that serves; Servers.cpu counts both.
         process = subprocess.Popen(
-            [daphne, "-b", "127.0.0.1", "-p", str(port), "treffpunkt.asgi:application"],
+            [sys.executable, "-m", "treffpunkt.serve", "--port", str(port)],
             env=env,
             cwd=ROOT,
             stdout=log_file,
