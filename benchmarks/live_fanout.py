@@ -11,6 +11,8 @@ What it does, per client count:
 3. Treffpunkt, 1 daphne process, ``REDIS_URL`` set (``RedisPubSubChannelLayer`` + Redis cache).
 4. Treffpunkt, 2 daphne processes on one Redis, clients split evenly across the two ports.
 
+Each daphne runs as production runs it: ``python -m treffpunkt.serve`` (a master and its worker).
+
 (``--processes 1`` runs 1–3, ``--processes 2`` runs 1 and 4; ``--configs bare,memory,redis,redis2``
 picks a subset for investigations.) Every configuration gets fresh server processes and its own LIVE
 session, so the subscribe snapshot (chat history) is the same each time.
@@ -27,9 +29,9 @@ Measurement, per configuration:
 - Connect: ``--client-procs`` load-generator processes open the sockets anonymously (``Origin``
   equal to ``Host``, both ``127.0.0.1:PORT``), each sends
   ``{"id":1,"type":"subscribe","data":{"topic":"session:<id>"}}`` and waits for its reply. At most
-  ``--connect-concurrency`` handshakes are in flight per server port (daphne listens with Twisted's
-  backlog of 50; more in flight would overflow it and cost 1 s SYN retransmits, measuring the
-  kernel instead of the server). Connect rate = subscribed sockets / wall time until the last
+  ``--connect-concurrency`` handshakes are in flight per server port (kept from when plain daphne
+  listened with Twisted's backlog of 50: more in flight overflowed it and cost 1 s SYN
+  retransmits, measuring the kernel instead of the server; both servers now listen with 4,096). Connect rate = subscribed sockets / wall time until the last
   reply.
 - Send: one sender (``Authorization: Token …``, subscribed to the topic, on the first port) sends
   ``chat.send`` once a second for ``--duration`` seconds with a 200-byte text that embeds the
