@@ -10,8 +10,8 @@ What it does, all in a temporary directory that is removed at the end:
 2. In process, with the cache cleared before every call: the builder alone (sessions query +
    ``exports.schedule_json``) and the whole view through Django's test client; then the view with
    the cache warm. This is the cost of the code itself, without any server in the way.
-3. Starts a real daphne process (DEBUG off, no access log) on a free 127.0.0.1 port on the same
-   database, twice: serving ``treffpunkt.asgi:application`` with ``ASGI_HTTP_FAST_PATHS`` empty
+3. Starts a real daphne as production does (``python -m treffpunkt.serve``: a master and one
+   worker; DEBUG off, no access log) on a free 127.0.0.1 port on the same database, twice: serving ``treffpunkt.asgi:application`` with ``ASGI_HTTP_FAST_PATHS`` empty
    (every request through Django's cycle), and as deployed, with the exports' fast path
    ``congress.export_views.serve_cached_exports`` in front. Against each, over HTTP/1.1 with
    keep-alive:
@@ -26,7 +26,7 @@ What it does, all in a temporary directory that is removed at the end:
 
    Every response is checked (status and body length). Client and server share the machine, so
    the client's CPU competes with daphne's; the table therefore also gives daphne's own CPU time
-   per request (user + system, from /proc), which does not depend on the client.
+   per request (user + system of the worker, from /proc), which does not depend on the client.
 
 Not measured: several daphne processes, PostgreSQL/Redis, TLS, a reverse proxy in front.
 """
@@ -37,12 +37,12 @@ import contextlib
 import io
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -185,19 +185,16 @@ def time_in_process(event, rounds):
 # --- HTTP -----------------------------------------------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def daphne(application, log_path, **environment):
-    """A daphne process serving ``application`` on a free port; yields (port, pid)."""
-    executable = Path(sys.executable).parent / "daphne"
-    command = [str(executable)] if executable.exists() else [sys.executable, "-m", "daphne"]
+    """daphne serving ``application`` on a free port, started as production starts it
+    (``python -m treffpunkt.serve``: a master that binds the port and forks the worker); yields
+    (port, the worker's pid) once a request is answered."""
+    from tests.servers import free_port  # ROOT is on sys.path (main)
+
     port = free_port()
-    command += ["-b", HOST, "-p", str(port), "-v", "0", application]
+    command = [sys.executable, "-m", "treffpunkt.serve", "--host", HOST, "--port", str(port),
+               "--application", application, "--", "-v", "0"]  # fmt: skip
     with open(log_path, "ab") as log:
         env = {**os.environ, **environment}
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -208,12 +205,13 @@ def daphne(application, log_path, **environment):
                     raise RuntimeError(f"daphne exited:\n{Path(log_path).read_text()[-2000:]}")
                 if time.monotonic() > deadline:
                     raise RuntimeError("daphne did not start within 30 s")
-                try:
-                    socket.create_connection((HOST, port), timeout=0.2).close()
+                # The port takes connections before the application has loaded: wait for an answer.
+                health = f"http://{HOST}:{port}/health/"
+                with contextlib.suppress(OSError), urllib.request.urlopen(health, timeout=2):  # noqa: S310
                     break
-                except OSError:
-                    time.sleep(0.1)
-            yield port, process.pid
+                time.sleep(0.1)
+            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
+            yield port, int(children.split()[0])
         finally:
             if process.poll() is None:
                 process.terminate()
