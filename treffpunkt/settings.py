@@ -4,6 +4,7 @@ With nothing set, the embedded defaults apply: SQLite (WAL) and the in-memory ch
 on. With DEBUG off, the production values are required and a missing one stops the start.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -477,6 +478,13 @@ WEBHOOKS = {
 # these networks (comma-separated, e.g. an intranet's pretalx: 10.20.0.0/16). Schedule imports may
 # also reach this machine's loopback address while OUTBOUND_ALLOW_LOOPBACK (DEBUG by default).
 OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS", [])
+for _network in OUTBOUND_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"OUTBOUND_ALLOWED_NETWORKS: {_network!r} is not an address or network."
+        ) from None
 OUTBOUND_ALLOW_LOOPBACK = env_bool("OUTBOUND_ALLOW_LOOPBACK", DEBUG)
 
 # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated). Empty: the

@@ -218,3 +218,16 @@ def test_production_demo_password_is_random_unless_configured(tmp_path):
     )
 
     assert result.stdout.split() == ["True", "True", "16"], result.stderr
+
+
+def test_a_mistyped_outbound_network_stops_the_start(tmp_path):
+    result = check_deploy(
+        production_env(tmp_path, OUTBOUND_ALLOWED_NETWORKS="10.20.0.0/16,intranet")
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "OUTBOUND_ALLOWED_NETWORKS: 'intranet'" in result.stderr
+    assert (
+        check_deploy(production_env(tmp_path, OUTBOUND_ALLOWED_NETWORKS="10.20.0.0/16")).returncode
+        == 0
+    )
