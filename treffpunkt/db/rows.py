@@ -43,6 +43,28 @@ def shared_reads():
         _reads.values = outer
 
 
+NOT_READ = object()
+
+
+def reading_shared():
+    """Whether this thread is within :func:`shared_reads`."""
+    return getattr(_reads, "values", None) is not None
+
+
+def remember(key, value):
+    """Within :func:`shared_reads`: ``value`` as read for ``key`` (a prefetch for the block's
+    calls, which :func:`prefetched` then answers). Outside the block: nothing."""
+    values = getattr(_reads, "values", None)
+    if values is not None:
+        values[key] = value
+
+
+def prefetched(key):
+    """What :func:`remember` or :func:`read_once` kept for ``key`` in this block, or
+    ``NOT_READ``."""
+    return (getattr(_reads, "values", None) or {}).get(key, NOT_READ)
+
+
 def read_once(key, compute):
     """``compute()``, or within :func:`shared_reads` its value for ``key`` when it was read there
     already. Only for reads of data that the block's calls do not change."""
@@ -73,17 +95,21 @@ class RowLoader:
     def get(self, value, *, using="default"):
         """The instance whose ``by`` equals ``value`` (relations cached on it), or ``None``."""
         connection = connections[using]
-        plan = self._plans.get(using)
-        if plan is None:
-            plan = self._plans[using] = self._plan(connection)
-        sql, parts, fixed = plan
+        sql, parts, fixed, _by = self._planned(using)
 
         def read():
             with connection.cursor() as cursor:
                 cursor.execute(sql, [value, *fixed])
                 return cursor.fetchone()
 
-        row = read_once((self, using, value), read) if self.shared else read()
+        key = (self, using, value)
+        row = prefetched(key)  # read by prefetch() for this block's calls
+        if row is not NOT_READ:
+            pass
+        elif self.shared:
+            row = read_once(key, read)
+        else:
+            row = read()
         if row is None:
             return None
         instances = []
@@ -104,6 +130,34 @@ class RowLoader:
         ):
             relation.set_cached_value(root, instance)
         return root
+
+    def prefetch(self, values, *, using="default"):
+        """Within :func:`shared_reads`: the rows of all ``values`` in one query, which each later
+        :meth:`get` of one of them in the block takes instead of a query of its own (``None``
+        for a value without a row). For the connects of one shared trip
+        (``treffpunkt.realtime.trips``), which each look up their own token or session: one
+        round trip to the database instead of one per connect. Outside the block it does
+        nothing."""
+        values = list(dict.fromkeys(values))
+        if not values or not reading_shared():
+            return
+        connection = connections[using]
+        sql, parts, fixed, (condition, by_index) = self._planned(using)
+        placeholders = ", ".join(["%s"] * len(values))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql.replace(condition, condition.replace("= %s", f"IN ({placeholders})")),
+                [*values, *fixed],
+            )
+            rows = {row[by_index]: row for row in cursor.fetchall()}
+        for value in values:
+            remember((self, using, value), rows.get(value))
+
+    def _planned(self, using):
+        plan = self._plans.get(using)
+        if plan is None:
+            plan = self._plans[using] = self._plan(connections[using])
+        return plan
 
     def _plan(self, connection):
         quote = connection.ops.quote_name
@@ -144,7 +198,8 @@ class RowLoader:
             )
             add(target, alias, relation)
         by = meta.pk if self.by == "pk" else meta.get_field(self.by)
-        conditions = [f"{base}.{quote(by.column)} = %s"]
+        by_condition = f"{base}.{quote(by.column)} = %s"
+        conditions = [by_condition]
         fixed = []
         for name, value in self.where:
             field = meta.get_field(name)
@@ -154,4 +209,4 @@ class RowLoader:
             f"SELECT {', '.join(columns)} FROM {base}{''.join(joins)}"  # noqa: S608 (names are ours)
             f" WHERE {' AND '.join(conditions)}"
         )
-        return sql, parts, fixed
+        return sql, parts, fixed, (by_condition, parts[0][1].index(by))

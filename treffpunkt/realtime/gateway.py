@@ -88,15 +88,24 @@ _probe_database = database_sync_to_async(unavailable.probe_database)
 _tokens = None
 
 
-@shared_trip
-def _user_for_token(key):
-    """The active user of the token, or None (SQL written once: every connect asks)."""
+def _token_loader():
     global _tokens
     if _tokens is None:
         from rest_framework.authtoken.models import Token
 
         _tokens = RowLoader(Token, by="key", related=("user",))
-    token = _tokens.get(key)
+    return _tokens
+
+
+def _prefetch_tokens(calls):
+    """The tokens of a trip's connects, in one query."""
+    _token_loader().prefetch([args[0] for args, _kwargs in calls])
+
+
+@shared_trip(prefetch=_prefetch_tokens)
+def _user_for_token(key):
+    """The active user of the token, or None (SQL written once: every connect asks)."""
+    token = _token_loader().get(key)
     if token is None or not token.user.is_active:
         return None
     # The user alone: the Token would otherwise stay referenced for the socket's lifetime.
@@ -637,7 +646,19 @@ def _missed_json(missed):
     return _last_missed[1]
 
 
-@shared_trip
+def _prefetch_topics(calls):
+    """What the subscribes of one trip read, at once where their topic kind can
+    (``opener.prefetch(pairs)``, with the ``(context, key)`` of each subscribe of that kind)."""
+    by_opener = {}
+    for args, _kwargs in calls:
+        opener, context, key = args[:3]
+        if getattr(opener, "prefetch", None) is not None:
+            by_opener.setdefault(opener, []).append((context, key))
+    for opener, pairs in by_opener.items():
+        opener.prefetch(pairs)
+
+
+@shared_trip(prefetch=_prefetch_topics)
 def _open_topic(opener, context, key, topic, since):
     """The topic kind's checks and snapshot, and the log, in one trip to the database thread.
 

@@ -15,6 +15,7 @@ older than a trip of its own would have read. A call alone goes at once, as befo
 """
 
 import asyncio
+import contextlib
 import contextvars
 import functools
 import weakref
@@ -28,8 +29,15 @@ from .batches import Batch
 LARGEST = 100  # calls per trip: the database thread serves nothing else while a trip runs
 
 
-def shared_trip(function):
-    """``function`` (sync, using the database) as a coroutine function whose calls share trips."""
+def shared_trip(function=None, *, prefetch=None):
+    """``function`` (sync, using the database) as a coroutine function whose calls share trips.
+
+    ``prefetch``, if given, is called with the arguments of every call of a trip of two or more
+    (a list of ``(args, kwargs)``) before the first runs, within the same ``shared_reads``: it
+    reads for all of them at once what each would read alone (``RowLoader.prefetch``). Should it
+    fail, each call reads for itself as before."""
+    if function is None:
+        return functools.partial(shared_trip, prefetch=prefetch)
     batches = weakref.WeakKeyDictionary()  # per event loop (the tests run several)
 
     def in_callers_context(caller, args, kwargs):
@@ -41,6 +49,9 @@ def shared_trip(function):
     def run(calls):
         results = []
         with shared_reads():
+            if prefetch is not None and len(calls) > 1:
+                with contextlib.suppress(Exception):
+                    prefetch([(args, kwargs) for _caller, args, kwargs in calls])
             for caller, args, kwargs in calls:
                 try:
                     value = contextvars.copy_context().run(in_callers_context, caller, args, kwargs)
