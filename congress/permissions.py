@@ -5,7 +5,7 @@ import contextlib
 from django.db import connection
 
 from treffpunkt.access import rule
-from treffpunkt.db.rows import datetime_value
+from treffpunkt.db.rows import NOT_READ, datetime_value, prefetched, reading_shared, remember
 
 from .models import Registration
 
@@ -58,15 +58,16 @@ def primed(user, session):
 _PRIMED_SQL = {}
 
 
-def _primed_sql():
-    """The statement of :func:`primed`, written once from the models' tables.
+def _primed_sql(batched=False):
+    """The statement of :func:`primed`, written once from the models' tables; ``batched``: the
+    same for many users, one row each, led by the user's id (:func:`prefetch_primed`).
 
     Plain SQL because the ORM's version (five subqueries, annotated) cost more to build and
     compile than to run: about a fifth of a reconnect's CPU (py-spy, benchmarks/reconnect_storm.py).
     """
     from .models import Ban, Mute, Session
 
-    sql = _PRIMED_SQL.get(connection.vendor)
+    sql = _PRIMED_SQL.get((connection.vendor, batched))
     if sql is None:
         quote = connection.ops.quote_name
         through = Session.speakers.through
@@ -80,32 +81,62 @@ def _primed_sql():
 
         m2m_session = column(through, Session.speakers.field.m2m_field_name())
         m2m_speaker = column(through, Session.speakers.field.m2m_reverse_field_name())
-        sql = _PRIMED_SQL[connection.vendor] = (
-            f"SELECT (SELECT {column(Registration, 'role')} FROM {table(Registration)}"  # noqa: S608 (names are ours)
-            f" WHERE {column(Registration, 'event')} = %s AND {column(Registration, 'user')} = %s"
+        user = "v.column1" if batched else "%s"  # VALUES' first column, in SQLite and PostgreSQL
+        sql = (
+            f"(SELECT {column(Registration, 'role')} FROM {table(Registration)}"  # noqa: S608 (names are ours)
+            f" WHERE {column(Registration, 'event')} = %s AND {column(Registration, 'user')} = {user}"
             " LIMIT 1),"
             f" EXISTS (SELECT 1 FROM {table(Ban)}"
-            f" WHERE {column(Ban, 'event')} = %s AND {column(Ban, 'user')} = %s),"
+            f" WHERE {column(Ban, 'event')} = %s AND {column(Ban, 'user')} = {user}),"
             f" EXISTS (SELECT 1 FROM {table(through)} INNER JOIN {table(speaker_model)}"
             f" ON {table(speaker_model)}.{quote(speaker_model._meta.pk.column)}"
             f" = {table(through)}.{m2m_speaker}"
             f" WHERE {table(through)}.{m2m_session} = %s"
-            f" AND {table(speaker_model)}.{column(speaker_model, 'user')} = %s),"
+            f" AND {table(speaker_model)}.{column(speaker_model, 'user')} = {user}),"
             f" EXISTS (SELECT 1 FROM {table(Mute)}"
-            f" WHERE {column(Mute, 'session')} = %s AND {column(Mute, 'user')} = %s),"
+            f" WHERE {column(Mute, 'session')} = %s AND {column(Mute, 'user')} = {user}),"
             f" (SELECT {column(Mute, 'until')} FROM {table(Mute)}"
-            f" WHERE {column(Mute, 'session')} = %s AND {column(Mute, 'user')} = %s LIMIT 1)"
+            f" WHERE {column(Mute, 'session')} = %s AND {column(Mute, 'user')} = {user} LIMIT 1)"
         )
+        head, tail = (
+            ("SELECT v.column1, ", " FROM (VALUES {users}) AS v") if batched else ("SELECT ", "")
+        )
+        sql = head + sql + tail
+        _PRIMED_SQL[(connection.vendor, batched)] = sql
     return sql
+
+
+def _primed_key(user_id, session):
+    return ("congress.primed", user_id, session.pk, session.event_id)
 
 
 def _primed_row(user_id, session):
     """(role, banned, speaks, muted, mute's until) of the user at the session and its event."""
+    row = prefetched(_primed_key(user_id, session))
+    if row is not NOT_READ:
+        return row
     event_id = session.event_id
     params = [event_id, user_id, event_id, user_id] + [session.pk, user_id] * 3
     with connection.cursor() as cursor:
         cursor.execute(_primed_sql(), params)
         return cursor.fetchone()
+
+
+def prefetch_primed(user_ids, session):
+    """Within ``shared_reads``: :func:`primed`'s row for each of ``user_ids`` at ``session``, in
+    one query; each later :func:`primed` of one of them in the block takes it. For the
+    subscribes of one shared trip (``congress.live``): one round trip instead of one each."""
+    user_ids = list(dict.fromkeys(user_ids))
+    if not user_ids or not reading_shared():
+        return
+    sql = _primed_sql(batched=True).replace("{users}", ", ".join(["(%s)"] * len(user_ids)))
+    params = [session.event_id, session.event_id, session.pk, session.pk, session.pk, *user_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+    for user_id in user_ids:
+        if user_id in rows:
+            remember(_primed_key(user_id, session), rows[user_id])
 
 
 def primed_mute(user, session):
