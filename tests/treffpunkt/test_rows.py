@@ -43,3 +43,31 @@ def test_by_another_column_with_a_fixed_condition():
     user.is_active = False
     user.save()
     assert active.get(user.pk) is None
+
+
+def test_prefetched_rows_are_found_again_by_their_value_with_one_query():
+    import uuid
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from treffpunkt.db.rows import shared_reads
+
+    sessions = [SessionFactory(), SessionFactory()]
+    by_guid = RowLoader(Session, by="guid", related=("event",))  # SQLite keeps a UUID as hex
+    unknown = uuid.uuid4()
+
+    with shared_reads(), CaptureQueriesContext(connection) as queries:
+        by_guid.prefetch([session.guid for session in sessions] + [unknown])
+        loaded = [by_guid.get(session.guid) for session in sessions]
+        missing = by_guid.get(unknown)
+
+    assert [session.pk for session in loaded] == [session.pk for session in sessions]
+    assert [session.event.name for session in loaded] == [s.event.name for s in sessions]
+    assert missing is None
+    assert len(queries) == 1
+    # Outside the block nothing is kept: each get reads again.
+    with CaptureQueriesContext(connection) as queries:
+        by_guid.prefetch([sessions[0].guid])
+        assert by_guid.get(sessions[0].guid).pk == sessions[0].pk
+    assert len(queries) == 1

@@ -95,11 +95,11 @@ class RowLoader:
     def get(self, value, *, using="default"):
         """The instance whose ``by`` equals ``value`` (relations cached on it), or ``None``."""
         connection = connections[using]
-        sql, parts, fixed, _by = self._planned(using)
+        sql, parts, fixed, (_condition, _index, by) = self._planned(using)
 
         def read():
             with connection.cursor() as cursor:
-                cursor.execute(sql, [value, *fixed])
+                cursor.execute(sql, [by.get_db_prep_value(value, connection), *fixed])
                 return cursor.fetchone()
 
         key = (self, using, value)
@@ -142,16 +142,18 @@ class RowLoader:
         if not values or not reading_shared():
             return
         connection = connections[using]
-        sql, parts, fixed, (condition, by_index) = self._planned(using)
+        sql, parts, fixed, (condition, by_index, by) = self._planned(using)
+        # As the database holds them, so that each row is found again by its column's value.
+        prepared = [by.get_db_prep_value(value, connection) for value in values]
         placeholders = ", ".join(["%s"] * len(values))
         with connection.cursor() as cursor:
             cursor.execute(
                 sql.replace(condition, condition.replace("= %s", f"IN ({placeholders})")),
-                [*values, *fixed],
+                [*prepared, *fixed],
             )
             rows = {row[by_index]: row for row in cursor.fetchall()}
-        for value in values:
-            remember((self, using, value), rows.get(value))
+        for value, stored in zip(values, prepared, strict=True):
+            remember((self, using, value), rows.get(stored))
 
     def _planned(self, using):
         plan = self._plans.get(using)
@@ -209,4 +211,4 @@ class RowLoader:
             f"SELECT {', '.join(columns)} FROM {base}{''.join(joins)}"  # noqa: S608 (names are ours)
             f" WHERE {' AND '.join(conditions)}"
         )
-        return sql, parts, fixed, (by_condition, parts[0][1].index(by))
+        return sql, parts, fixed, (by_condition, parts[0][1].index(by), by)
