@@ -107,7 +107,7 @@ def _primed_sql(batched=False):
 
 
 def _primed_key(user_id, session):
-    return ("congress.primed", user_id, session.pk, session.event_id)
+    return ("congress.primed", user_id, session.pk)
 
 
 def _primed_row(user_id, session):

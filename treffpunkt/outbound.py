@@ -46,7 +46,7 @@ def is_allowed(address, *, allow_loopback=False, networks=None):
     if ip.is_global or (allow_loopback and ip.is_loopback):
         return True
     networks = allowed_networks() if networks is None else networks
-    return any(ip.version == network.version and ip in network for network in networks)
+    return any(ip in network for network in networks)  # never across IPv4 and IPv6
 
 
 def resolve(host, port, *, allow_loopback=False):

@@ -104,12 +104,8 @@ class RowLoader:
 
         key = (self, using, value)
         row = prefetched(key)  # read by prefetch() for this block's calls
-        if row is not NOT_READ:
-            pass
-        elif self.shared:
-            row = read_once(key, read)
-        else:
-            row = read()
+        if row is NOT_READ:
+            row = read_once(key, read) if self.shared else read()
         if row is None:
             return None
         instances = []
