@@ -1,30 +1,51 @@
-"""Django's Redis cache, with one Redis client per connection pool instead of one per operation.
+"""Django's Redis cache, with one connection pool per process and one client per pool.
 
-``django.core.cache.backends.redis.RedisCacheClient`` builds a new ``redis.Redis`` for every
-``get``, ``add`` or ``incr``. Each copies redis-py's table of response callbacks and its options:
-about 0.1 ms of CPU on the reference machine, as much as the command itself costs the client
-(docs/performance.md, "2026-12-03"). Every chat message, question and contact
-request takes two such operations for its rate limit on the database thread, where the keynote's
-chat storm queues its writes. A ``redis.Redis`` holds no connection of its own: it takes one from
-its pool for each command and gives it back, so one client per pool serves every thread at once,
-and the pool opens new connections in a forked process (redis-py checks the pid).
+Django's ``RedisCacheClient`` keeps its connection pool on the cache object, and Django keeps a
+cache object per context (``caches`` is an asgiref ``Local``): every websocket task, and every
+call of a shared trip to the database (``treffpunkt.realtime.trips``), built a cache object of
+its own, with a pool of its own, and opened a new connection to Redis for its first command. In
+the keynote's chat storm that was a TCP connect and a health check for most rate-limited
+messages, on the database thread where the chat writes queue (docs/performance.md, "The third
+session of 2026-12-03"). Here the pools are the process's, shared by every cache object with the
+same servers and options.
+
+Django's client also builds a new ``redis.Redis`` for every ``get``, ``add`` or ``incr``. Each
+copies redis-py's table of response callbacks and its options: about 0.1 ms of CPU on the
+reference machine, as much as the command itself costs the client (docs/performance.md,
+"2026-12-03"). A ``redis.Redis`` holds no connection of its own: it takes one from its pool for
+each command and gives it back, so one client per pool serves every thread at once, and the pool
+opens new connections in a forked process (redis-py checks the pid).
 """
+
+import threading
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
+_pools = {}  # (server URL, pool class, options) -> the process's connection pool
+_clients = {}  # connection pool -> redis.Redis on it
+_lock = threading.Lock()
+
 
 class SharedClientRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}  # Django's connection pool -> redis.Redis on it
+    def _get_connection_pool(self, write):
+        server = self._servers[self._get_connection_pool_index(write)]
+        options = tuple(sorted((name, repr(value)) for name, value in self._pool_options.items()))
+        key = (server, self._pool_class, options)
+        pool = _pools.get(key)
+        if pool is None:
+            with _lock:
+                pool = _pools.get(key)
+                if pool is None:
+                    pool = _pools[key] = self._pool_class.from_url(server, **self._pool_options)
+        return pool
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
-        client = self._clients.get(pool)
+        client = _clients.get(pool)
         if client is None:
             # Two threads may both build one at first: either serves, on the same pool.
-            client = self._clients.setdefault(pool, self._client(connection_pool=pool))
+            client = _clients.setdefault(pool, self._client(connection_pool=pool))
         return client
 
 
