@@ -326,7 +326,30 @@ def chat_session(ctx, data):
     return topic_session(ctx, data)
 
 
-@handler("chat.send", schema=ChatSendSchema, subscribed=True, load=chat_session)
+def _prefetch_chat_sends(requests):
+    """For the chat messages of one shared trip (``treffpunkt.realtime.trips``): their
+    sessions, each writer's rules' row (``permissions.prefetch_primed``) and whether the message
+    was sent already (``live_services.prefetch_sent``), one query each for all of them."""
+    writers = {}
+    for ctx, data in requests:
+        kind, _sep, key = data["topic"].partition(":")
+        if kind == "session" and key.isdigit() and ctx.user.is_authenticated:
+            writers.setdefault(int(key), []).append((ctx.user.pk, data["client_id"]))
+    _sessions.prefetch(writers)
+    for session_id, pairs in writers.items():
+        session = _sessions.get(session_id)
+        if session is not None:
+            prefetch_primed([user_id for user_id, _client_id in pairs], session)
+            live_services.prefetch_sent(session, pairs)
+
+
+@handler(
+    "chat.send",
+    schema=ChatSendSchema,
+    subscribed=True,
+    load=chat_session,
+    prefetch=_prefetch_chat_sends,
+)
 def send_chat(ctx, data, session):
     """Store and push a chat message; the reply carries it (also for a resend of a client id)."""
     message, created = live_services.send_chat_message(

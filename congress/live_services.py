@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from treffpunkt import ratelimit
 from treffpunkt.access import require
+from treffpunkt.db.rows import NOT_READ, prefetched, remember
 from treffpunkt.errors import DomainError
 from treffpunkt.realtime import bus
 from treffpunkt.realtime.events import emit
@@ -170,7 +171,7 @@ def send_chat_message(*, user, session, text, client_id):
     Raises LiveError: chat.too_long, empty, chat.closed, muted, banned, rate_limited.
     """
     text = _clean_text(text, code="chat.too_long")
-    existing = ChatMessage.objects.filter(session=session, user=user, client_id=client_id).first()
+    existing = _sent_message(session, user.pk, client_id)
     if existing is not None:
         return existing, False
     _check_may_write(user, session)
@@ -186,6 +187,42 @@ def send_chat_message(*, user, session, text, client_id):
     except IntegrityError:
         return ChatMessage.objects.get(session=session, user=user, client_id=client_id), False
     return message, True
+
+
+def _sent_key(session, user_id, client_id):
+    return ("congress.chat_sent", session.pk, user_id, client_id)
+
+
+def _sent_message(session, user_id, client_id):
+    """The message the user sent with ``client_id`` already (a resend), or None."""
+    known = prefetched(_sent_key(session, user_id, client_id))
+    if known is not NOT_READ:
+        return known
+    messages = ChatMessage.objects.select_related("user")
+    return messages.filter(session=session, user_id=user_id, client_id=client_id).first()
+
+
+def prefetch_sent(session, writers):
+    """Within ``shared_reads``: for the ``(user id, client id)`` of each of ``writers``, the
+    message already sent with it, in one query; :func:`send_chat_message` then asks no query of
+    its own. For the chat messages of one shared trip (``congress.live``). A pair that comes
+    twice is left to ask for itself, since the first of the two may send it."""
+    counted = {}
+    for writer in writers:
+        counted[writer] = counted.get(writer, 0) + 1
+    once = [writer for writer, count in counted.items() if count == 1]
+    if not once:
+        return
+    sent = {
+        (message.user_id, message.client_id): message
+        for message in ChatMessage.objects.select_related("user").filter(
+            session=session,
+            user_id__in={user_id for user_id, _client_id in once},
+            client_id__in={client_id for _user_id, client_id in once},
+        )
+    }
+    for user_id, client_id in once:
+        remember(_sent_key(session, user_id, client_id), sent.get((user_id, client_id)))
 
 
 def delete_chat_message(*, user, message):

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from channels.db import database_sync_to_async
 
 from ..access import require
+from .trips import shared_trip
 
 _handlers = {}
 _topic_kinds = {}
@@ -80,6 +81,7 @@ def handler(
     topic=None,
     requires_login=True,
     reuse_for=0.0,
+    prefetch=None,
 ):
     """Register the function that answers requests of ``type_``.
 
@@ -95,6 +97,12 @@ def handler(
       frequent as reactions; a ban closes the user's sockets anyway). Async functions whose
       ``load`` returns the topic's object only: a subscribe whose opener granted the rule
       (``Subscription.granted``) has already put its answer there.
+    - ``prefetch(requests)``: for a plain function, its requests that wait for the database
+      thread together share one trip there (``treffpunkt.realtime.trips``, as subscribes do),
+      and this gets their ``(ctx, data)`` first, to read for all of them at once what each
+      would read alone (``RowLoader.prefetch``, ``treffpunkt.db.rows.remember``). For requests
+      as frequent as chat messages; the functions must not change what the trip's shared reads
+      hold (a ``RowLoader`` with ``shared=True``).
     """
     if rule is not None and load is None:
         raise ValueError(f"realtime handler {type_!r}: a rule is checked on a loaded object")
@@ -103,14 +111,21 @@ def handler(
         routes = _handlers.setdefault(type_, {})
         if topic in routes:
             raise RuntimeError(f"realtime handler {type_!r} is registered twice")
-        run = _runner(function, load=load, rule=rule, subscribed=subscribed, reuse_for=reuse_for)
+        run = _runner(
+            function,
+            load=load,
+            rule=rule,
+            subscribed=subscribed,
+            reuse_for=reuse_for,
+            prefetch=prefetch,
+        )
         routes[topic] = Handler(type_, run, schema, requires_login)
         return function
 
     return register
 
 
-def _runner(function, *, load, rule, subscribed, reuse_for=0.0):
+def _runner(function, *, load, rule, subscribed, reuse_for=0.0, prefetch=None):
     """The coroutine the gateway awaits: subscription check, then loader and rule, then function."""
 
     def prepare(ctx, data):
@@ -120,6 +135,8 @@ def _runner(function, *, load, rule, subscribed, reuse_for=0.0):
         return obj
 
     if inspect.iscoroutinefunction(function):
+        if prefetch is not None:
+            raise ValueError("prefetch is for plain functions, which run on the database thread")
         prepare_async = database_sync_to_async(prepare)
 
         async def run(ctx, data):
@@ -144,7 +161,12 @@ def _runner(function, *, load, rule, subscribed, reuse_for=0.0):
             return function(ctx, data)
         return function(ctx, data, prepare(ctx, data))
 
-    call_async = database_sync_to_async(call)
+    if prefetch is None:
+        call_async = database_sync_to_async(call)
+    else:
+        call_async = shared_trip(
+            call, prefetch=lambda calls: prefetch([args for args, _kwargs in calls])
+        )
 
     async def run(ctx, data):
         if subscribed:
