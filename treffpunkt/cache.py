@@ -15,6 +15,9 @@ reference machine, as much as the command itself costs the client (docs/performa
 "2026-12-03"). A ``redis.Redis`` holds no connection of its own: it takes one from its pool for
 each command and gives it back, so one client per pool serves every thread at once, and the pool
 opens new connections in a forked process (redis-py checks the pid).
+
+:meth:`RedisCache.count` is a rate limit's ``add`` and ``incr`` in one round trip
+(``treffpunkt.ratelimit``); Django's ``incr`` alone takes two (``EXISTS``, then ``INCRBY``).
 """
 
 import threading
@@ -25,6 +28,13 @@ from django.core.cache.backends.redis import RedisCacheClient
 _pools = {}  # (server URL, pool class, options) -> the process's connection pool
 _clients = {}  # connection pool -> redis.Redis on it
 _lock = threading.Lock()
+
+# SET NX with the window's start and expiry, then INCR: atomic, and the key cannot expire between
+# the two (a script sees the time it started at), which would leave a counter without expiry.
+_COUNT = """
+redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2])
+return redis.call('INCR', KEYS[1])
+"""
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
@@ -55,3 +65,16 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+
+    def count(self, key, initial, timeout):
+        """``add(key, initial, timeout)``, then ``incr(key)``: the value after, in one round
+        trip and atomically (a counted window: ``treffpunkt.ratelimit``)."""
+        key = self.make_and_validate_key(key)
+        client = self._cache.get_client(key, write=True)
+        script = _scripts.get(client)
+        if script is None:
+            script = _scripts.setdefault(client, client.register_script(_COUNT))
+        return int(script(keys=[key], args=[int(initial), max(1, int(timeout))]))
+
+
+_scripts = {}  # redis.Redis -> its registered _COUNT
