@@ -18,7 +18,7 @@ from treffpunkt.access import require
 from treffpunkt.db.rows import NOT_READ, prefetched, remember
 from treffpunkt.errors import DomainError
 from treffpunkt.realtime import bus
-from treffpunkt.realtime.events import emit
+from treffpunkt.realtime.events import create_and_emit, emit
 
 from .models import (
     Ban,
@@ -179,11 +179,13 @@ def send_chat_message(*, user, session, text, client_id):
         raise LiveError(_("The chat of this session is closed."), code="chat.closed")
     _check_rate(user, "chat")
     try:
-        with transaction.atomic():
-            message = ChatMessage.objects.create(
-                session=session, user=user, text=text, client_id=client_id
-            )
-            emit(session_topic(session), "chat.message", chat_message_data(message), stamp=message)
+        message = create_and_emit(
+            ChatMessage,
+            {"session": session, "user": user, "text": text, "client_id": client_id},
+            session_topic(session),
+            "chat.message",
+            chat_message_data,
+        )
     except IntegrityError:
         return ChatMessage.objects.get(session=session, user=user, client_id=client_id), False
     return message, True
