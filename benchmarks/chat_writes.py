@@ -6,8 +6,8 @@
 Each chat message takes the next sequence number of its topic with an ``INSERT … ON CONFLICT DO
 UPDATE`` on the topic's ``TopicCounter`` row, in the statement that stores the message and the
 log entry (``create_and_emit`` in treffpunkt/realtime/events.py), so the row stays locked until
-that statement commits and writers of one topic take turns. This measures what that costs: ``--writers`` threads
-(each its own database connection) each store ``--messages`` messages through
+that statement commits and writers of one topic take turns. This measures what that costs:
+``--writers`` threads (each its own database connection) each store ``--messages`` messages through
 ``congress.live_services.send_chat_message``, first all into one session, then each into its
 own session. Printed: messages per second and p50/p99 time per message for both, and the ratio.
 

@@ -39,15 +39,19 @@ return redis.call('INCR', KEYS[1])
 
 class SharedClientRedisCacheClient(RedisCacheClient):
     def _get_connection_pool(self, write):
-        server = self._servers[self._get_connection_pool_index(write)]
-        options = tuple(sorted((name, repr(value)) for name, value in self._pool_options.items()))
-        key = (server, self._pool_class, options)
-        pool = _pools.get(key)
+        index = self._get_connection_pool_index(write)
+        pool = self._pools.get(index)  # Django's own dict, here a copy of the process's
         if pool is None:
+            server = self._servers[index]
+            options = tuple(
+                sorted((name, repr(value)) for name, value in self._pool_options.items())
+            )
+            key = (server, self._pool_class, options)
             with _lock:
                 pool = _pools.get(key)
                 if pool is None:
                     pool = _pools[key] = self._pool_class.from_url(server, **self._pool_options)
+            self._pools[index] = pool
         return pool
 
     def get_client(self, key=None, *, write=False):
