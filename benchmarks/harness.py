@@ -45,6 +45,7 @@ from live_fanout import (  # noqa: E402
     ROOT,
     _children,
     _client_frame,
+    child_pids,
     cleanup_children,
     cpu_seconds,
     delete_redis_keys,
@@ -515,13 +516,12 @@ class Cluster:
 
     def workers(self):
         """The pids of the masters' children: the processes that serve."""
-        found = []
-        for process in self.processes:
-            if process is not None:
-                with contextlib.suppress(OSError):
-                    path = f"/proc/{process.pid}/task/{process.pid}/children"
-                    found += [int(pid) for pid in Path(path).read_text().split()]
-        return found
+        return [
+            pid
+            for process in self.processes
+            if process is not None
+            for pid in child_pids(process.pid)
+        ]
 
     def kill_workers(self):
         """SIGKILL every worker, as a crash would; each master forks a replacement at once."""

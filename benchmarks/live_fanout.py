@@ -101,7 +101,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import free_port  # noqa: E402 (below the ephemeral range: a restart rebinds it)
+from tests.servers import child_pids, free_port  # noqa: E402 (below the ephemeral range: a restart rebinds it)
 
 BENCHMARKS = Path(__file__).resolve().parent
 MARKER = b"bench@"  # text = "bench@NNNN@<time.time() as %17.6f>@" + filler
@@ -538,13 +538,9 @@ class Servers:
     @property
     def pids(self):
         """The processes started and their children (``treffpunkt.serve``'s daphne workers)."""
-        pids = []
-        for process in self.processes:
-            pids.append(process.pid)
-            with contextlib.suppress(OSError):
-                children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
-                pids += [int(pid) for pid in children.split()]
-        return pids
+        return [
+            pid for process in self.processes for pid in (process.pid, *child_pids(process.pid))
+        ]
 
     def cpu(self):
         return sum(cpu_seconds(pid) for pid in self.pids)

@@ -190,7 +190,7 @@ def daphne(application, log_path, **environment):
     """daphne serving ``application`` on a free port, started as production starts it
     (``python -m treffpunkt.serve``: a master that binds the port and forks the worker); yields
     (port, the worker's pid) once a request is answered."""
-    from tests.servers import free_port  # ROOT is on sys.path (main)
+    from tests.servers import child_pids, free_port  # ROOT is on sys.path (main)
 
     port = free_port()
     command = [sys.executable, "-m", "treffpunkt.serve", "--host", HOST, "--port", str(port),
@@ -210,8 +210,7 @@ def daphne(application, log_path, **environment):
                 with contextlib.suppress(OSError), urllib.request.urlopen(health, timeout=2):  # noqa: S310
                     break
                 time.sleep(0.1)
-            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
-            yield port, int(children.split()[0])
+            yield port, child_pids(process.pid)[0]
         finally:
             if process.poll() is None:
                 process.terminate()

@@ -35,6 +35,16 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def child_pids(pid):
+    """The pids of a process's children (``treffpunkt.serve``'s workers of its master); none once
+    it is gone."""
+    with contextlib.suppress(OSError):
+        return [
+            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
+    return []
+
+
 def _manage(env, *args, timeout):
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, free_port, read_until_closed, sqlite_env
+from tests.servers import ROOT, child_pids, free_port, read_until_closed, sqlite_env
 
 pytestmark = pytest.mark.multiprocess
 
@@ -116,10 +116,6 @@ def test_the_master_loads_without_the_collector_and_the_workers_collect_again(tm
     assert heavy == "-"
 
 
-def _workers(master):
-    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
-
-
 def _get(port, path="/health/"):
     with socket.create_connection(("127.0.0.1", port), timeout=60) as connection:
         connection.sendall(
@@ -152,7 +148,7 @@ def gated_master(database_templates, tmp_path):
     with (tmp_path / "daphne.log").open("wb") as log:
         master = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait(lambda: len(_workers(master.pid)) == 2, "two workers")
+        _wait(lambda: len(child_pids(master.pid)) == 2, "two workers")
         assert _get(port).startswith(b"HTTP/1.1 200")
         yield master, port, gate
     finally:
@@ -165,7 +161,7 @@ def test_a_killed_worker_is_replaced_from_the_loaded_master_and_the_port_keeps_a
     gated_master,
 ):
     master, port, gate = gated_master
-    first, second = _workers(master.pid)
+    first, second = child_pids(master.pid)
     # Shut the gate: a worker that imported the application again would wait here for good.
     gate.unlink()
     os.kill(first, signal.SIGKILL)
@@ -174,20 +170,20 @@ def test_a_killed_worker_is_replaced_from_the_loaded_master_and_the_port_keeps_a
     for _ in range(5):
         assert _get(port).startswith(b"HTTP/1.1 200")
     workers = _wait(
-        lambda: len(w := _workers(master.pid)) == 2 and first not in w and w, "a new worker"
+        lambda: len(w := child_pids(master.pid)) == 2 and first not in w and w, "a new worker"
     )
     assert second in workers
     replacement = next(pid for pid in workers if pid != second)
     os.kill(second, signal.SIGKILL)  # the replacement alone serves, without the gate
-    _wait(lambda: second not in _workers(master.pid), "the second worker gone")
+    _wait(lambda: second not in child_pids(master.pid), "the second worker gone")
     assert _get(port).startswith(b"HTTP/1.1 200")
-    assert replacement in _workers(master.pid)
+    assert replacement in child_pids(master.pid)
     assert master.poll() is None
 
 
 def test_sigterm_to_the_master_stops_its_workers_and_it_exits_cleanly(gated_master):
     master, port, _gate = gated_master
-    workers = _workers(master.pid)
+    workers = child_pids(master.pid)
     master.terminate()
     assert master.wait(timeout=15) == 0
     for pid in workers:  # reaped by the master, so gone, not zombies
@@ -198,7 +194,7 @@ def test_sigterm_to_the_master_stops_its_workers_and_it_exits_cleanly(gated_mast
 
 def test_a_killed_master_takes_its_workers_with_it_and_frees_the_port(gated_master):
     master, port, _gate = gated_master
-    workers = _workers(master.pid)
+    workers = child_pids(master.pid)
     master.kill()
     master.wait(timeout=15)
     # Each worker asked the kernel to kill it when its master dies: none keeps the port.
