@@ -11,16 +11,20 @@ from . import bus
 REPLAY_LIMIT = 500
 
 
+def _take_seq_sql():
+    """The statement that takes a topic's next sequence number (its one parameter: the topic)
+    and returns it; on PostgreSQL also the first part of a statement that logs the push too."""
+    counter = connection.ops.quote_name(TopicCounter._meta.db_table)
+    return (
+        f"INSERT INTO {counter} (topic, value) VALUES (%s, 1) "  # noqa: S608 (table name is ours)
+        f"ON CONFLICT (topic) DO UPDATE SET value = {counter}.value + 1 RETURNING value"
+    )
+
+
 def next_seq(topic):
     """Atomically take the topic's next sequence number (one statement, on SQLite and PostgreSQL)."""
-    table = connection.ops.quote_name("treffpunkt_topiccounter")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (topic, value) VALUES (%s, 1) "  # noqa: S608 (table name is ours)
-            "ON CONFLICT (topic) DO UPDATE SET value = "
-            f"{table}.value + 1 RETURNING value",
-            [topic],
-        )
+        cursor.execute(_take_seq_sql(), [topic])
         return cursor.fetchone()[0]
 
 
@@ -73,7 +77,7 @@ def create_and_emit(model, values, topic, type_, data_of):
     instance = model(**values)
     quote = connection.ops.quote_name
     meta = model._meta
-    counter, log = quote(TopicCounter._meta.db_table), quote(TopicEvent._meta.db_table)
+    log = quote(TopicEvent._meta.db_table)
     seq_field = meta.get_field("seq")
     fields = [field for field in meta.concrete_fields if field not in (meta.pk, seq_field)]
     row = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
@@ -82,8 +86,7 @@ def create_and_emit(model, values, topic, type_, data_of):
     placeholders = ", ".join(["%s"] * len(fields))
     pk = quote(meta.pk.column)
     sql = (
-        f"WITH next AS (INSERT INTO {counter} (topic, value) VALUES (%s, 1) "  # noqa: S608 (names are ours)
-        f"ON CONFLICT (topic) DO UPDATE SET value = {counter}.value + 1 RETURNING value), "
+        f"WITH next AS ({_take_seq_sql()}), "  # noqa: S608 (names are ours)
         f"created AS (INSERT INTO {quote(meta.db_table)} ({columns}) "
         f"SELECT {placeholders}, value FROM next RETURNING {pk}), "
         f"logged AS (INSERT INTO {log} (topic, seq, type, data, created_at) "
@@ -105,7 +108,7 @@ def create_and_emit(model, values, topic, type_, data_of):
 
 def _emit_in_one_statement(topic, type_, data, stamp):
     quote = connection.ops.quote_name
-    counter, log = quote(TopicCounter._meta.db_table), quote(TopicEvent._meta.db_table)
+    log = quote(TopicEvent._meta.db_table)
     value = TopicEvent._meta.get_field("data").get_db_prep_value(data, connection)
     params = [topic, topic, type_, value, timezone.now()]
     stamp_sql = ""
@@ -117,8 +120,7 @@ def _emit_in_one_statement(topic, type_, data, stamp):
         params.append(stamp.pk)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH next AS (INSERT INTO {counter} (topic, value) VALUES (%s, 1) "  # noqa: S608
-            f"ON CONFLICT (topic) DO UPDATE SET value = {counter}.value + 1 RETURNING value), "
+            f"WITH next AS ({_take_seq_sql()}), "  # noqa: S608 (names are ours)
             f"logged AS (INSERT INTO {log} (topic, seq, type, data, created_at) "
             f"SELECT %s, value, %s, %s, %s FROM next){stamp_sql} SELECT value FROM next",
             params,
