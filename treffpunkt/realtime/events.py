@@ -75,24 +75,9 @@ def create_and_emit(model, values, topic, type_, data_of):
             emit(topic, type_, data_of(instance), stamp=instance)
         return instance
     instance = model(**values)
-    quote = connection.ops.quote_name
-    meta = model._meta
-    log = quote(TopicEvent._meta.db_table)
-    seq_field = meta.get_field("seq")
-    fields = [field for field in meta.concrete_fields if field not in (meta.pk, seq_field)]
+    fields, sql = _create_and_emit_sql(model)
     row = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
     data = TopicEvent._meta.get_field("data").get_db_prep_value(data_of(instance), connection)
-    columns = ", ".join(quote(field.column) for field in [*fields, seq_field])
-    placeholders = ", ".join(["%s"] * len(fields))
-    pk = quote(meta.pk.column)
-    sql = (
-        f"WITH next AS ({_take_seq_sql()}), "  # noqa: S608 (names are ours)
-        f"created AS (INSERT INTO {quote(meta.db_table)} ({columns}) "
-        f"SELECT {placeholders}, value FROM next RETURNING {pk}), "
-        f"logged AS (INSERT INTO {log} (topic, seq, type, data, created_at) "
-        f"SELECT %s, next.value, %s, jsonb_set(%s::jsonb, '{{id}}', to_jsonb(created.{pk})), %s "
-        f"FROM next, created) SELECT next.value, created.{pk} FROM next, created"
-    )
     params = [topic, *row, topic, type_, data, timezone.now()]
     # Within a transaction, a savepoint: a failed insert leaves the surrounding one usable.
     outer = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
@@ -104,6 +89,34 @@ def create_and_emit(model, values, topic, type_, data_of):
     instance._state.db = connection.alias
     _publish_on_commit(topic, type_, data_of(instance), seq)
     return instance
+
+
+_CREATE_AND_EMIT = {}
+
+
+def _create_and_emit_sql(model):
+    """The fields :func:`create_and_emit` inserts (all but the pk and ``seq``) and its statement,
+    written once per model."""
+    planned = _CREATE_AND_EMIT.get(model)
+    if planned is None:
+        quote = connection.ops.quote_name
+        meta = model._meta
+        log = quote(TopicEvent._meta.db_table)
+        seq_field = meta.get_field("seq")
+        fields = [field for field in meta.concrete_fields if field not in (meta.pk, seq_field)]
+        columns = ", ".join(quote(field.column) for field in [*fields, seq_field])
+        placeholders = ", ".join(["%s"] * len(fields))
+        pk = quote(meta.pk.column)
+        sql = (
+            f"WITH next AS ({_take_seq_sql()}), "  # noqa: S608 (names are ours)
+            f"created AS (INSERT INTO {quote(meta.db_table)} ({columns}) "
+            f"SELECT {placeholders}, value FROM next RETURNING {pk}), "
+            f"logged AS (INSERT INTO {log} (topic, seq, type, data, created_at) "
+            f"SELECT %s, next.value, %s, jsonb_set(%s::jsonb, '{{id}}', to_jsonb(created.{pk})), %s "
+            f"FROM next, created) SELECT next.value, created.{pk} FROM next, created"
+        )
+        planned = _CREATE_AND_EMIT[model] = (fields, sql)
+    return planned
 
 
 def _emit_in_one_statement(topic, type_, data, stamp):
