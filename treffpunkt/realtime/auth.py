@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from .. import unavailable
-from ..db.rows import RowLoader
+from ..db.rows import RowLoader, read_once
 from .trips import shared_trip
 
 
@@ -43,7 +43,7 @@ def _prefetch_sessions(calls):
         row = stored_sessions.get(key)
         if row is not None:
             with contextlib.suppress(Exception):  # each call decides on a session it cannot read
-                data = store_class(key).decode(row.session_data)
+                data = _decoded(store_class(key), key, row.session_data)
                 user_ids.append(auth.get_user_model()._meta.pk.to_python(data[auth.SESSION_KEY]))
     users.prefetch(user_ids)
 
@@ -74,6 +74,12 @@ def _loaders():
     return _stored_sessions, _users
 
 
+def _decoded(store, session_key, session_data):
+    """The session's data, decoded (its signature checked) once per shared trip: the trip's
+    prefetch decodes it to find the user, and the connect reads it again."""
+    return read_once(("realtime.session_data", session_key), lambda: store.decode(session_data))
+
+
 def _user_for_stored_session(store, session_key):
     """``auth.get_user`` for a session in the database, by SQL written once (every connect of a
     browser asks; the ORM built and compiled its two queries anew each time).
@@ -87,7 +93,7 @@ def _user_for_stored_session(store, session_key):
     if row is None or row.expire_date <= timezone.now():
         return AnonymousUser()
     try:
-        data = store.decode(row.session_data)
+        data = _decoded(store, session_key, row.session_data)
         user_id = auth.get_user_model()._meta.pk.to_python(data[auth.SESSION_KEY])
         backend_path = data[auth.BACKEND_SESSION_KEY]
     except (KeyError, ValidationError):
