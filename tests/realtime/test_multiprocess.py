@@ -6,12 +6,15 @@ a subscriber that was away resumes with ``since`` and gets every missed message 
 meeting requested over REST on one process is announced on the other; two booth staff who come
 online at the same moment on different processes are both counted; a client holds at most its
 socket limit over both processes together; under daphne, a too-long request gets its ``too_long``
-reply on an open socket (past the hard cap: 1009).
+reply on an open socket (past the hard cap: 1009); an upgrade opens the socket of its token whether
+it arrives whole or in pieces, and one with a header daphne refuses gets 400.
 """
 
 import asyncio
+import base64
 import json
 import os
+import socket
 import time
 import urllib.request
 import uuid
@@ -445,3 +448,75 @@ def test_too_long_request_gets_too_long_on_an_open_socket_and_past_the_hard_cap_
     )
     assert (pong["reply_to"], pong["ok"]) == (1, True)
     assert close_code == 1009
+
+
+# -- the handshake as it arrives: whole, in pieces, refused ------------------------------------
+
+
+def handshake(port, token, address, *, pieces=1, extra=b""):
+    """Send a websocket upgrade (with ``token`` and ``?lang=de``) in ``pieces``; return the
+    status line and, after a 101, the text of the first frame."""
+    key = base64.b64encode(os.urandom(16))
+    head = (
+        b"GET /ws/?lang=de HTTP/1.1\r\nHost: 127.0.0.1:" + str(port).encode() + b"\r\n"
+        b"Upgrade: websocket\r\n"
+        b"Connection: Upgrade\r\nSec-WebSocket-Key: " + key + b"\r\nSec-WebSocket-Version: 13\r\n"
+        b"Origin: http://127.0.0.1:" + str(port).encode() + b"\r\n"
+        b"Authorization: Token " + token.encode() + b"\r\n"
+        b"X-Forwarded-For: " + address.encode() + b"\r\n" + extra + b"\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        step = -(-len(head) // pieces)
+        for start in range(0, len(head), step):
+            connection.sendall(head[start : start + step])
+            if pieces > 1:
+                time.sleep(0.2)  # each piece its own read on the server
+        received = b""
+        while b"\r\n\r\n" not in received and (chunk := connection.recv(65536)):
+            received += chunk
+        status, _, rest = received.partition(b"\r\n")
+        if not status.startswith(b"HTTP/1.1 101"):
+            return status.decode(), None
+        rest = rest.partition(b"\r\n\r\n")[2]
+        while (text := first_text_frame(rest)) is None and (chunk := connection.recv(65536)):
+            rest += chunk
+        return status.decode(), text
+
+
+def first_text_frame(data):
+    """The text of the unmasked frame at the start of ``data``, or ``None`` while incomplete."""
+    if len(data) < 2:
+        return None
+    length, start = data[1] & 0x7F, 2
+    if length == 126:
+        length, start = int.from_bytes(data[2:4]), 4
+    elif length == 127:
+        length, start = int.from_bytes(data[2:10]), 10
+    if data[0] != 0x81 or len(data) < start + length:
+        return None
+    return data[start : start + length].decode("utf-8")
+
+
+@pytest.mark.parametrize("pieces", [1, 3])
+def test_an_upgrade_whole_or_in_pieces_opens_the_socket_of_its_token(cluster, pieces):
+    status, text = handshake(
+        cluster["ports"][pieces % 2],
+        cluster["tokens"]["ben"],
+        f"203.0.113.5{pieces}",
+        pieces=pieces,
+    )
+
+    hello = json.loads(text)
+    assert status == "HTTP/1.1 101 Switching Protocols"
+    assert (hello["type"], hello["data"]["user"]["id"]) == ("hello", cluster["ben"])
+
+
+@pytest.mark.parametrize(
+    "extra", [b"Bad Header: x\r\n", b"X-Caf\xc3\xa9: 1\r\n", b"X-Control: a\x0bb\r\n"]
+)
+def test_an_upgrade_with_a_header_daphne_refuses_gets_400(cluster, extra):
+    status, text = handshake(
+        cluster["ports"][0], cluster["tokens"]["ben"], "203.0.113.60", extra=extra
+    )
+
+    assert (status.split(" ")[1], text) == ("400", None)

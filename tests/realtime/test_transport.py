@@ -1,5 +1,7 @@
 """daphne's transport as Treffpunkt sets it up: debug lines' arguments built only when written, a
-push framed once for all its sockets, and writes that go out at once, whole and in order."""
+push framed once for all its sockets, writes that go out at once, whole and in order, and only a
+whole, plain websocket upgrade handed to autobahn as it arrives (the rest takes daphne's way;
+tests/realtime/test_multiprocess.py sends both to real servers)."""
 
 import functools
 import json
@@ -273,3 +275,55 @@ async def test_the_checker_reaps_and_cancels_as_daphne_does_but_leaves_the_quiet
     assert closing_app.cancelled()
     assert set(server.connections) == {"quiet"}
     assert server.connections["quiet"].reads == 0  # three checks, the quiet socket never read
+
+
+# -- a plain websocket upgrade goes to autobahn as it arrives ---------------------------------
+
+UPGRADE = (
+    b"GET /ws/?lang=de&x=1 HTTP/1.1\r\nHost: treffpunkt.example\r\nUpgrade: websocket\r\n"
+    b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    b"Sec-WebSocket-Version: 13\r\nCookie: sessionid=abc\r\n\r\n"
+)
+
+
+def test_a_whole_plain_upgrade_is_handed_on_with_its_query_string():
+    from treffpunkt.realtime.transport import plain_upgrade
+
+    assert plain_upgrade(UPGRADE) == b"lang=de&x=1"
+    assert plain_upgrade(UPGRADE.replace(b"/ws/?lang=de&x=1", b"/ws/")) == b""
+    assert plain_upgrade(UPGRADE.replace(b"Upgrade: websocket", b"upgrade:WebSocket ")) == (
+        b"lang=de&x=1"
+    )
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        pytest.param(UPGRADE[:-2], id="head not yet whole"),
+        pytest.param(UPGRADE + b"\x81\x80abcd", id="bytes after the head"),
+        pytest.param(UPGRADE.replace(b"GET", b"POST", 1), id="not GET"),
+        pytest.param(UPGRADE.replace(b"HTTP/1.1", b"HTTP/1.0", 1), id="HTTP/1.0"),
+        pytest.param(UPGRADE.replace(b"/ws/?", b"/w\xc3\xa4/?"), id="non-ASCII target"),
+        pytest.param(UPGRADE.replace(b"Cookie:", b"Coo kie:"), id="header name daphne refuses"),
+        pytest.param(UPGRADE.replace(b"=abc", b"=a\x0bc"), id="header value daphne refuses"),
+        pytest.param(UPGRADE.replace(b"\r\nCookie", b"\r\n Cookie"), id="folded header"),
+        pytest.param(UPGRADE.replace(b"Cookie", b"Content-Length: 0\r\nCookie"), id="a body"),
+        pytest.param(UPGRADE.replace(b"Cookie", b"Transfer-Encoding: chunked\r\nX"), id="chunked"),
+        pytest.param(UPGRADE.replace(b"websocket", b"h2c"), id="another upgrade"),
+        pytest.param(
+            UPGRADE.replace(b"Upgrade: websocket", b"Upgrade: h2c\r\nUpgrade: websocket"),
+            id="websocket not the first upgrade",
+        ),
+        pytest.param(UPGRADE.replace(b"Upgrade: websocket\r\n", b""), id="no upgrade"),
+        pytest.param(
+            UPGRADE.replace(b"\r\n\r\n", b"\r\nX: " + b"y" * 16400 + b"\r\n\r\n"), id="huge"
+        ),
+        pytest.param(
+            UPGRADE.replace(b"\r\n\r\n", b"\r\n" + b"X: y\r\n" * 101 + b"\r\n"), id="many headers"
+        ),
+    ],
+)
+def test_anything_else_takes_daphnes_own_way(request_bytes):
+    from treffpunkt.realtime.transport import plain_upgrade
+
+    assert plain_upgrade(request_bytes) is None

@@ -39,12 +39,21 @@ frame now, so :func:`_direct_write` sends it straight away and hands Twisted onl
 did not take (or anything written while something still waits, so the order holds). In the
 chat storm that was a third of the servers' CPU per delivery (docs/performance.md).
 
-Last, daphne's once-a-second application checker looks only at the connections whose
-application finished or whose socket closed (:func:`install_lean_checker`), not at all of them.
+daphne's once-a-second application checker looks only at the connections whose application
+finished or whose socket closed (:func:`install_lean_checker`), not at all of them.
+
+Last, a websocket upgrade goes to autobahn as it arrives (:func:`install_direct_upgrades`).
+daphne lets Twisted parse every request into a ``Request`` (each header line, the headers'
+objects, its request bookkeeping) and, for an upgrade, writes the request out again for autobahn
+to parse once more: a tenth of the servers' CPU in a reconnect storm (docs/performance.md). A
+first read that holds a whole, plain upgrade, checked as daphne checks it, skips Twisted's part;
+anything else (a request in pieces, a body, a header daphne or Twisted would refuse, TLS) takes
+daphne's way.
 """
 
 import functools
 import pprint
+import re
 import sys
 import time
 
@@ -65,6 +74,7 @@ def install():
     _defer_highlighting()
     install_direct_writes()
     install_lean_checker()
+    install_direct_upgrades()
 
 
 def daphne_protocol(send):
@@ -235,6 +245,99 @@ def _direct_write(buffered_write):
     write.writes_at_once = True
     write.buffered = buffered_write
     return write
+
+
+# What daphne's WebRequest refuses (daphne.utils) and the most that Twisted's HTTPChannel reads of a
+# request's head (``totalHeadersSize``); a request beyond either takes daphne's own way.
+HEADER_NAME = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
+INVALID_VALUE_BYTES = frozenset(b"\x00\r\n\x0b\x0c\x1c\x1d\x1e\x85")
+LARGEST_HEAD = 16384
+MOST_HEADERS = 100
+_WITH_BODY = (b"content-length", b"transfer-encoding")
+
+
+def plain_upgrade(data):
+    """The query string of ``data`` if it is a whole websocket upgrade that daphne would hand to
+    autobahn as it stands, else ``None``.
+
+    That is: ``GET`` with HTTP/1.1, an ASCII target, the request's head ending exactly where
+    ``data`` does (no body, nothing after it), every header a ``name: value`` line whose name and
+    value daphne's ``WebRequest`` accepts, neither ``Content-Length`` nor ``Transfer-Encoding``,
+    and ``websocket`` as the first ``Upgrade`` header's value, as daphne reads it."""
+    end = data.find(b"\r\n\r\n")
+    if end < 0 or end + 4 != len(data) or end > LARGEST_HEAD or not data.isascii():
+        return None
+    lines = data[:end].split(b"\r\n")
+    if len(lines) > MOST_HEADERS + 1:
+        return None
+    request_line = lines[0].split(b" ")
+    if len(request_line) != 3:
+        return None
+    method, target, version = request_line
+    if method != b"GET" or version != b"HTTP/1.1" or not target:
+        return None
+    upgrade = None
+    for line in lines[1:]:
+        name, colon, value = line.partition(b":")
+        if not colon or not HEADER_NAME.fullmatch(name):
+            return None
+        value = value.strip(b" \t")
+        if INVALID_VALUE_BYTES.intersection(value):
+            return None
+        name = name.lower()
+        if name in _WITH_BODY:
+            return None
+        if name == b"upgrade" and upgrade is None:
+            upgrade = value
+    if upgrade is None or upgrade.lower() != b"websocket":
+        return None
+    return target.partition(b"?")[2]
+
+
+def install_direct_upgrades():
+    """Make daphne's HTTP connections hand a plain websocket upgrade to autobahn at once (once)."""
+    http_protocol = sys.modules.get("daphne.http_protocol")
+    if http_protocol is None:  # not under daphne
+        return
+    factory_class = http_protocol.HTTPFactory
+    if getattr(factory_class.buildProtocol, "upgrades_directly", False):
+        return
+    build = factory_class.buildProtocol
+
+    def build_protocol(self, addr):
+        protocol = build(self, addr)
+        # The first read only; after it, the protocol's own dataReceived.
+        protocol.dataReceived = functools.partial(_first_read, protocol)
+        return protocol
+
+    build_protocol.upgrades_directly = True
+    factory_class.buildProtocol = build_protocol
+
+
+def _first_read(protocol, data):
+    """The first bytes of a connection to daphne's HTTP protocol (Twisted's
+    ``_GenericHTTPChannelProtocol`` around an ``HTTPChannel``)."""
+    del protocol.dataReceived
+    from twisted.internet import tcp
+
+    channel = protocol._channel
+    transport = channel.transport
+    query = None
+    if isinstance(transport, tcp.Server) and not transport.TLS:
+        query = plain_upgrade(data)
+    websocket = None
+    if query is not None:
+        websocket = channel.factory.server.ws_factory.buildProtocol(transport.getPeer())
+    if websocket is None:
+        protocol.dataReceived(data)
+        return
+    # What daphne's WebRequest.process does with an upgrade, without the Request: the query
+    # string for the scope, the connection to the websocket protocol, the request to autobahn.
+    websocket._raw_query_string = query
+    channel.setTimeout(None)  # as Twisted does once a request's head is in
+    transport.protocol = websocket
+    websocket.makeConnection(transport)
+    websocket.dataReceived(data)
 
 
 class _Deferred:
