@@ -25,6 +25,9 @@ as one dies. The replacement has nothing to load: it answers within about 0.1 s,
 graceful shutdown, treffpunkt/realtime/shutdown.py) and exits with their status once they have
 stopped; a worker dies with its master (``PR_SET_PDEATHSIG``), so a killed master leaves no
 worker holding the port.
+
+daphne's access log is off unless its options ask for it (``-- --access-log -`` writes it to
+standard output, as daphne's default verbosity did; docs/deployment.md).
 """
 
 import argparse
@@ -102,9 +105,26 @@ def socket_family(fd):
 
 
 def daphne_arguments(family, options=(), application=APPLICATION):
-    """daphne's command line for ``application`` on the socket at file descriptor 3."""
+    """daphne's command line for ``application`` on the socket at file descriptor 3.
+
+    Without an access log unless ``options`` ask for one (``--access-log``, or a verbosity):
+    daphne's log holds every request's and websocket's client address, which is personal data that
+    a public body keeps only with a reason (docs/data-protection.md), and costs a few per cent of
+    a reconnect storm's CPU (docs/performance.md)."""
     domain = "INET6" if family == socket.AF_INET6 else "INET"
-    return ["-e", f"systemd:domain={domain}:index=0", *options, application]
+    quiet = [] if asks_for_access_log(options) else ["--verbosity", "0"]
+    return ["-e", f"systemd:domain={domain}:index=0", *quiet, *options, application]
+
+
+def asks_for_access_log(options):
+    """Whether daphne's ``options`` choose its access log or its verbosity themselves."""
+    for option in options:
+        name = option.split("=", 1)[0]
+        if name in ("--access-log", "--verbosity") or (
+            option.startswith("-v") and not option.startswith("--")
+        ):
+            return True
+    return False
 
 
 # What each worker imports anyway, loaded once in the master. Not daphne.server or daphne.cli: they

@@ -6,7 +6,8 @@ launcher binds first and hands the socket to daphne (treffpunkt/serve.py); a con
 meanwhile waits in the kernel's queue and is answered once the application is there.
 
 The launcher then stays as the workers' master: a worker that dies is replaced by a fork of the
-loaded master, and the port, which the master holds, never stops taking connects.
+loaded master, and the port, which the master holds, never stops taking connects. daphne keeps no
+access log unless its options ask for one.
 """
 
 import os
@@ -65,6 +66,32 @@ def test_a_connect_made_while_the_application_loads_is_answered_once_it_has(
     assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
     # The pid a supervisor signals is the master's: it stops its worker and exits cleanly.
     assert process.returncode == 0
+    # No access log by default: the client's address is not written down for the request.
+    assert b"/health/" not in (tmp_path / "daphne.log").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("options", "access_log"),
+    [
+        ([], False),
+        (["--proxy-headers"], False),
+        (["--access-log", "-"], True),
+        (["--access-log=/var/log/treffpunkt/access.log"], True),
+        (["-v", "1"], True),
+        (["-v1"], True),
+        (["--verbosity=2"], True),
+    ],
+)
+def test_daphne_keeps_an_access_log_only_when_its_options_ask_for_one(options, access_log):
+    from daphne.cli import CommandLineInterface
+
+    from treffpunkt.serve import daphne_arguments
+
+    command = daphne_arguments(socket.AF_INET, options)
+    parsed = CommandLineInterface().parser.parse_args(command)
+
+    assert (parsed.verbosity >= 1 or parsed.access_log is not None) is access_log
+    assert command[-1] == "treffpunkt.asgi:application"
 
 
 # Run in a fresh interpreter: daphne installs Twisted's asyncio reactor when imported.
