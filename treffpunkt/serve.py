@@ -109,8 +109,8 @@ def daphne_arguments(family, options=(), application=APPLICATION):
 
     Without an access log unless ``options`` ask for one (``--access-log``, or a verbosity):
     daphne's log holds every request's and websocket's client address, which is personal data that
-    a public body keeps only with a reason (docs/data-protection.md), and costs a few per cent of
-    a reconnect storm's CPU (docs/performance.md)."""
+    a public body keeps only with a reason (docs/data-protection.md); writing it is also 2 % of
+    the workers' CPU in a reconnect storm (docs/performance.md)."""
     domain = "INET6" if family == socket.AF_INET6 else "INET"
     quiet = [] if asks_for_access_log(options) else ["--verbosity", "0"]
     return ["-e", f"systemd:domain={domain}:index=0", *quiet, *options, application]
