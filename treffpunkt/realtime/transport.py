@@ -254,6 +254,7 @@ INVALID_VALUE_BYTES = frozenset(b"\x00\r\n\x0b\x0c\x1c\x1d\x1e\x85")
 LARGEST_HEAD = 16384
 MOST_HEADERS = 100
 _WITH_BODY = (b"content-length", b"transfer-encoding")
+_SPELLINGS = (b"websocket", b"WebSocket", b"Websocket", b"WEBSOCKET")
 
 
 def plain_upgrade(data):
@@ -264,6 +265,9 @@ def plain_upgrade(data):
     ``data`` does (no body, nothing after it), every header a ``name: value`` line whose name and
     value daphne's ``WebRequest`` accepts, neither ``Content-Length`` nor ``Transfer-Encoding``,
     and ``websocket`` as the first ``Upgrade`` header's value, as daphne reads it."""
+    # A plain request has neither the upgrade nor Sec-WebSocket-Key: it skips the parsing below.
+    if not any(spelling in data for spelling in _SPELLINGS):
+        return None
     end = data.find(b"\r\n\r\n")
     if end < 0 or end + 4 != len(data) or end > LARGEST_HEAD or not data.isascii():
         return None
