@@ -304,6 +304,7 @@ def test_a_whole_plain_upgrade_is_handed_on_with_its_query_string():
         pytest.param(UPGRADE.replace(b"GET", b"POST", 1), id="not GET"),
         pytest.param(UPGRADE.replace(b"HTTP/1.1", b"HTTP/1.0", 1), id="HTTP/1.0"),
         pytest.param(UPGRADE.replace(b"/ws/?", b"/w\xc3\xa4/?"), id="non-ASCII target"),
+        pytest.param(UPGRADE.replace(b"/ws/?", b"/ws/\x01?"), id="control byte in the target"),
         pytest.param(UPGRADE.replace(b"Cookie:", b"Coo kie:"), id="header name daphne refuses"),
         pytest.param(UPGRADE.replace(b"=abc", b"=a\x0bc"), id="header value daphne refuses"),
         pytest.param(UPGRADE.replace(b"\r\nCookie", b"\r\n Cookie"), id="folded header"),

@@ -45,7 +45,7 @@ finished or whose socket closed (:func:`install_lean_checker`), not at all of th
 Last, a websocket upgrade goes to autobahn as it arrives (:func:`install_direct_upgrades`).
 daphne lets Twisted parse every request into a ``Request`` (each header line, the headers'
 objects, its request bookkeeping) and, for an upgrade, writes the request out again for autobahn
-to parse once more: a tenth of the servers' CPU in a reconnect storm (docs/performance.md). A
+to parse once more: some 8 % of the servers' CPU in a reconnect storm (docs/performance.md). A
 first read that holds a whole, plain upgrade, checked as daphne checks it, skips Twisted's part;
 anything else (a request in pieces, a body, a header daphne or Twisted would refuse, TLS) takes
 daphne's way.
@@ -247,9 +247,11 @@ def _direct_write(buffered_write):
     return write
 
 
-# What daphne's WebRequest refuses (daphne.utils) and the most that Twisted's HTTPChannel reads of a
-# request's head (``totalHeadersSize``); a request beyond either takes daphne's own way.
+# What daphne's WebRequest refuses (daphne.utils), what Twisted's HTTPChannel takes as a target, and
+# the most it reads of a request's head (``totalHeadersSize``); any other request takes daphne's
+# own way.
 HEADER_NAME = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
+TARGET = re.compile(rb"[\x21-\x7e]+")  # what Twisted's request line takes: printable ASCII
 INVALID_VALUE_BYTES = frozenset(b"\x00\r\n\x0b\x0c\x1c\x1d\x1e\x85")
 LARGEST_HEAD = 16384
 MOST_HEADERS = 100
@@ -261,7 +263,7 @@ def plain_upgrade(data):
     """The query string of ``data`` if it is a whole websocket upgrade that daphne would hand to
     autobahn as it stands, else ``None``.
 
-    That is: ``GET`` with HTTP/1.1, an ASCII target, the request's head ending exactly where
+    That is: ``GET`` with HTTP/1.1, a target of printable ASCII, the request's head ending exactly where
     ``data`` does (no body, nothing after it), every header a ``name: value`` line whose name and
     value daphne's ``WebRequest`` accepts, neither ``Content-Length`` nor ``Transfer-Encoding``,
     and ``websocket`` as the first ``Upgrade`` header's value, as daphne reads it."""
@@ -278,7 +280,7 @@ def plain_upgrade(data):
     if len(request_line) != 3:
         return None
     method, target, version = request_line
-    if method != b"GET" or version != b"HTTP/1.1" or not target:
+    if method != b"GET" or version != b"HTTP/1.1" or not TARGET.fullmatch(target):
         return None
     upgrade = None
     for line in lines[1:]:
