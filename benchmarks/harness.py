@@ -1202,15 +1202,27 @@ class Swarm:
         self.workers = []
 
 
-async def compare(args, one_config):
+async def compare(args, one_config, rounds=None):
     """Run ``one_config(args, prepared, kind)`` for the bare server (unless ``--no-bare``) and then
     for ours on one prepared database, with the machine's load noted before and after; returns
-    ``{kind: result}``."""
+    ``{kind: result}``.
+
+    With ``rounds`` (a list of argument namespaces) each round runs for every kind before the
+    next round, and each kind's result is its rounds' results (dicts) merged: a round's figures
+    for the two servers are then taken minutes apart at most, on a machine whose speed drifts."""
     kinds = ([] if args.no_bare else ["bare"]) + args.server
     log(f"before: {load_note()}")
     prepared = prepare(args, args.clients)
     try:
-        results = {kind: await one_config(args, prepared, kind) for kind in kinds}
+        if rounds is None:
+            results = {kind: await one_config(args, prepared, kind) for kind in kinds}
+        else:
+            results = {kind: {} for kind in kinds}
+            for number, round_args in enumerate(rounds):
+                if number:
+                    log(f"next round: {load_note()}")
+                for kind in kinds:
+                    results[kind].update(await one_config(round_args, prepared, kind))
     finally:
         prepared.close()
     log(f"after: {load_note()}")
