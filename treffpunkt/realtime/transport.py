@@ -141,6 +141,17 @@ def _frame(text):
     return frame
 
 
+def _unpatched(module_name, class_name, attribute, marker):
+    """daphne's class ``class_name`` of ``module_name`` while its ``attribute`` lacks ``marker``
+    (what installing sets); ``None`` when installed already or when not under daphne (the module
+    not loaded)."""
+    module = sys.modules.get(module_name)
+    if module is None:
+        return None
+    found = getattr(module, class_name)
+    return None if getattr(getattr(found, attribute), marker, False) else found
+
+
 def install_lean_checker():
     """Make daphne's application checker look only at the connections that changed (once).
 
@@ -151,11 +162,8 @@ def install_lean_checker():
     through those whose application finished or whose socket closed since, and, until their
     application ends or is cancelled, again each second. What it does with them is daphne's code.
     """
-    server_module = sys.modules.get("daphne.server")
-    if server_module is None:  # not under daphne
-        return
-    server_class = server_module.Server
-    if getattr(server_class.application_checker, "lean", False):
+    server_class = _unpatched("daphne.server", "Server", "application_checker", "lean")
+    if server_class is None:
         return
     create_application = server_class.create_application
     protocol_disconnected = server_class.protocol_disconnected
@@ -302,11 +310,10 @@ def plain_upgrade(data):
 
 def install_direct_upgrades():
     """Make daphne's HTTP connections hand a plain websocket upgrade to autobahn at once (once)."""
-    http_protocol = sys.modules.get("daphne.http_protocol")
-    if http_protocol is None:  # not under daphne
-        return
-    factory_class = http_protocol.HTTPFactory
-    if getattr(factory_class.buildProtocol, "upgrades_directly", False):
+    factory_class = _unpatched(
+        "daphne.http_protocol", "HTTPFactory", "buildProtocol", "upgrades_directly"
+    )
+    if factory_class is None:
         return
     build = factory_class.buildProtocol
 
