@@ -11,7 +11,7 @@ class NotificationsConfig(AppConfig):
         from congress import hooks
         from treffpunkt import notify
 
-        from . import announcements, privacy, services  # noqa: F401  (privacy: declarations)
+        from . import announcements, privacy, realtime, services  # noqa: F401  (declarations)
 
         notify.set_delivery(services.deliver)
         hooks.announcement_mailer(announcements.start_announcement_mail)

@@ -20,6 +20,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from congress.models import Event, Registration
+from notifications.models import Notification
 
 today = timezone.localdate()
 event = Event.objects.create(slug="digitale-stadt", acronym="ds2026", name="Digitale Stadt 2026",
@@ -28,6 +29,10 @@ event = Event.objects.create(slug="digitale-stadt", acronym="ds2026", name="Digi
 for name, role in (("anna", "attendee"), ("ben", "attendee"), ("orga", "organizer")):
     user = get_user_model().objects.create_user(name, password="treffpunkt")
     Registration.objects.create(event=event, user=user, role=role)
+    if name == "ben":
+        for number in range(2):
+            Notification.objects.create(user=user, kind="meeting.requested",
+                                        data={"by": {"name": f"Anna {number}"}, "url": "/"})
 print(json.dumps({"event": event.slug}))
 """
 
@@ -136,3 +141,24 @@ def test_announcement_appears_live_in_each_pages_language_and_stays_dismissed(se
         english.locator(".announcement", has_text="Stage 2 starts").wait_for()
         time.sleep(1.0)  # the German page's snapshot has come, without the dismissed banner
         assert german.locator(".announcement").count() == 0
+
+
+BELL = """() => {
+    const bell = document.querySelector("[data-notification-bell]");
+    return { shown: !bell.querySelector("[data-slot=count]").hidden,
+             number: bell.querySelector("[data-slot=number]").textContent };
+}"""
+
+
+def test_the_bell_shows_the_unread_count_from_the_sockets_hello_without_a_request(server):
+    url, path = server["url"], server["path"]
+    with chromium() as browser:
+        page = logged_in_page(browser, url, path, "ben", timeout=TIMEOUT)
+        requested = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.reload()
+        wait_for(page, "() => window.treffpunktProgramme?.client.ready === true", "the socket")
+        wait_for(page, f"() => ({BELL})().shown", "the bell's count")
+
+        assert page.evaluate(BELL) == {"shown": True, "number": "2"}
+        assert [address for address in requested if "/notifications/" in address] == []

@@ -1,5 +1,6 @@
 """Notifications and announcements on the socket: online marks, live pushes, the event snapshot."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from rest_framework.test import APIClient
 from congress.announcements import create_announcement
 from matchmaking import meetings
 from matchmaking.models import MeetingSlot, Profile
+from notifications.models import Notification
 from treffpunkt import notify
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -60,6 +62,50 @@ async def test_online_person_gets_the_notification_live_and_no_mail(
     assert job.run_after >= timezone.now() + timedelta(minutes=9)
     assert job.args_kwargs["kwargs"] == {"require_away": True}
     assert mail.outbox == []
+
+
+def _notify(user, count):
+    from notifications.models import Notification
+
+    for number in range(count):
+        Notification.objects.create(
+            user=user, kind="meeting.requested", data={"by": {"name": f"Anna {number}"}}
+        )
+
+
+async def test_hello_carries_the_bells_unread_count_and_a_later_one_comes_as_a_push(
+    connect, people, event, slot
+):
+    anna, ben = people["anna"], people["ben"]
+    await sync_to_async(_notify)(ben, 2)
+
+    socket = await connect(ben)
+    assert socket.hello["data"]["unread"] == 2
+    assert (await connect(anna)).hello["data"]["unread"] == 0
+
+    await sync_to_async(meetings.request_meeting)(
+        event, user=anna, invitee_id=ben.pk, start=slot.start, end=slot.end
+    )
+    assert (await socket.push("notification.new"))["data"]["unread"] == 3
+    # Read ones do not count.
+    await sync_to_async(
+        lambda: Notification.objects.filter(user=ben).update(read_at=timezone.now())
+    )()
+    assert (await connect(ben)).hello["data"]["unread"] == 0
+
+
+async def test_sockets_opening_together_each_get_their_own_count(connect, people):
+    anna, ben, orga = people["anna"], people["ben"], people["orga"]
+    await sync_to_async(_notify)(anna, 1)
+    await sync_to_async(_notify)(ben, 3)
+
+    sockets = await asyncio.gather(*(connect(user) for user in (anna, ben, orga, anna, ben)))
+
+    assert [socket.hello["data"]["unread"] for socket in sockets] == [1, 3, 0, 1, 3]
+
+
+async def test_an_anonymous_hello_has_no_count(connect):
+    assert "unread" not in (await connect()).hello["data"]
 
 
 async def test_announcements_are_pushed_and_in_the_snapshot_until_dismissed(connect, people, event):

@@ -401,20 +401,17 @@ class Connection:
         self.hub = Hub.current()
         self.context.hub = self.hub
         try:
+            hello = {
+                "user": _user_data(self.user),
+                "server_time": timezone.now().isoformat(),
+                "handlers": registry.handler_types(),
+            }
             if self.user.is_authenticated:
                 self.topics[f"user:{self.user.pk}"] = TopicState()
                 self.topics[f"user:{self.user.pk}"].pending = None
                 await self.hub.join(f"user:{self.user.pk}", self)
-            await self._reply(
-                {
-                    "type": "hello",
-                    "data": {
-                        "user": _user_data(self.user),
-                        "server_time": timezone.now().isoformat(),
-                        "handlers": registry.handler_types(),
-                    },
-                }
-            )
+                hello.update(await _hello_parts_for(self.user))
+            await self._reply({"type": "hello", "data": hello})
             while True:
                 message = await self._receive()
                 kind = message["type"]
@@ -741,6 +738,33 @@ def _validate(schema, data):
 
 
 _schemas = {}
+
+
+def _prefetch_hello_parts(calls):
+    users = [args[0] for args, _kwargs in calls]
+    for _function, prefetch in registry.hello_parts().values():
+        if prefetch is not None:
+            prefetch(users)
+
+
+@shared_trip(prefetch=_prefetch_hello_parts)
+def _hello_parts(user):
+    return {name: function(user) for name, (function, _prefetch) in registry.hello_parts().items()}
+
+
+async def _hello_parts_for(user):
+    """The apps' parts of ``user``'s hello (``registry.hello_part``), or none when the database
+    fails now: the socket is open and the client reads them another way (the bell over REST)."""
+    if not registry.hello_parts():
+        return {}
+    try:
+        return await _hello_parts(user)
+    except Exception as error:
+        if is_database_unavailable(error):
+            unavailable.note_outage(error)
+        else:
+            logger.exception("a part of hello failed")
+        return {}
 
 
 def _user_data(user):

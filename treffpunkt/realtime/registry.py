@@ -1,4 +1,4 @@
-"""Apps plug into the gateway here: message handlers and topic kinds.
+"""Apps plug into the gateway here: message handlers, topic kinds and parts of ``hello``.
 
 A handler is written like a view: the registry validates ``data`` against the schema, loads the
 object, checks the access rule on it and only then calls the function.
@@ -15,6 +15,10 @@ object, checks the access rule on it and only then calls the function.
     @topic_kind("session")
     def open_session_topic(ctx, key):   # → Subscription, or raise
         ...                             # runs on the database thread: plain ORM calls
+
+    @hello_part("unread", prefetch=read_unread_counts)
+    def unread_for_hello(user):         # a logged-in socket's hello carries the value
+        ...                             # runs on the database thread
 
 ``load(ctx, data)`` returns the object or raises NotFound; it and the rule check run on the database
 thread, together with a plain function in one trip. A handler raises ``RealtimeError`` (or a
@@ -33,6 +37,7 @@ from .trips import shared_trip
 
 _handlers = {}
 _topic_kinds = {}
+_hello_parts = {}
 GRANT_SECONDS = 10.0  # how long a subscribe's granted rules are reused (``reuse_for`` handlers)
 
 
@@ -184,6 +189,27 @@ def topic_kind(kind):
         return function
 
     return register
+
+
+def hello_part(name, *, prefetch=None):
+    """Register ``function(user) → value`` (JSON): the ``hello`` of a logged-in user's socket
+    carries it as ``data[name]``. It runs on the database thread after the socket has joined
+    ``user:<id>``, so whatever is pushed there after the read reaches the socket; what it reads
+    and the pushes can overlap, never leave a gap. ``prefetch(users)``, for the connects of one
+    shared trip (``trips``): reads for all of them at once (``treffpunkt.db.rows.remember``)."""
+
+    def register(function):
+        if name in _hello_parts or name in {"user", "server_time", "handlers"}:
+            raise RuntimeError(f"hello part {name!r} is registered twice")
+        _hello_parts[name] = (function, prefetch)
+        return function
+
+    return register
+
+
+def hello_parts():
+    """``{name: (function, prefetch)}`` of the registered parts of ``hello``."""
+    return _hello_parts
 
 
 def get_handler(type_, data=None):

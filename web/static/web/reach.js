@@ -18,9 +18,13 @@ function setUnread(count) {
   badge.hidden = count === 0;
 }
 
-// The count as the page opens (a REST read, so pages pay no query for it), then live.
-function loadUnread() {
-  if (bell) {
+// The count as the socket opens, then live: the socket's hello carries it (read after the
+// socket joined the person's topic, so a later notification arrives as a push). A hello without
+// it (the server could not read it) falls back to a REST read.
+function loadUnread(hello) {
+  if (bell && typeof hello?.unread === "number") {
+    setUnread(hello.unread);
+  } else if (bell) {
     fetch(`${bell.dataset.inboxApi}?unread=1&limit=1`, { credentials: "same-origin" })
       .then((response) => (response.ok ? response.json() : null))
       .then((body) => body && setUnread(body.unread))
