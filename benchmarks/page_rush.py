@@ -7,9 +7,14 @@
 on its own keep-alive HTTP/1.1 connection (connections alternate over the server processes):
 
 1. ``GET`` the programme page (HTML), then the static files it names (CSS, JS modules; a browser
-   with a cold cache fetches them once), then the notification-bell API every page calls
-   (``/api/v1/notifications/?unread=1&limit=1``);
-2. right after, ``GET`` the live session's page and the bell API again.
+   with a cold cache fetches them once);
+2. right after, ``GET`` the live session's page.
+
+Each page's websocket is not opened here (``reconnect_storm.py`` measures connects). Until
+2026-12-03 the web client also read the notification bell's count over REST after every page's
+socket opened (``/api/v1/me/notifications/inbox/?unread=1&limit=1``, twice per attendee); the
+socket's ``hello`` now carries it, and the rush no longer asks (``--bell-api`` still does, to
+compare with code from before).
 
 The programme has 41 sessions in 4 rooms (harness.SETUP). Printed per kind of request (programme
 page, session page, API, static): count, status codes, p50/p99/max latency; requests per second
@@ -108,7 +113,7 @@ async def attendee(number, args, prepared, ports, start, results):
     cookie = f"{people['cookie_name']}={people['cookies'][number]}"
     await asyncio.sleep(max(0.0, start + number * args.seconds / args.clients - time.monotonic()))
     connection = await Http.open(ports[number % len(ports)])
-    inbox = people["urls"]["inbox"] + "?unread=1&limit=1"
+    inbox = people["urls"]["inbox"] + "?unread=1&limit=1" if args.bell_api else None
 
     async def fetch(kind, path):
         began = time.monotonic()
@@ -124,21 +129,24 @@ async def attendee(number, args, prepared, ports, start, results):
         body = await fetch("programme page", people["urls"]["programme"])
         for asset in dict.fromkeys(ASSET.findall(body)):
             await fetch("static", asset.decode())
-        await fetch("API (bell)", inbox)
+        if inbox:
+            await fetch("API (bell)", inbox)
         await fetch("session page", people["urls"]["session"])
-        await fetch("API (bell)", inbox)
+        if inbox:
+            await fetch("API (bell)", inbox)
     except (OSError, asyncio.IncompleteReadError):
         pass
     finally:
         connection.close()
 
 
-def query_counts(prepared):
+def query_counts(prepared, *, bell_api):
     urls = {
         "programme page": prepared.people["urls"]["programme"],
         "session page": prepared.people["urls"]["session"],
-        "API (bell)": prepared.people["urls"]["inbox"] + "?unread=1&limit=1",
     }
+    if bell_api:
+        urls["API (bell)"] = prepared.people["urls"]["inbox"] + "?unread=1&limit=1"
     script = QUERIES.replace("URLS", json.dumps(urls)).replace(
         "USER", str(prepared.people["users"][0])
     )
@@ -163,11 +171,10 @@ async def rush(args, prepared, server):
     try:
         # One visit first, so imports and template compilation are not timed.
         warm = {}
-        await attendee(0, argparse.Namespace(seconds=0, clients=1), prepared, cluster.ports,
-                       time.monotonic(), warm)  # fmt: skip
+        once = argparse.Namespace(seconds=0, clients=1, bell_api=args.bell_api)
+        await attendee(0, once, prepared, cluster.ports, time.monotonic(), warm)
         if len(cluster.ports) > 1:
-            await attendee(1, argparse.Namespace(seconds=0, clients=1), prepared,
-                           cluster.ports[1:], time.monotonic(), warm)  # fmt: skip
+            await attendee(1, once, prepared, cluster.ports[1:], time.monotonic(), warm)
         results = {}
         cpu_before = cluster.cpu()
         started = time.monotonic()
@@ -193,6 +200,8 @@ def report(server, results, elapsed, cpu, counts, clients, seconds):
         f"{'max ms':>7} | queries")  # fmt: skip
     for kind in ("programme page", "session page", "API (bell)", "static"):
         items = results.get(kind, [])
+        if not items and kind == "API (bell)":
+            continue
         latencies = sorted(value * 1000 for value, _status in items if value == value)
         statuses = {}
         for _value, status in items:
@@ -220,7 +229,7 @@ async def main(args):
     prepared = prepare(args, args.clients)
     try:
         runs = {server: await rush(args, prepared, server) for server in args.server}
-        counts = query_counts(prepared)
+        counts = query_counts(prepared, bell_api=args.bell_api)
     finally:
         prepared.close()
     log(f"after: {load_note()}")
@@ -234,5 +243,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     common_arguments(parser, clients=650)
     parser.add_argument("--seconds", type=float, default=10.0, help="arrivals spread over")
+    parser.add_argument(
+        "--bell-api",
+        action="store_true",
+        help="also read the bell's count over REST after each page, as the web client did "
+        "before 2026-12-03",
+    )
     arguments = parser.parse_args()
     sys.exit(run(main(arguments)))
