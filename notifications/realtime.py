@@ -1,15 +1,16 @@
-"""The bell's unread count in the socket's ``hello``.
+"""The bell's unread count, pushed to each socket of a logged-in person as it opens.
 
-Every page of the web client opens a socket and shows the bell; with the count in ``hello`` it
-needs no REST read for it, at page load or after a reconnect (after a network drop, thousands
-at once). The count is read after the socket joined ``user:<id>``, so a notification stored after
-the read still reaches it as ``notification.new``.
+Every page of the web client opens a socket and shows the bell; with ``notification.count``
+right after ``hello`` it needs no REST read for it, at page load or after a reconnect (after a
+network drop, thousands at once). The count is read after the socket joined ``user:<id>``, and
+that topic's pushes wait behind it (``registry.greeting``): a notification stored after the read
+follows as ``notification.new`` with its own count.
 """
 
 from django.db import connection
 
 from treffpunkt.db.rows import NOT_READ, prefetched, remember
-from treffpunkt.realtime.registry import hello_part
+from treffpunkt.realtime.registry import greeting
 
 from .models import Notification
 
@@ -43,7 +44,7 @@ def _read_unread_counts(users):
         remember(_key(user_id), count)
 
 
-@hello_part("unread", prefetch=_read_unread_counts)
-def unread_for_hello(user):
+@greeting("notification.count", prefetch=_read_unread_counts)
+def unread_for_greeting(user):
     count = prefetched(_key(user.pk))
-    return unread_counts([user.pk])[user.pk] if count is NOT_READ else count
+    return {"unread": unread_counts([user.pk])[user.pk] if count is NOT_READ else count}

@@ -73,15 +73,17 @@ def _notify(user, count):
         )
 
 
-async def test_hello_carries_the_bells_unread_count_and_a_later_one_comes_as_a_push(
+async def test_each_socket_is_told_its_unread_count_and_a_later_notification_follows(
     connect, people, event, slot
 ):
     anna, ben = people["anna"], people["ben"]
     await sync_to_async(_notify)(ben, 2)
 
     socket = await connect(ben)
-    assert socket.hello["data"]["unread"] == 2
-    assert (await connect(anna)).hello["data"]["unread"] == 0
+    counted = await socket.push("notification.count")
+    assert counted["topic"] == f"user:{ben.pk}"
+    assert counted["data"] == {"unread": 2}
+    assert (await (await connect(anna)).push("notification.count"))["data"] == {"unread": 0}
 
     await sync_to_async(meetings.request_meeting)(
         event, user=anna, invitee_id=ben.pk, start=slot.start, end=slot.end
@@ -91,21 +93,49 @@ async def test_hello_carries_the_bells_unread_count_and_a_later_one_comes_as_a_p
     await sync_to_async(
         lambda: Notification.objects.filter(user=ben).update(read_at=timezone.now())
     )()
-    assert (await connect(ben)).hello["data"]["unread"] == 0
+    assert (await (await connect(ben)).push("notification.count"))["data"] == {"unread": 0}
 
 
-async def test_sockets_opening_together_each_get_their_own_count(connect, people):
+async def test_a_notification_while_the_count_is_read_follows_the_count(
+    connect, people, event, slot, monkeypatch
+):
+    """The person's pushes wait behind the count: a newer count never comes before an older."""
+    from notifications import realtime as notification_realtime
+
+    anna, ben = people["anna"], people["ben"]
+    original = notification_realtime.unread_counts
+
+    def counts_then_a_notification(user_ids):
+        counts = original(user_ids)
+        # The notification is stored and pushed after the count was read, before it is sent.
+        meetings.request_meeting(
+            event, user=anna, invitee_id=ben.pk, start=slot.start, end=slot.end
+        )
+        return counts
+
+    monkeypatch.setattr(notification_realtime, "unread_counts", counts_then_a_notification)
+    socket = await connect(ben)
+
+    first = await socket.receive()
+    assert (first["type"], first["data"]) == ("notification.count", {"unread": 0})
+    assert (await socket.push("notification.new"))["data"]["unread"] == 1
+
+
+async def test_sockets_opening_together_are_each_told_their_own_count(connect, people):
     anna, ben, orga = people["anna"], people["ben"], people["orga"]
     await sync_to_async(_notify)(anna, 1)
     await sync_to_async(_notify)(ben, 3)
 
     sockets = await asyncio.gather(*(connect(user) for user in (anna, ben, orga, anna, ben)))
+    counts = [await socket.push("notification.count") for socket in sockets]
 
-    assert [socket.hello["data"]["unread"] for socket in sockets] == [1, 3, 0, 1, 3]
+    assert [count["data"]["unread"] for count in counts] == [1, 3, 0, 1, 3]
 
 
-async def test_an_anonymous_hello_has_no_count(connect):
-    assert "unread" not in (await connect()).hello["data"]
+async def test_an_anonymous_socket_gets_no_count(connect):
+    socket = await connect()
+    assert socket.hello["data"]["user"] is None
+    assert await socket.nothing_more()
 
 
 async def test_announcements_are_pushed_and_in_the_snapshot_until_dismissed(connect, people, event):

@@ -389,6 +389,14 @@ class Connection:
         finally:
             await limits.counts.release(counted)
 
+    async def _greet(self, topic, state):
+        """The apps' greetings (``registry.greeting``) on ``topic``, then its held pushes."""
+        for type_, data in await _greetings_for(self.user):
+            self._enqueue(_dumps({"type": type_, "topic": topic, "data": data}))
+        pending, state.pending = state.pending or (), None
+        for text, seq in pending:
+            self.deliver(topic, text, seq)
+
     async def _accept_and_close(self, code):
         # Accepted first, so the client sees the code: a refused handshake reaches it as a bare
         # HTTP 403, which a client cannot tell from a server that is down.
@@ -400,18 +408,26 @@ class Connection:
         shutdown.open_connections.add(self)
         self.hub = Hub.current()
         self.context.hub = self.hub
+        greeting = None
         try:
-            hello = {
-                "user": _user_data(self.user),
-                "server_time": timezone.now().isoformat(),
-                "handlers": registry.handler_types(),
-            }
             if self.user.is_authenticated:
-                self.topics[f"user:{self.user.pk}"] = TopicState()
-                self.topics[f"user:{self.user.pk}"].pending = None
-                await self.hub.join(f"user:{self.user.pk}", self)
-                hello.update(await _hello_parts_for(self.user))
-            await self._reply({"type": "hello", "data": hello})
+                topic = f"user:{self.user.pk}"
+                state = self.topics[topic] = TopicState()
+                # The greetings are read after the join; the topic's pushes wait behind them.
+                state.pending = [] if registry.greetings() else None
+                await self.hub.join(topic, self)
+            await self._reply(
+                {
+                    "type": "hello",
+                    "data": {
+                        "user": _user_data(self.user),
+                        "server_time": timezone.now().isoformat(),
+                        "handlers": registry.handler_types(),
+                    },
+                }
+            )
+            if self.user.is_authenticated and registry.greetings():
+                greeting = asyncio.get_running_loop().create_task(self._greet(topic, state))
             while True:
                 message = await self._receive()
                 kind = message["type"]
@@ -429,6 +445,8 @@ class Connection:
                 if self.closing is not None and sender is not None and sender.done():
                     break
         finally:
+            if greeting is not None:
+                greeting.cancel()
             for topic in tuple(self.topics):
                 await self.hub.leave(topic, self)
             self.topics.clear()
@@ -588,7 +606,7 @@ class Connection:
         fresh = state is None
         if fresh:
             state = self.topics[topic] = TopicState()
-        else:
+        elif state.pending is None:  # else a greeting (or another subscribe) holds its pushes
             state.pending = []
         # Join first and buffer, then read: nothing committed in between can be missed.
         await self.hub.join(topic, self)
@@ -600,8 +618,10 @@ class Connection:
             if fresh:
                 self.topics.pop(topic, None)
                 await self.hub.leave(topic, self)
-            else:
-                state.pending = None
+            else:  # still subscribed as before: what came meanwhile goes out
+                pending, state.pending = state.pending or (), None
+                for text, pushed_seq in pending:
+                    self.deliver(topic, text, pushed_seq)
             raise
         self.hub.note_seq(topic, seq)
         granted_until = time.monotonic() + registry.GRANT_SECONDS
@@ -617,7 +637,7 @@ class Connection:
             f'"seq":{_dumps(seq)},"snapshot":{_dumps(subscription.snapshot)},'
             f'"missed":{_missed_json(missed)},"reset":{_dumps(truncated)}}}}}'
         )
-        pending, state.pending = state.pending, None
+        pending, state.pending = state.pending or (), None
         state.seq = seq
         for text, pushed_seq in pending:
             if pushed_seq is None or pushed_seq > seq:
@@ -740,31 +760,31 @@ def _validate(schema, data):
 _schemas = {}
 
 
-def _prefetch_hello_parts(calls):
+def _prefetch_greetings(calls):
     users = [args[0] for args, _kwargs in calls]
-    for _function, prefetch in registry.hello_parts().values():
+    for _function, prefetch in registry.greetings().values():
         if prefetch is not None:
             prefetch(users)
 
 
-@shared_trip(prefetch=_prefetch_hello_parts)
-def _hello_parts(user):
-    return {name: function(user) for name, (function, _prefetch) in registry.hello_parts().items()}
+@shared_trip(prefetch=_prefetch_greetings)
+def _greetings(user):
+    return [
+        (type_, function(user)) for type_, (function, _prefetch) in registry.greetings().items()
+    ]
 
 
-async def _hello_parts_for(user):
-    """The apps' parts of ``user``'s hello (``registry.hello_part``), or none when the database
-    fails now: the socket is open and the client reads them another way (the bell over REST)."""
-    if not registry.hello_parts():
-        return {}
+async def _greetings_for(user):
+    """The greetings of ``user``'s socket, or none when the database fails now (the socket
+    stays open; the next connect greets again)."""
     try:
-        return await _hello_parts(user)
+        return await _greetings(user)
     except Exception as error:
         if is_database_unavailable(error):
             unavailable.note_outage(error)
         else:
-            logger.exception("a part of hello failed")
-        return {}
+            logger.exception("a greeting failed")
+        return []
 
 
 def _user_data(user):

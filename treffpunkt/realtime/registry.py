@@ -1,4 +1,4 @@
-"""Apps plug into the gateway here: message handlers, topic kinds and parts of ``hello``.
+"""Apps plug into the gateway here: message handlers, topic kinds and greetings.
 
 A handler is written like a view: the registry validates ``data`` against the schema, loads the
 object, checks the access rule on it and only then calls the function.
@@ -16,8 +16,8 @@ object, checks the access rule on it and only then calls the function.
     def open_session_topic(ctx, key):   # → Subscription, or raise
         ...                             # runs on the database thread: plain ORM calls
 
-    @hello_part("unread", prefetch=read_unread_counts)
-    def unread_for_hello(user):         # a logged-in socket's hello carries the value
+    @greeting("notification.count", prefetch=read_unread_counts)
+    def unread_for_greeting(user):      # pushed on user:<id> right after hello
         ...                             # runs on the database thread
 
 ``load(ctx, data)`` returns the object or raises NotFound; it and the rule check run on the database
@@ -37,7 +37,7 @@ from .trips import shared_trip
 
 _handlers = {}
 _topic_kinds = {}
-_hello_parts = {}
+_greetings = {}
 GRANT_SECONDS = 10.0  # how long a subscribe's granted rules are reused (``reuse_for`` handlers)
 
 
@@ -191,25 +191,28 @@ def topic_kind(kind):
     return register
 
 
-def hello_part(name, *, prefetch=None):
-    """Register ``function(user) → value`` (JSON): the ``hello`` of a logged-in user's socket
-    carries it as ``data[name]``. It runs on the database thread after the socket has joined
-    ``user:<id>``, so whatever is pushed there after the read reaches the socket; what it reads
-    and the pushes can overlap, never leave a gap. ``prefetch(users)``, for the connects of one
-    shared trip (``trips``): reads for all of them at once (``treffpunkt.db.rows.remember``)."""
+def greeting(type_, *, prefetch=None):
+    """Register ``function(user) → data`` (JSON): right after ``hello``, a logged-in user's
+    socket gets the push ``{"type": type_, "topic": "user:<id>", "data": data}``.
+
+    It is read on the database thread after the socket joined ``user:<id>``, and that topic's
+    other pushes wait behind it: whatever is pushed there after the read follows it, so the
+    client can take each push as newer. ``hello`` does not wait for it, nor does anything the
+    socket asks meanwhile. ``prefetch(users)``: for the connects of one shared trip (``trips``),
+    reads for all of them at once (``treffpunkt.db.rows.remember``)."""
 
     def register(function):
-        if name in _hello_parts or name in {"user", "server_time", "handlers"}:
-            raise RuntimeError(f"hello part {name!r} is registered twice")
-        _hello_parts[name] = (function, prefetch)
+        if type_ in _greetings:
+            raise RuntimeError(f"greeting {type_!r} is registered twice")
+        _greetings[type_] = (function, prefetch)
         return function
 
     return register
 
 
-def hello_parts():
-    """``{name: (function, prefetch)}`` of the registered parts of ``hello``."""
-    return _hello_parts
+def greetings():
+    """``{type: (function, prefetch)}`` of the registered greetings."""
+    return _greetings
 
 
 def get_handler(type_, data=None):

@@ -18,19 +18,8 @@ function setUnread(count) {
   badge.hidden = count === 0;
 }
 
-// The count as the socket opens, then live: the socket's hello carries it (read after the
-// socket joined the person's topic, so a later notification arrives as a push). A hello without
-// it (the server could not read it) falls back to a REST read.
-function loadUnread(hello) {
-  if (bell && typeof hello?.unread === "number") {
-    setUnread(hello.unread);
-  } else if (bell) {
-    fetch(`${bell.dataset.inboxApi}?unread=1&limit=1`, { credentials: "same-origin" })
-      .then((response) => (response.ok ? response.json() : null))
-      .then((body) => body && setUnread(body.unread))
-      .catch(() => {});
-  }
-}
+// The count as the socket opens (`notification.count`, pushed right after hello), then live.
+const UNREAD_PUSHES = new Set(["notification.count", "notification.new", "notification.read"]);
 
 const banners = new Map();
 let audiences = [];
@@ -128,10 +117,9 @@ if (root && (slug || bell)) {
   const live = pageSocket();
   live.listen({
     onStatus() {},
-    // After every (re)connect: what was missed while away shows in the count.
-    onHello: loadUnread,
     onUnclaimedPush(push) {
-      if (push.type === "notification.new" || push.type === "notification.read") {
+      // After every (re)connect `notification.count` brings what was missed while away.
+      if (UNREAD_PUSHES.has(push.type)) {
         setUnread(push.data.unread);
       }
     },
