@@ -13,8 +13,8 @@ on its own keep-alive HTTP/1.1 connection (connections alternate over the server
 Each page's websocket is not opened here (``reconnect_storm.py`` measures connects). Until
 2026-12-03 the web client also read the notification bell's count over REST after every page's
 socket opened (``/api/v1/me/notifications/inbox/?unread=1&limit=1``, twice per attendee); the
-socket's ``hello`` now carries it, and the rush no longer asks (``--bell-api`` still does, to
-compare with code from before).
+socket now pushes it right after ``hello`` (``notification.count``), and the rush no longer asks
+(``--bell-api`` still does, to compare with code from before).
 
 The programme has 41 sessions in 4 rooms (harness.SETUP). Printed per kind of request (programme
 page, session page, API, static): count, status codes, p50/p99/max latency; requests per second
