@@ -99,6 +99,11 @@ def connect():
         hello = await client.receive()
         assert hello["type"] == "hello"
         client.hello = hello
+        client.greeting = None
+        if hello["data"]["user"] is not None:
+            # A logged-in socket is told the bell's count first (registry.greeting).
+            client.greeting = await client.receive()
+            assert client.greeting["type"] == "notification.count", client.greeting
         opened.append(client)
         return client
 
