@@ -150,7 +150,7 @@ BELL = """() => {
 }"""
 
 
-def test_the_bell_shows_the_unread_count_from_the_sockets_hello_without_a_request(server):
+def test_the_bell_shows_the_unread_count_from_the_socket_without_a_request(server):
     url, path = server["url"], server["path"]
     with chromium() as browser:
         page = logged_in_page(browser, url, path, "ben", timeout=TIMEOUT)
