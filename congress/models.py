@@ -28,6 +28,10 @@ class Event(models.Model):
     # The last published release: its name, and the programme_version it froze.
     release_version = models.CharField(max_length=64, blank=True, editable=False)
     released_programme_version = models.PositiveIntegerField(null=True, editable=False)
+    # Incremented when what a session page's stage shows besides the programme changes: a room's
+    # stream type or poster, the allowed players, captions or sign language (note_stage_change).
+    # The session page kept whole carries it in its key (web/page_cache.py); exports do not.
+    stage_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -467,6 +467,18 @@ def note_room_change(room, *, stream_changed):
             hooks.room_stream_changed(room)
 
 
+def note_stage_change(*, event_id=None, room_id=None):
+    """What a session page's stage shows besides the programme changed for the event or the room:
+    stage settings, a stream type or poster, captions or sign language, saved or deleted (the
+    stage and accessibility apps' signals). The event's next session pages are built again
+    (``Event.stage_version``, web/page_cache.py). Not a programme change: exports keep their
+    version."""
+    if room_id is not None:
+        event_id = Room.objects.filter(pk=room_id).values_list("event_id", flat=True).first()
+    if event_id is not None:
+        Event.objects.filter(pk=event_id).update(stage_version=F("stage_version") + 1)
+
+
 def save_track(track=None, *, user, event, **fields):
     return _save_programme_object(Track, track, user=user, event=event, fields=fields)
 

@@ -30,3 +30,15 @@ def live_panels(context):
         return panels.render(context)
 
     return mark_safe(page_cache.cached_text(key, render))  # noqa: S308 - our template, escaped
+
+
+@register.simple_tag(takes_context=True)
+def visitor(context, name):
+    """``{% visitor "username" %}`` or ``{% visitor "user_id" %}``: the visitor's own value, or its
+    hole when the page is rendered to be kept whole (``page_cache.respond``)."""
+    if context.get("page_holes"):
+        return page_cache.hole(name)
+    user = context["user"]
+    if not user.is_authenticated:
+        return ""
+    return user.get_username() if name == "username" else user.pk

@@ -160,7 +160,19 @@ def programme(request, slug):
     # A filtered page is built for this request only: its query string is the visitor's.
     key = None if filters.active else page_cache.programme_key(event, request)
     content = page_cache.cached(key, build, now=now).fill(favourite_ids)
-    return render(request, "web/programme.html", {"event": event, "content": content})
+
+    def render_page(holes):
+        shown = page_cache.hole("content") if holes else content
+        return render_to_string(
+            "web/programme.html", {"event": event, "content": shown, **holes}, request=request
+        )
+
+    return page_cache.respond(
+        request,
+        None if key is None else page_cache.programme_page_key(event, request),
+        render_page,
+        fills={"content": content},
+    )
 
 
 @handles_domain_errors
@@ -176,19 +188,43 @@ def session_detail(request, slug, pk):
     # data, kept per programme version like the programme page.
     session, next_session = page_cache.cached_value(page_cache.session_key(event, pk), load)
     session.event = event  # read once: the stage and the permission checks ask for it again
-    return render(
+    user = request.user
+    is_favourite = selectors.is_favourite(user, session)
+    may_caption = allowed(user, "accessibility.caption_session", session)
+
+    def render_page(holes):
+        return render_to_string(
+            "web/session_detail.html",
+            {
+                "event": event,
+                "page_version": page_cache.version(event),
+                "session": session,
+                "colour": _colour_of(session),
+                "is_favourite": is_favourite,
+                "room_media": accessibility_selectors.room_media_for(session.room),
+                "may_caption": may_caption,
+                "stage_known": {"next_session": next_session},
+                **holes,
+            },
+            request=request,
+        )
+
+    # Kept whole for everyone who sees the same page: the same login state and star, and the
+    # same say in it (web/_live.html asks congress.ban, web/_stage.html stage.join_video).
+    flags = (
+        user.is_authenticated,
+        is_favourite,
+        may_caption,
+        allowed(user, "congress.ban", event),
+        allowed(user, "stage.join_video", session),
+    )
+    # "Starts at …" shows until the session starts.
+    starts = session.start if session.state == session.State.SCHEDULED else None
+    return page_cache.respond(
         request,
-        "web/session_detail.html",
-        {
-            "event": event,
-            "page_version": page_cache.version(event),
-            "session": session,
-            "colour": _colour_of(session),
-            "is_favourite": selectors.is_favourite(request.user, session),
-            "room_media": accessibility_selectors.room_media_for(session.room),
-            "may_caption": allowed(request.user, "accessibility.caption_session", session),
-            "stage_known": {"next_session": next_session},
-        },
+        page_cache.session_page_key(event, session, request, flags),
+        render_page,
+        valid_until=starts if starts is not None and starts > timezone.now() else None,
     )
 
 
