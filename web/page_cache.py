@@ -21,7 +21,10 @@ differs between visitors is in the key: the login state, the language, the path 
 session page, the visitor's star and what the visitor may do there (ban, caption, join the video
 room), and the event's ``stage_version`` (the stream type, poster, players allowed, captions and
 sign language, edited outside the programme). A request with a query string or with messages to
-show is rendered for itself.
+show is rendered for itself. A ``{% cache %}`` fragment inside such a page must hold nothing of
+one visitor (no CSRF token, no name): it is kept apart from the page and may be built for anyone.
+Each kept session page is about 30 KB; the ``"pages"`` cache holds at most 1,000 entries per
+process (settings.PAGES_CACHE), the least recently used going first.
 """
 
 import re
