@@ -930,11 +930,14 @@ class Generator:
                 self.close(client, abort=True)
             client.retry_at = float("inf")
 
-    def storm(self, target, started_at=None):
+    def storm(self, target, started_at=None, concurrency=None):
         """Every client reconnects and resubscribes with ``since``; returns when all are caught up
         to ``target`` (the topic's newest seq) or after ``self.timeout``. Times count from
         ``started_at`` (by the orchestrator's clock) or now. Clients that are not retrying yet
-        (after :meth:`drop`) make their first attempt within socket.js's first backoff step."""
+        (after :meth:`drop`) make their first attempt within socket.js's first backoff step.
+        ``concurrency``: at most this many connects in flight (None: each client connects when
+        its own backoff says, as independent browsers do)."""
+        self.concurrency = concurrency or len(self.clients)
         self.reconnect = True
         self.target = target
         self.storm_started = started_at or time.time()
@@ -1047,7 +1050,9 @@ def worker_main(config_path):
                       "errors": generator.errors, "seconds": seconds})  # fmt: skip
             elif name == "storm":
                 generator.errors = {}
-                result = generator.storm(command.get("target"), command.get("started_at"))
+                result = generator.storm(
+                    command.get("target"), command.get("started_at"), command.get("concurrency")
+                )
                 _say({"event": "storm", **result})
             elif name == "drop":
                 generator.drop()
@@ -1094,6 +1099,13 @@ class Swarm:
         self.concurrency = max(1, concurrency * len(ports) // self.procs)
         self.temp = prepared.temp
         self.workers = []
+
+    def per_process(self, concurrency):
+        """``concurrency`` connects in flight per server port, as a number per load-generator
+        process (how the initial connects are limited); None stays None."""
+        if not concurrency:
+            return None
+        return max(1, concurrency * len(self.config["ports"]) // self.procs)
 
     def share(self, index):
         base, rest = divmod(self.clients, self.procs)

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/reconnect_storm.py [--clients 5000] [--processes 2] [--missed 20]
         [--database-url postgres://…] [--redis-url redis://127.0.0.1:6379/7] [--no-bare]
-        [--held-sockets] [--drops crash,restart,network]
+        [--held-sockets] [--drops crash,restart,network] [--reconnect-concurrency 40]
 
 Set-up (harness.prepare): ``--clients`` registered attendees, half authenticating with a DRF token
 (``Authorization``), half with a logged-in session cookie (+ ``Origin``); all subscribe to one LIVE
@@ -25,7 +25,13 @@ Three drops, one after the other, each on a fresh set of connections:
 
 Clients reconnect with the web client's schedule (web/static/web/lib/socket.js ``retryCeiling``:
 full jitter, the ceiling starting at 0.5 s and doubling per failed attempt, but within 2 s for the
-first 10 s of an outage) and resubscribe with ``since`` = the highest seq they saw. A client is
+first 10 s of an outage) and resubscribe with ``since`` = the highest seq they saw. Each does so
+when its own backoff says, however many others are still connecting, as 5,000 independent browsers
+do. Until the sixth session of 2026-12-03 the load generator let at most 40 connects per server
+port be in flight at once (a limit kept from when daphne listened with Twisted's backlog of 50),
+which made the storm's time the connects' latency × 5,000 / 80 rather than what the servers can
+do; ``--reconnect-concurrency 40`` brings that limit back, to compare (docs/performance.md). The
+first connects of each round, before the drop, keep it. A client is
 *back* when its subscribe reply (``missed`` included) or a push has brought it to the topic's
 newest seq. Printed: seconds from the drop until 50 %, 99 % and all clients are back, how long the
 servers took to answer an HTTP request again (crash, restart: a request sent as soon as the port
@@ -99,6 +105,7 @@ async def one_config(args, prepared, kind):
     for drop in args.drops:
         swarm = Swarm(prepared, cluster.ports, topic, args.clients, args.client_procs, auth,
                       timeout=args.timeout)  # fmt: skip
+        in_flight = swarm.per_process(args.reconnect_concurrency)
         sender = None
         try:
             await swarm.start()
@@ -123,7 +130,8 @@ async def one_config(args, prepared, kind):
                     cpu_before = 0.0  # fresh processes
                     cluster.kill()
                 storm = asyncio.ensure_future(
-                    swarm.all({"cmd": "storm", "target": target, "started_at": dropped_at},
+                    swarm.all({"cmd": "storm", "target": target, "started_at": dropped_at,
+                               "concurrency": in_flight},
                               "storm", timeout=args.timeout + 60)
                 )  # fmt: skip
                 if not warm:
@@ -160,7 +168,8 @@ async def one_config(args, prepared, kind):
                     await asyncio.wait_for(asyncio.gather(*waiters), 60)
                 dropped_at = time.time()  # the network is back: count from here
                 storm = asyncio.ensure_future(
-                    swarm.all({"cmd": "storm", "target": target, "started_at": dropped_at},
+                    swarm.all({"cmd": "storm", "target": target, "started_at": dropped_at,
+                               "concurrency": in_flight},
                               "storm", timeout=args.timeout + 60)
                 )  # fmt: skip
                 answering = None
@@ -211,7 +220,11 @@ async def main(args):
                 line += f" → {ours['all'] / bare['all']:.2f}× bare"
         failures = sum(ours["errors"].values())
         met = ours["all"] is not None and ours["all"] <= 5 and failures == 0
-        line += f"; failures {failures}; goal ≤ 5 s, 0 failures: {'MET' if met else 'NOT MET'}"
+        goal = "≤ 5 s, 0 failures"
+        if bare and bare["all"]:
+            goal += ", ≤ 2× bare"
+            met = met and ours["all"] <= 2 * bare["all"]
+        line += f"; failures {failures}; goal {goal}: {'MET' if met else 'NOT MET'}"
         log(line)
 
 
@@ -224,6 +237,14 @@ if __name__ == "__main__":
         "--held-sockets",
         action="store_true",
         help="hold the listening sockets across the restart, as a systemd socket unit does",
+    )
+    parser.add_argument(
+        "--reconnect-concurrency",
+        type=int,
+        default=0,
+        help="at most this many reconnects in flight per server port during the storm (default 0: "
+        "none, each client reconnects when its own backoff says, as independent browsers do; "
+        "40 reproduces the figures before the sixth session of 2026-12-03)",
     )
     parser.add_argument(
         "--drops",
