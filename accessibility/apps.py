@@ -11,11 +11,12 @@ class AccessibilityConfig(AppConfig):
         # about people.
         from django.db.models.signals import post_delete, post_save
 
+        from congress.services import stage_changed
+
         from . import captions, permissions, privacy  # noqa: F401
         from .models import RoomMedia
-        from .services import room_media_changed
 
         # A room's captions and sign language show on the session page, which is kept whole per
         # stage version (web/page_cache.py).
-        post_save.connect(room_media_changed, sender=RoomMedia, dispatch_uid="room-media-saved")
-        post_delete.connect(room_media_changed, sender=RoomMedia, dispatch_uid="room-media-deleted")
+        post_save.connect(stage_changed, sender=RoomMedia, dispatch_uid="room-media-saved")
+        post_delete.connect(stage_changed, sender=RoomMedia, dispatch_uid="room-media-deleted")

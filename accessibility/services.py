@@ -68,10 +68,3 @@ def save_statement(*, user, event, **fields):
         setattr(statement, name, value)
     statement.save()
     return statement
-
-
-def room_media_changed(sender, instance, **_kwargs):
-    """Signal receiver (accessibility.apps): a room's captions or sign language saved or deleted."""
-    from congress.services import note_stage_change
-
-    note_stage_change(room_id=instance.room_id)

@@ -1096,7 +1096,7 @@ class Swarm:
         }
         self.clients = clients
         self.procs = max(1, min(procs, clients))
-        self.concurrency = max(1, concurrency * len(ports) // self.procs)
+        self.concurrency = self.per_process(concurrency)
         self.temp = prepared.temp
         self.workers = []
 

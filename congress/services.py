@@ -479,6 +479,13 @@ def note_stage_change(*, event_id=None, room_id=None):
         Event.objects.filter(pk=event_id).update(stage_version=F("stage_version") + 1)
 
 
+def stage_changed(sender, instance, **_kwargs):
+    """``post_save``/``post_delete`` receiver of the stage and accessibility apps' models of an
+    event (``event_id``) or a room (``room_id``): :func:`note_stage_change`."""
+    room_id = getattr(instance, "room_id", None)
+    note_stage_change(event_id=None if room_id else instance.event_id, room_id=room_id)
+
+
 def save_track(track=None, *, user, event, **fields):
     return _save_programme_object(Track, track, user=user, event=event, fields=fields)
 

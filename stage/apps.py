@@ -10,6 +10,7 @@ class StageConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from congress import hooks
+        from congress.services import stage_changed
 
         from . import (  # noqa: F401  (register access rules)
             models,
@@ -23,9 +24,5 @@ class StageConfig(AppConfig):
         # The session page is kept whole per stage version (web/page_cache.py): every save or
         # delete of what its stage shows, in the admin or anywhere else, makes a new one.
         for model in (models.StageSettings, models.RoomStage):
-            post_save.connect(
-                services.stage_changed, sender=model, dispatch_uid=f"stage-{model.__name__}"
-            )
-            post_delete.connect(
-                services.stage_changed, sender=model, dispatch_uid=f"stage-{model.__name__}"
-            )
+            post_save.connect(stage_changed, sender=model, dispatch_uid=f"stage-{model.__name__}")
+            post_delete.connect(stage_changed, sender=model, dispatch_uid=f"stage-{model.__name__}")

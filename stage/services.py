@@ -150,16 +150,6 @@ def close_video_room_when_over(session):
         end_session_video(session)
 
 
-def stage_changed(sender, instance, **_kwargs):
-    """Signal receiver (stage.apps): stage settings or a room's stage saved or deleted."""
-    from congress.services import note_stage_change
-
-    if isinstance(instance, StageSettings):
-        note_stage_change(event_id=instance.event_id)
-    else:
-        note_stage_change(room_id=instance.room_id)
-
-
 def push_room_stream(room):
     """Push the room's stream as the player plays it to ``event:<slug>`` (``room.stream_changed``,
     stored for resume): open session pages in that room switch to it without a reload.
