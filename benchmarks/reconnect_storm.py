@@ -37,7 +37,9 @@ newest seq. Printed: seconds from the drop until 50 %, 99 % and all clients are 
 servers took to answer an HTTP request again (crash, restart: a request sent as soon as the port
 takes connections, which daphne's does before its application has loaded, treffpunkt/serve.py; it
 waits in the queue with the clients'), failures, the bytes of the subscribe replies (snapshot +
-missed) and server CPU over the storm.
+missed), and the CPU the servers and the load generator used over the storm (the load generator
+shares the cores: since the seventh session of 2026-12-03 it keeps its clients' timers in a heap
+instead of walking all of them after every poll, which had cost it about a third of its CPU).
 
 With ``--held-sockets`` the benchmark holds each server's listening socket itself and hands it to
 the process it starts, as systemd does with a socket unit (docs/deployment.md): a restart then
@@ -74,7 +76,7 @@ from live_fanout import Sender
 DROPS = ("crash", "restart", "network")
 
 
-def describe(label, result, clients, cpu, answering=None):
+def describe(label, result, clients, cpu, answering=None, client_cpu=None):
     times = result["times"]
     line = (
         f"{label}: back {result['caught']}/{clients}"
@@ -87,6 +89,8 @@ def describe(label, result, clients, cpu, answering=None):
         f"; subscribe replies {result['reply_bytes'] / max(1, result['caught']) / 1024:.1f} KiB "
         f"each; server CPU {cpu:.2f} s"
     )
+    if client_cpu is not None:
+        line += f", load generator's {client_cpu:.2f} s"
     if result["errors"]:
         line += f"; failures {result['errors']}"
     log(line)
@@ -120,6 +124,8 @@ async def one_config(args, prepared, kind):
                 before = writer.write(0, f"{tag}-{drop}-probe")
                 target = before + args.missed
             cpu_before = cluster.cpu()
+            # The load generator shares the cores: what it takes, the servers cannot have.
+            client_cpu_before = swarm.cpu()
             if drop in ("crash", "restart"):
                 dropped_at = time.time()
                 warm = drop == "crash" and cluster.has_master
@@ -175,6 +181,7 @@ async def one_config(args, prepared, kind):
                 answering = None
             answers = await storm
             cpu = cluster.cpu() - cpu_before
+            client_cpu = swarm.cpu() - client_cpu_before
             times = sorted(value for answer in answers for value in answer["times"])
             result = {
                 "caught": sum(answer["caught"] for answer in answers),
@@ -185,7 +192,7 @@ async def one_config(args, prepared, kind):
             for answer in answers:
                 for reason, count in answer["errors"].items():
                     result["errors"][reason] = result["errors"].get(reason, 0) + count
-            describe(f"[{kind}, {drop}]", result, args.clients, cpu, answering)
+            describe(f"[{kind}, {drop}]", result, args.clients, cpu, answering, client_cpu)
             result["all"] = times[-1] if len(times) == args.clients else None
             result["answering"] = answering
             result["cpu"] = cpu
