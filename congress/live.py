@@ -115,7 +115,14 @@ def open_session_topic(ctx, key):
     holds the messages up to its ``since`` and ``missed`` brings the rest."""
     if not key.isdigit():
         raise RealtimeError("unknown_topic", _("Use a session topic such as session:42."))
-    session = _load_session(int(key))
+    # The subscribes of one shared trip (a storm's) share one instance of the session, as they
+    # share its row: the rules, the snapshot and the subscription's redaction only read it, and
+    # building it anew for each was 3 % of the servers' CPU in a reconnect storm
+    # (docs/performance.md). Other loaders (chat, questions, polls) still get their own.
+    session_id = int(key)
+    session = read_once(
+        ("congress.subscribed_session", session_id), lambda: _load_session(session_id)
+    )
     # The rules below ask about the user's role, ban, speaking and mute: one query for all.
     with primed(ctx.user, session):
         return _session_subscription(ctx, session)
