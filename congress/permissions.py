@@ -5,7 +5,14 @@ import contextlib
 from django.db import connection
 
 from treffpunkt.access import rule
-from treffpunkt.db.rows import NOT_READ, datetime_value, prefetched, reading_shared, remember
+from treffpunkt.db.rows import (
+    NOT_READ,
+    datetime_value,
+    each_of,
+    prefetched,
+    reading_shared,
+    remember,
+)
 
 from .models import Registration
 
@@ -81,7 +88,7 @@ def _primed_sql(batched=False):
 
         m2m_session = column(through, Session.speakers.field.m2m_field_name())
         m2m_speaker = column(through, Session.speakers.field.m2m_reverse_field_name())
-        user = "v.column1" if batched else "%s"  # VALUES' first column, in SQLite and PostgreSQL
+        user = "v.column1" if batched else "%s"  # the FROM item's column (rows.each_of)
         sql = (
             f"(SELECT {column(Registration, 'role')} FROM {table(Registration)}"  # noqa: S608 (names are ours)
             f" WHERE {column(Registration, 'event')} = %s AND {column(Registration, 'user')} = {user}"
@@ -98,9 +105,7 @@ def _primed_sql(batched=False):
             f" (SELECT {column(Mute, 'until')} FROM {table(Mute)}"
             f" WHERE {column(Mute, 'session')} = %s AND {column(Mute, 'user')} = {user} LIMIT 1)"
         )
-        head, tail = (
-            ("SELECT v.column1, ", " FROM (VALUES {users}) AS v") if batched else ("SELECT ", "")
-        )
+        head, tail = ("SELECT v.column1, ", " FROM {users}") if batched else ("SELECT ", "")
         sql = head + sql + tail
         _PRIMED_SQL[(connection.vendor, batched)] = sql
     return sql
@@ -129,8 +134,9 @@ def prefetch_primed(user_ids, session):
     user_ids = list(dict.fromkeys(user_ids))
     if not user_ids or not reading_shared():
         return
-    sql = _primed_sql(batched=True).replace("{users}", ", ".join(["(%s)"] * len(user_ids)))
-    params = [session.event_id, session.event_id, session.pk, session.pk, session.pk, *user_ids]
+    users, user_params = each_of(connection, user_ids)
+    sql = _primed_sql(batched=True).replace("{users}", users)
+    params = [session.event_id, session.event_id, session.pk, session.pk, session.pk, *user_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = {row[0]: tuple(row[1:]) for row in cursor.fetchall()}

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import Consent
 from treffpunkt import notify as notify_module
 from treffpunkt import privacy
+from treffpunkt.db.rows import any_of
 from treffpunkt.realtime import bus
 
 from .kinds import KINDS, detail, title
@@ -196,12 +197,12 @@ def unread_counts(user_ids):
     table = quote(Notification._meta.db_table)
     user = quote(Notification._meta.get_field("user").column)
     read_at = quote(Notification._meta.get_field("read_at").column)
-    placeholders = ", ".join(["%s"] * len(ids))
+    matching, params = any_of(connection, ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {user}, COUNT(*) FROM {table} "  # noqa: S608 (names are ours)
-            f"WHERE {read_at} IS NULL AND {user} IN ({placeholders}) GROUP BY {user}",
-            ids,
+            f"WHERE {read_at} IS NULL AND {user} {matching} GROUP BY {user}",
+            params,
         )
         counts = dict(cursor.fetchall())
     return {user_id: counts.get(user_id, 0) for user_id in ids}

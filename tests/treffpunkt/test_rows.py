@@ -71,3 +71,28 @@ def test_prefetched_rows_are_found_again_by_their_value_with_one_query():
         by_guid.prefetch([sessions[0].guid])
         assert by_guid.get(sessions[0].guid).pk == sessions[0].pk
     assert len(queries) == 1
+
+
+def test_on_postgresql_a_prefetch_is_one_statement_text_whatever_the_number_of_values():
+    """psycopg parses the placeholders of each statement text it has not met lately (it keeps
+    128); a storm's shared trips prefetch 1 to 100 values, so with ``IN (%s, …)`` each count was
+    parsed anew. On PostgreSQL the values go as one array (``rows.any_of``)."""
+    from django.db import connection
+
+    from treffpunkt.db.rows import shared_reads
+
+    users = [UserFactory() for _ in range(5)]
+    loader = RowLoader(get_user_model())
+    texts = []
+
+    def recorded(execute, sql, params, many, context):
+        texts.append(sql)
+        return execute(sql, params, many, context)
+
+    for count in (1, 3, 5):
+        with shared_reads(), connection.execute_wrapper(recorded):
+            loader.prefetch([user.pk for user in users[:count]])
+            assert [loader.get(user.pk) for user in users[:count]] == users[:count]
+
+    assert len(texts) == 3  # one query per prefetch, none per get
+    assert len(set(texts)) == (1 if connection.vendor == "postgresql" else 3)

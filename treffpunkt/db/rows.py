@@ -78,6 +78,33 @@ def read_once(key, compute):
         return value
 
 
+def any_of(connection, values):
+    """What follows a column to match any of ``values``, and its parameters: on PostgreSQL
+    ``= ANY(%s)`` with one array, elsewhere ``IN (%s, …)``.
+
+    psycopg parses a statement's placeholders when it first meets its text and keeps the last 128
+    it met; the lookups of a shared trip (``treffpunkt.realtime.trips``) are for 1 to 100 values,
+    and with ``IN`` each count is a new text, parsed anew: 2 % of the servers' CPU in a
+    reconnect storm on PostgreSQL (docs/performance.md). The array keeps one text."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [values]
+    return f"IN ({', '.join(['%s'] * len(values))})", values
+
+
+def each_of(connection, values, name="column1"):
+    """A ``FROM`` item with one row per value (``values`` integers), its column ``name``, and its
+    parameters: on PostgreSQL ``unnest(%s)`` of one array (one statement text whatever the
+    number, as :func:`any_of`), elsewhere ``(VALUES (%s), …)``."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return f"unnest(%s::bigint[]) AS v({name})", [values]
+    rows = ", ".join(["(%s)"] * len(values))
+    if name == "column1":  # VALUES' first column, as SQLite names it
+        return f"(VALUES {rows}) AS v", values
+    raise ValueError("outside PostgreSQL the column of VALUES is column1")
+
+
 class RowLoader:
     def __init__(self, model, *, by="pk", related=(), where=(), shared=False):
         """``by``: the field matched (``pk`` or a field name); ``related``: forward relations of
@@ -141,11 +168,10 @@ class RowLoader:
         sql, parts, fixed, (condition, by_index, by) = self._planned(using)
         # As the database holds them, so that each row is found again by its column's value.
         prepared = [by.get_db_prep_value(value, connection) for value in values]
-        placeholders = ", ".join(["%s"] * len(values))
+        matching, params = any_of(connection, prepared)
         with connection.cursor() as cursor:
             cursor.execute(
-                sql.replace(condition, condition.replace("= %s", f"IN ({placeholders})")),
-                [*prepared, *fixed],
+                sql.replace(condition, condition.replace("= %s", matching)), [*params, *fixed]
             )
             rows = {row[by_index]: row for row in cursor.fetchall()}
         for value, stored in zip(values, prepared, strict=True):
