@@ -281,9 +281,20 @@ def test_a_killed_master_takes_its_workers_with_it_and_frees_the_port(gated_mast
     # Each worker asked the kernel to kill it when its master dies: none keeps the port.
     _wait(lambda: not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in workers),
           "the workers gone")  # fmt: skip
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind(("127.0.0.1", port))
+    assert not _listening(port)
+
+
+def _listening(port):
+    """Whether any socket listens on 127.0.0.1:``port`` (the kernel's table, /proc/net/tcp).
+
+    Not a bind of the port: once it is free, any other process's outgoing connection may take
+    it as its own ephemeral port, which a bind then finds in use."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, local_port = local.split(":")
+        if int(local_port, 16) == port and state == "0A" and address in ("0100007F", "00000000"):
+            return True
+    return False
 
 
 def _state(pid):
