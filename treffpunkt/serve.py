@@ -182,10 +182,8 @@ def preload(application):
 def _load_what_a_first_request_would():
     """What each worker would otherwise load on its first connection or request: Twisted's
     endpoint plugins (daphne's ``systemd:`` endpoint string is looked up among them; they import
-    some 30 modules), the URLconf with every view module, the translation catalogues, and the
-    tables ``reverse()`` builds on its first call in each language (40–60 ms each on the
-    reference machine; the first request in a language names URLs). Loaded here once, a
-    replaced worker serves at once."""
+    some 30 modules), the URLconf with every view module, and the translation catalogues. Loaded
+    here once, a replaced worker serves at once."""
     from twisted.internet.interfaces import IStreamServerEndpointStringParser
     from twisted.plugin import getPlugins
 
@@ -193,15 +191,11 @@ def _load_what_a_first_request_would():
     if "django" in sys.modules:
         from django.conf import settings
         from django.urls import get_resolver
-        from django.utils import translation
         from django.utils.translation import trans_real
 
-        resolver = get_resolver()
-        resolver.url_patterns  # noqa: B018 (imports the URLconf)
+        get_resolver().url_patterns  # noqa: B018 (imports the URLconf)
         for code, _name in settings.LANGUAGES:
             trans_real.translation(code)
-            with translation.override(code):
-                resolver.reverse_dict  # noqa: B018 (builds reverse()'s table for the language)
 
 
 def _die_with_parent(parent):

@@ -13,36 +13,21 @@ WhiteNoise in the middleware. A request Django would redirect to https goes to D
 """
 
 from django.conf import settings
-from whitenoise.middleware import WhiteNoiseMiddleware
 
 _MAX_BODY = 4 * 1024 * 1024
 _state = {"root": object(), "files": None, "bodies": {}}
 
 
-class SharedWhiteNoiseMiddleware(WhiteNoiseMiddleware):
-    """WhiteNoise in Django's middleware (settings.MIDDLEWARE), sharing its table of files with
-    this fast path: the collected files are looked at once per process, when the middleware
-    loads (in ``treffpunkt.serve``'s master, before it forks the workers), not a second time on
-    each worker's first request (docs/performance.md)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _share(self)
-
-
-def _share(middleware):
-    _state.update(
-        root=settings.STATIC_ROOT,
-        files=None if middleware.autorefresh else middleware.files,
-        bodies={},
-        prefix=middleware.static_prefix,
-    )
-
-
 def _files():
     """WhiteNoise's table of collected files for the current STATIC_ROOT, or None (autorefresh)."""
-    if _state["root"] != settings.STATIC_ROOT:
-        _share(WhiteNoiseMiddleware(get_response=None))
+    root = settings.STATIC_ROOT
+    if _state["root"] != root:
+        from whitenoise.middleware import WhiteNoiseMiddleware
+
+        middleware = WhiteNoiseMiddleware(get_response=None)
+        _state.update(root=root, files=None if middleware.autorefresh else middleware.files)
+        _state["bodies"] = {}
+        _state["prefix"] = middleware.static_prefix
     return _state["files"]
 
 

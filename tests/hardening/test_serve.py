@@ -11,7 +11,6 @@ access log unless its options ask for one.
 """
 
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -142,59 +141,6 @@ def test_the_master_loads_without_the_collector_and_the_workers_collect_again(tm
     # Libraries only a few requests need (the matchmaking engine's numpy, iCalendar files) wait
     # for their first use: each costs every starting process 50–200 ms of CPU otherwise.
     assert heavy == "-"
-
-
-_FIRST_REQUEST_AFTER_FORK = """
-from treffpunkt import serve
-
-serve.preload("treffpunkt.asgi:application")  # the master's part; what follows is a worker's
-from django.conf import settings
-from django.urls import URLResolver, reverse
-from django.utils import translation
-from whitenoise.middleware import WhiteNoiseMiddleware
-from web import static_fast
-
-built = []
-populate = URLResolver._populate
-URLResolver._populate = lambda self: built.append("reverse") or populate(self)
-scan = WhiteNoiseMiddleware.__init__
-WhiteNoiseMiddleware.__init__ = lambda self, *a, **k: built.append("static") or scan(self, *a, **k)
-paths = []
-for code, _name in settings.LANGUAGES:
-    with translation.override(code):
-        paths.append(reverse("web:login"))
-files = static_fast._files()
-print(",".join(built) or "-", " ".join(paths), len(files))
-"""
-
-
-def test_a_forked_worker_finds_reverse_and_the_static_files_ready(tmp_path):
-    """The master builds what a worker's first request would: reverse()'s tables in every
-    language and the static files' table, which Django's WhiteNoise and the fast path share.
-    After a crash the replacement worker then answers its queue at once (docs/performance.md)."""
-    static = tmp_path / "static"
-    (static / "web").mkdir(parents=True)
-    (static / "web" / "app.css").write_text("body { color: black; }\n")
-    (tmp_path / "release_settings.py").write_text(
-        f"from treffpunkt.settings import *  # noqa: F403\n\nSTATIC_ROOT = {str(static)!r}\n"
-    )
-    env = {
-        **sqlite_env(tmp_path),
-        "DEBUG": "0",  # as in production: WhiteNoise without autorefresh
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SETTINGS_MODULE": "release_settings",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", _FIRST_REQUEST_AFTER_FORK],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    built, *paths, files = result.stdout.split()
-    assert built == "-"
-    assert set(paths) == {"/login/"}
-    assert int(files) > 0  # the collected file, found by the scan at load
 
 
 def _get(port, path="/health/"):
