@@ -92,17 +92,15 @@ def any_of(connection, values):
     return f"IN ({', '.join(['%s'] * len(values))})", values
 
 
-def each_of(connection, values, name="column1"):
-    """A ``FROM`` item with one row per value (``values`` integers), its column ``name``, and its
-    parameters: on PostgreSQL ``unnest(%s)`` of one array (one statement text whatever the
-    number, as :func:`any_of`), elsewhere ``(VALUES (%s), …)``."""
+def each_of(connection, values):
+    """A ``FROM`` item ``v`` with one row per value (``values`` integers) in its column
+    ``column1``, and its parameters: on PostgreSQL ``unnest(%s)`` of one array (one statement
+    text whatever the number, as :func:`any_of`), elsewhere ``(VALUES (%s), …)``, whose first
+    column SQLite names so."""
     values = list(values)
     if connection.vendor == "postgresql":
-        return f"unnest(%s::bigint[]) AS v({name})", [values]
-    rows = ", ".join(["(%s)"] * len(values))
-    if name == "column1":  # VALUES' first column, as SQLite names it
-        return f"(VALUES {rows}) AS v", values
-    raise ValueError("outside PostgreSQL the column of VALUES is column1")
+        return "unnest(%s::bigint[]) AS v(column1)", [values]
+    return f"(VALUES {', '.join(['(%s)'] * len(values))}) AS v", values
 
 
 class RowLoader:
