@@ -182,20 +182,50 @@ def preload(application):
 def _load_what_a_first_request_would():
     """What each worker would otherwise load on its first connection or request: Twisted's
     endpoint plugins (daphne's ``systemd:`` endpoint string is looked up among them; they import
-    some 30 modules), the URLconf with every view module, and the translation catalogues. Loaded
-    here once, a replaced worker serves at once."""
+    some 30 modules), the URLconf with every view module, the translation catalogues, the
+    template engines with their tag libraries, and the modules of the configured backends
+    (``_backend_modules``). Loaded here once, a replaced worker serves at once; nothing here
+    opens a connection, which a worker could not share."""
     from twisted.internet.interfaces import IStreamServerEndpointStringParser
     from twisted.plugin import getPlugins
 
     list(getPlugins(IStreamServerEndpointStringParser))
     if "django" in sys.modules:
         from django.conf import settings
+        from django.template import engines
+        from django.template.backends.django import DjangoTemplates
         from django.urls import get_resolver
         from django.utils.translation import trans_real
 
         get_resolver().url_patterns  # noqa: B018 (imports the URLconf)
         for code, _name in settings.LANGUAGES:
             trans_real.translation(code)
+        for engine in engines.all():  # each imports every installed tag library
+            if isinstance(engine, DjangoTemplates):
+                engine.engine.template_loaders  # noqa: B018 (imports its loaders)
+        for name in _backend_modules(settings):
+            importlib.import_module(name)
+
+
+def _backend_modules(settings):
+    """The modules the configured backends import on their first use in a worker, by name:
+    the session engine and its serializer, the message storage, the caches, the channel layer
+    (with Redis: the ``redis`` client, about 60 modules, imported when a socket first counts
+    its presence) and, for a pooled PostgreSQL, ``psycopg_pool`` (imported with the first
+    connection). About 0.06–0.09 s of CPU, which every replaced worker paid on its event loop
+    while the reconnects of a crash waited (docs/performance.md)."""
+    from django.db import connections
+
+    classes = [settings.MESSAGE_STORAGE, settings.SESSION_SERIALIZER]
+    classes += [cache["BACKEND"] for cache in settings.CACHES.values()]
+    classes += [layer["BACKEND"] for layer in getattr(settings, "CHANNEL_LAYERS", {}).values()]
+    names = [settings.SESSION_ENGINE] + [path.rpartition(".")[0] for path in classes]
+    if getattr(settings, "REDIS_URL", ""):
+        names.append("redis.asyncio")  # treffpunkt.realtime.presence
+    for connection in connections.all():  # wrappers only: none connects here
+        if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("pool"):
+            names.append("psycopg_pool")
+    return names
 
 
 def _die_with_parent(parent):
