@@ -7,7 +7,6 @@ its content was found to be, never the name the uploader gave (``brochure.html``
 import uuid
 
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from .errors import ExpoError
 
@@ -26,6 +25,9 @@ def stored_name(detected_type):
 
 def check_logo(upload):
     """The detected format ("PNG", "JPEG", "WEBP"); ExpoError unless a sane-sized image of those."""
+    # Imported here: only an upload needs Pillow, and every process start paid 10 ms for it.
+    from PIL import Image, UnidentifiedImageError
+
     if upload.size > LOGO_MAX_BYTES:
         raise ExpoError(_("The logo may be at most 2 MB."), field="logo", code="too_large")
     upload.seek(0)
