@@ -139,6 +139,9 @@ def agenda(request, token):
 PLAIN_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?")
 
 
+EXPORT_SUFFIXES = ("xml", "json", "ics")
+
+
 @functools.cache
 def _export_path_pattern():
     """The schedule URLs as one pattern, from the URLconf (read on first use, not at import)."""
@@ -147,7 +150,7 @@ def _export_path_pattern():
         re.escape(prefix)
         + r"(?P<slug>[-a-zA-Z0-9_]+)"
         + re.escape(suffix.removesuffix("json"))
-        + r"(?P<export>xml|json|ics)"
+        + f"(?P<export>{'|'.join(EXPORT_SUFFIXES)})"
     )
 
 
@@ -236,7 +239,14 @@ def serve_cached_exports(application):
     """
 
     async def serve(scope, receive, send):
-        if scope["type"] == "http" and scope["method"] == "GET":
+        # The suffix first: the pattern comes from reverse(), whose first call in a process
+        # builds the URLconf's reverse tables, about 50 ms on the event loop. A worker's first
+        # request that is no export (a page, /health/) does not wait for that.
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "GET"
+            and scope["path"].endswith(EXPORT_SUFFIXES)
+        ):
             match = _export_path_pattern().fullmatch(scope["path"])
             if match is not None:
                 headers = dict(scope["headers"])

@@ -494,6 +494,35 @@ def fast_path():
     return serve_cached_exports(inner), inner
 
 
+@pytest.mark.django_db(transaction=True)
+def test_fast_path_reverses_nothing_for_a_request_that_is_no_export(fast_path, monkeypatch):
+    # The export pattern comes from reverse(), whose first call in a process builds the
+    # URLconf's reverse tables on the event loop: a restarted worker's first page or /health/
+    # request does not wait for them.
+    from congress import export_views
+
+    application, inner = fast_path
+    event = EventFactory()
+    reversed_names = []
+    real_reverse = export_views.reverse
+
+    def counted(name, *args, **kwargs):
+        reversed_names.append(name)
+        return real_reverse(name, *args, **kwargs)
+
+    monkeypatch.setattr(export_views, "reverse", counted)
+    export_views._export_path_pattern.cache_clear()
+    try:
+        assert call_asgi(application, "/health/")[0] == 418
+        assert call_asgi(application, f"/events/{event.slug}/")[0] == 418
+        assert reversed_names == []
+        assert call_asgi(application, export_url(event, "ics"))[0] == 418  # a miss: to Django
+        assert reversed_names == ["schedule-json"]
+        assert inner.paths == ["/health/", f"/events/{event.slug}/", export_url(event, "ics")]
+    finally:
+        export_views._export_path_pattern.cache_clear()
+
+
 # The fast path reads in a pooled thread, which sees only committed rows.
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("export", FORMATS)

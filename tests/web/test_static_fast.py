@@ -70,3 +70,29 @@ async def test_other_paths_go_to_django(collected):
     assert await fetch("/static/web/lib/nicht-da.js") is None
     assert await fetch("/events/") is None
     assert await fetch(collected, method="POST") is None
+
+
+async def test_a_first_request_outside_static_url_does_not_wait_for_the_scan(
+    collected, monkeypatch
+):
+    # A restarted worker's first request is often a page or /health/: scanning the collected
+    # files (about 40 ms on the event loop) waits for the first request under STATIC_URL.
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    from web import static_fast
+
+    scans = []
+    scan = WhiteNoiseMiddleware.__init__
+
+    def counted(self, *args, **kwargs):
+        scans.append(1)
+        scan(self, *args, **kwargs)
+
+    monkeypatch.setattr(WhiteNoiseMiddleware, "__init__", counted)
+    monkeypatch.setitem(static_fast._state, "root", object())  # as in a fresh process
+
+    assert await fetch("/health/") is None
+    assert await fetch("/events/kongress/") is None
+    assert scans == []
+    assert (await fetch(collected))[0] == 200
+    assert scans == [1]
