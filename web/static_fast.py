@@ -34,7 +34,8 @@ def _files():
 
 
 def _static_path():
-    """The path part of STATIC_URL, as WhiteNoise's ``static_prefix`` (without a script name)."""
+    """The path part of STATIC_URL: WhiteNoise's ``static_prefix``, under which its file table
+    holds every file, as long as no script name is set (none is here)."""
     url = settings.STATIC_URL
     if _state.get("static_url") != url:
         _state.update(static_url=url, static_path=urlsplit(url).path)
