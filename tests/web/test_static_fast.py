@@ -96,3 +96,29 @@ async def test_a_first_request_outside_static_url_does_not_wait_for_the_scan(
     assert scans == []
     assert (await fetch(collected))[0] == 200
     assert scans == [1]
+
+
+async def test_the_scan_of_djangos_middleware_serves_the_first_static_request(
+    collected, monkeypatch
+):
+    # One scan per process: the master builds Django's middleware before it forks the workers
+    # (treffpunkt.serve), and a worker's first static request uses that table, not a scan of
+    # its own on the event loop.
+    from django.core.handlers.asgi import ASGIHandler
+    from whitenoise.base import WhiteNoise
+
+    from web import static_fast
+
+    monkeypatch.setitem(static_fast._state, "root", object())  # as in a fresh process
+    ASGIHandler()  # builds the middleware, as treffpunkt.asgi does at import
+    scans = []
+    scan = WhiteNoise.add_files
+
+    def counted(self, *args, **kwargs):
+        scans.append(1)
+        scan(self, *args, **kwargs)
+
+    monkeypatch.setattr(WhiteNoise, "add_files", counted)
+
+    assert (await fetch(collected))[0] == 200
+    assert scans == []
