@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/reconnect_storm.py [--clients 5000] [--processes 2] [--missed 20]
         [--database-url postgres://…] [--redis-url redis://127.0.0.1:6379/7] [--no-bare]
-        [--held-sockets] [--drops crash,restart,network] [--reconnect-concurrency 40]
+        [--held-sockets] [--drops crash,restart,network] [--reconnect-concurrency 40] [--repeat 5]
 
 Set-up (harness.prepare): ``--clients`` registered attendees, half authenticating with a DRF token
 (``Authorization``), half with a logged-in session cookie (+ ``Origin``); all subscribe to one LIVE
@@ -52,11 +52,13 @@ and the ratio are printed in the same run. Each drop runs for the bare server an
 Treffpunkt before the next drop (with a fresh set of processes each), so the two times of a ratio
 are taken a minute or two apart: this machine's speed drifts by up to half within minutes
 (docs/performance.md, the fourth session of 2026-12-03). Until then all three drops ran for the
-bare server first.
+bare server first. ``--repeat N`` runs the drops N times over on the same set-up and prints, per
+drop, in how many rounds the goal was met and the medians of the times and the ratios.
 """
 
 import argparse
 import asyncio
+import statistics
 import sys
 import time
 
@@ -114,8 +116,9 @@ async def one_config(args, prepared, kind):
         try:
             await swarm.start()
             subscribed, seconds, errors = await swarm.connect()
+            label = f"[{kind}, {_key(drop, args.round, args.repeat)}]"
             log(
-                f"[{kind}, {drop}] {subscribed}/{args.clients} subscribed in {seconds:.1f} s"
+                f"{label} {subscribed}/{args.clients} subscribed in {seconds:.1f} s"
                 + (f"; failures {errors}" if errors else "")
             )
             await swarm.all({"cmd": "reconnect", "on": True}, "reconnect")
@@ -192,11 +195,11 @@ async def one_config(args, prepared, kind):
             for answer in answers:
                 for reason, count in answer["errors"].items():
                     result["errors"][reason] = result["errors"].get(reason, 0) + count
-            describe(f"[{kind}, {drop}]", result, args.clients, cpu, answering, client_cpu)
+            describe(label, result, args.clients, cpu, answering, client_cpu)
             result["all"] = times[-1] if len(times) == args.clients else None
             result["answering"] = answering
             result["cpu"] = cpu
-            results[drop] = result
+            results[_key(drop, args.round, args.repeat)] = result
         finally:
             if sender is not None:
                 await sender.close()
@@ -211,28 +214,65 @@ async def main(args):
     log(
         f"reconnect storm: {args.clients} clients, {args.processes} processes, {args.missed} missed"
         + ("; listening sockets held across the restart" if args.held_sockets else "")
+        + (f"; {args.repeat} rounds of each drop" if args.repeat > 1 else "")
     )
     # Drop by drop: the bare server's and ours side by side in time (see the module's docstring).
-    rounds = [argparse.Namespace(**{**vars(args), "drops": [drop]}) for drop in args.drops]
+    rounds = [
+        argparse.Namespace(**{**vars(args), "drops": [drop], "round": number})
+        for number in range(1, args.repeat + 1)
+        for drop in args.drops
+    ]
     results = await compare(args, one_config, rounds=rounds)
     log("\n== Summary: seconds from the drop until every client is back and caught up ==")
     for drop, server in ((drop, server) for drop in args.drops for server in args.server):
-        ours = results[server][drop]
-        bare = results.get("bare", {}).get(drop)
         name = f"{drop}, sockets held" if drop == "restart" and args.held_sockets else drop
-        line = f"{name:>8}: {server} " + (f"{ours['all']:.2f} s" if ours["all"] else "NOT ALL BACK")
-        if bare and bare["all"]:
-            line += f", bare {bare['all']:.2f} s"
-            if ours["all"]:
-                line += f" → {ours['all'] / bare['all']:.2f}× bare"
-        failures = sum(ours["errors"].values())
-        met = ours["all"] is not None and ours["all"] <= 5 and failures == 0
-        goal = "≤ 5 s, 0 failures"
-        if bare and bare["all"]:
-            goal += ", ≤ 2× bare"
-            met = met and ours["all"] <= 2 * bare["all"]
-        line += f"; failures {failures}; goal {goal}: {'MET' if met else 'NOT MET'}"
-        log(line)
+        verdicts = []
+        for number in range(1, args.repeat + 1):
+            key = _key(drop, number, args.repeat)
+            label = name if args.repeat == 1 else f"{name} {number}/{args.repeat}"
+            verdicts.append(
+                _summary(label, server, results[server][key], results.get("bare", {}).get(key))
+            )
+        if args.repeat > 1:
+            log(_rounds_line(name, server, verdicts))
+
+
+def _key(drop, number, repeat):
+    return drop if repeat == 1 else f"{drop} {number}/{repeat}"
+
+
+def _summary(label, server, ours, bare):
+    """One drop's line; returns (seconds or None, ratio or None, met)."""
+    line = f"{label:>8}: {server} " + (f"{ours['all']:.2f} s" if ours["all"] else "NOT ALL BACK")
+    ratio = None
+    if bare and bare["all"]:
+        line += f", bare {bare['all']:.2f} s"
+        if ours["all"]:
+            ratio = ours["all"] / bare["all"]
+            line += f" → {ratio:.2f}× bare"
+    failures = sum(ours["errors"].values())
+    met = ours["all"] is not None and ours["all"] <= 5 and failures == 0
+    goal = "≤ 5 s, 0 failures"
+    if bare and bare["all"]:
+        goal += ", ≤ 2× bare"
+        met = met and ratio is not None and ratio <= 2
+    line += f"; failures {failures}; goal {goal}: {'MET' if met else 'NOT MET'}"
+    log(line)
+    return ours["all"], ratio, met
+
+
+def _rounds_line(name, server, verdicts):
+    """The rounds of one drop together: how many met the goal, and the medians."""
+    seconds = [value for value, _, _ in verdicts if value is not None]
+    ratios = [ratio for _, ratio, _ in verdicts if ratio is not None]
+    line = (
+        f"{name:>8}: {server} met the goal in {sum(met for *_, met in verdicts)} of {len(verdicts)}"
+    )
+    if seconds:
+        line += f"; median {statistics.median(seconds):.2f} s (range {min(seconds):.2f}–{max(seconds):.2f} s)"
+    if ratios:
+        line += f", median {statistics.median(ratios):.2f}× bare (range {min(ratios):.2f}–{max(ratios):.2f}×)"
+    return line
 
 
 if __name__ == "__main__":
@@ -258,6 +298,13 @@ if __name__ == "__main__":
         type=lambda value: [drop for drop in DROPS if drop in value.split(",")],
         default=list(DROPS),
         help=f"which drops, comma-separated (default {','.join(DROPS)})",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds of the drops, each bare then ours; prints each round and, over them, how many "
+        "met the goal and the medians (the machine's speed drifts from minute to minute)",
     )
     arguments = parser.parse_args()
     sys.exit(run(main(arguments)))

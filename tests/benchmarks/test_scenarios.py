@@ -15,8 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 SCENARIOS = {
     "reconnect_storm": (
-        ["--clients", "6", "--processes", "2", "--missed", "3", "--timeout", "60"],
-        ["[daphne, restart]: back 6/6", "[daphne, network]: back 6/6", "failures 0"],
+        ["--clients", "6", "--processes", "2", "--missed", "3", "--timeout", "60", "--repeat", "2"],
+        [
+            "[daphne, restart 2/2]: back 6/6",
+            "[daphne, network 2/2]: back 6/6",
+            "failures 0",
+            "restart: daphne met the goal in",
+        ],
     ),
     "chat_storm": (
         [
