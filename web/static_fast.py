@@ -26,7 +26,7 @@ _state = {"root": object(), "files": None, "bodies": {}}
 
 
 class WhiteNoiseMiddleware(whitenoise_middleware.WhiteNoiseMiddleware):
-    """WhiteNoise's middleware, whose scan of the collected files (about 25–40 ms) also serves
+    """WhiteNoise's middleware, whose scan of the collected files (about 25–50 ms) also serves
     ``serve_static_files``: without it each worker scanned again, on its event loop, at its first
     static request."""
 
