@@ -250,19 +250,25 @@ def browser_server(templates, directory, setup_script, *, extra_env=None):
     Yields ``(base_url, what the script printed)``. Each browser module gets its own process, so no
     module sees another's cached state. ``extra_env`` adds settings for that process.
     """
-    if not os.path.exists(CHROMIUM):
-        from tests.conftest import skip_or_fail
-
-        skip_or_fail(f"{CHROMIUM} is not installed")
+    require_chromium()  # before the server is set up
     env = {**sqlite_env(directory, templates.sqlite_url(directory)), **(extra_env or {})}
     made = run_setup(env, setup_script)
     with daphne_processes(env, 1, Path(directory) / "daphne.log") as (url,):
         yield url, made
 
 
+def require_chromium():
+    """Skip the test when the system Chromium is missing (fail it under CI=true)."""
+    if not os.path.exists(CHROMIUM):
+        from tests.conftest import skip_or_fail
+
+        skip_or_fail(f"{CHROMIUM} is not installed")
+
+
 @contextlib.contextmanager
 def chromium():
     """The system Chromium, headless, driven by Playwright."""
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
