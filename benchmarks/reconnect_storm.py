@@ -116,7 +116,8 @@ async def one_config(args, prepared, kind):
         try:
             await swarm.start()
             subscribed, seconds, errors = await swarm.connect()
-            label = f"[{kind}, {_key(drop, args.round, args.repeat)}]"
+            key = _key(drop, args.round, args.repeat)
+            label = f"[{kind}, {key}]"
             log(
                 f"{label} {subscribed}/{args.clients} subscribed in {seconds:.1f} s"
                 + (f"; failures {errors}" if errors else "")
@@ -199,7 +200,7 @@ async def one_config(args, prepared, kind):
             result["all"] = times[-1] if len(times) == args.clients else None
             result["answering"] = answering
             result["cpu"] = cpu
-            results[_key(drop, args.round, args.repeat)] = result
+            results[key] = result
         finally:
             if sender is not None:
                 await sender.close()
@@ -229,7 +230,7 @@ async def main(args):
         verdicts = []
         for number in range(1, args.repeat + 1):
             key = _key(drop, number, args.repeat)
-            label = name if args.repeat == 1 else f"{name} {number}/{args.repeat}"
+            label = _key(name, number, args.repeat)
             verdicts.append(
                 _summary(label, server, results[server][key], results.get("bare", {}).get(key))
             )
@@ -238,6 +239,7 @@ async def main(args):
 
 
 def _key(drop, number, repeat):
+    """A round's name: the drop's alone when it runs once."""
     return drop if repeat == 1 else f"{drop} {number}/{repeat}"
 
 

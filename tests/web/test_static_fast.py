@@ -52,6 +52,19 @@ async def fetch(path, method="GET", headers=()):
     return start["status"], dict(start["headers"]), body["body"]
 
 
+def counted_calls(monkeypatch, cls, name):
+    """A list that gets a 1 for every call of ``cls.name`` from now on (which still runs)."""
+    calls = []
+    original = getattr(cls, name)
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, name, counted)
+    return calls
+
+
 async def test_a_hashed_file_is_answered_like_whitenoise_would(collected):
     status, headers, body = await fetch(collected)
     django = Client().get(collected)
@@ -81,14 +94,7 @@ async def test_a_first_request_outside_static_url_does_not_wait_for_the_scan(
 
     from web import static_fast
 
-    scans = []
-    scan = WhiteNoiseMiddleware.__init__
-
-    def counted(self, *args, **kwargs):
-        scans.append(1)
-        scan(self, *args, **kwargs)
-
-    monkeypatch.setattr(WhiteNoiseMiddleware, "__init__", counted)
+    scans = counted_calls(monkeypatch, WhiteNoiseMiddleware, "__init__")
     monkeypatch.setitem(static_fast._state, "root", object())  # as in a fresh process
 
     assert await fetch("/health/") is None
@@ -111,14 +117,7 @@ async def test_the_scan_of_djangos_middleware_serves_the_first_static_request(
 
     monkeypatch.setitem(static_fast._state, "root", object())  # as in a fresh process
     ASGIHandler()  # builds the middleware, as treffpunkt.asgi does at import
-    scans = []
-    scan = WhiteNoise.add_files
-
-    def counted(self, *args, **kwargs):
-        scans.append(1)
-        scan(self, *args, **kwargs)
-
-    monkeypatch.setattr(WhiteNoise, "add_files", counted)
+    scans = counted_calls(monkeypatch, WhiteNoise, "add_files")
 
     assert (await fetch(collected))[0] == 200
     assert scans == []
