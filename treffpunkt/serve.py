@@ -26,6 +26,14 @@ graceful shutdown, treffpunkt/realtime/shutdown.py) and exits with their status 
 stopped; a worker dies with its master (``PR_SET_PDEATHSIG``), so a killed master leaves no
 worker holding the port.
 
+SIGHUP reloads: a deploy without a cold start. The master executes itself again (the same pid,
+its workers still its children, the socket still at file descriptor 3), loads the code now on
+disk while the running workers serve on, forks new workers, and once every one of them listens
+tells the old ones to stop (SIGTERM: they stop taking connections, which queue for the new ones,
+and close their websockets with "reconnect"). Their clients come back to workers that have
+nothing to load, as after a crash. If the new code does not load, or its workers do not come up,
+the old workers serve on and the master says so; the next SIGHUP tries again.
+
 daphne's access log is off unless its options ask for it (``-- --access-log -`` writes it to
 standard output, as daphne's default verbosity did; docs/deployment.md).
 """
@@ -37,6 +45,7 @@ import errno
 import gc
 import importlib
 import os
+import select
 import signal
 import socket
 import sys
@@ -145,7 +154,10 @@ SERVER_MODULES = (
 # FAILED_STARTS of them in a row the master gives up, instead of forking a broken worker forever.
 QUICK_EXIT_SECONDS = 1.0
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+RELOAD_SIGNAL = signal.SIGHUP
 FAILED_STARTS = 5
+# How long a reload waits for its new workers to listen before it keeps the old ones.
+READY_SECONDS = 60.0
 
 
 def preload(application):
@@ -243,33 +255,52 @@ def _die_with_parent(parent):
 
 
 class Master:
-    """Forks the workers, replaces one that dies, and stops them all on SIGTERM or SIGINT."""
+    """Forks the workers, replaces one that dies, stops them all on SIGTERM or SIGINT, and
+    reloads on SIGHUP.
 
-    def __init__(self, arguments, workers):
+    ``retiring``: the workers of the code before a reload, inherited across its exec; they serve
+    until the new workers listen. ``argv``: this command line, executed again by a reload."""
+
+    def __init__(self, arguments, workers, retiring=(), argv=()):
         self.arguments = arguments
         self.count = workers
         self.workers = {}  # pid -> monotonic start
+        self.retiring = set(retiring)
+        self.argv = list(argv)
+        self.loaded = True  # False after a reload whose code or workers did not come up
+        # A SIGHUP while a reload loads and hands over waits until it has (reload_asked).
+        self.handing_over = bool(self.retiring)
+        self.reload_asked = False  # a SIGHUP that came while a reload was under way
         self.stopping = None  # the signal that stops the workers, once one came
         self.failed_starts = 0
         self.status = 0
 
-    def spawn(self):
+    def install_signals(self):
+        """Before the application loads: a reload's master has workers to stop meanwhile. A
+        reload blocked the signals across its exec: what came meanwhile is handled now."""
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, self.stop)
+        signal.signal(RELOAD_SIGNAL, self.reload)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, (*STOP_SIGNALS, RELOAD_SIGNAL))
+
+    def spawn(self, ready=None):
         parent = os.getpid()
-        # Blocked across the fork, so that the master's handler never runs in a worker.
-        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        # Blocked across the fork, so that the master's handlers never run in a worker and a
+        # reload never executes between the fork and the worker's pid being recorded.
+        signal.pthread_sigmask(signal.SIG_BLOCK, (*STOP_SIGNALS, RELOAD_SIGNAL))
         pid = os.fork()
         if pid:
             self.workers[pid] = time.monotonic()
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, (*STOP_SIGNALS, RELOAD_SIGNAL))
             return
         code = 1
         try:
-            for signum in STOP_SIGNALS:
+            for signum in (*STOP_SIGNALS, RELOAD_SIGNAL):
                 signal.signal(signum, signal.SIG_DFL)
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, (*STOP_SIGNALS, RELOAD_SIGNAL))
             _die_with_parent(parent)
             os.environ["LISTEN_PID"] = str(os.getpid())  # the socket at fd 3 is this worker's now
-            run_daphne(self.arguments)
+            run_daphne(self.arguments, ready)
             code = 0
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
@@ -282,27 +313,98 @@ class Master:
 
     def stop(self, signum, _frame=None):
         self.stopping = signum
-        for pid in list(self.workers):
+        for pid in [*self.workers, *self.retiring]:
             with contextlib.suppress(ProcessLookupError):  # exited meanwhile
                 os.kill(pid, signum)
 
+    def reload(self, _signum=None, _frame=None):
+        """Execute this command line again, handing every worker over as retiring. Never while
+        stopping; one that comes during a reload runs after it."""
+        if self.stopping is not None:
+            return
+        if self.handing_over:
+            self.reload_asked = True
+            return
+        print("treffpunkt.serve: reloading", flush=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        retiring = ",".join(str(pid) for pid in [*self.workers, *self.retiring])
+        argv = [sys.executable, "-m", "treffpunkt.serve", *self.argv]
+        if retiring:
+            argv[3:3] = ["--retire", retiring]  # before daphne's options after ``--``
+        # Twisted took LISTEN_FDS and LISTEN_PID from the environment when it parsed them.
+        hand_over(FIRST_FD, os.environ.get("LISTEN_FDNAMES", "web").split(":")[0])
+        # The exec resets the handlers, and a SIGHUP or SIGTERM before the new image has its own
+        # would kill the master and with it every worker: blocked until then (install_signals),
+        # they wait. The mask and what is pending survive the exec.
+        signal.pthread_sigmask(signal.SIG_BLOCK, (*STOP_SIGNALS, RELOAD_SIGNAL))
+        os.execv(sys.executable, argv)  # noqa: S606 (this program, with its own arguments)
+
+    def hand_over(self):
+        """After a reload: fork the new workers, and once each listens stop the old ones. A new
+        worker that does not come up within READY_SECONDS fails the reload: the old workers
+        serve on."""
+        self.handing_over = True
+        read, write = os.pipe()
+        try:
+            for _ in range(self.count):
+                self.spawn(ready=write)
+        finally:
+            os.close(write)  # the workers hold it now: its end of file says they all exited
+        try:
+            ready = _await_ready(read, self.count, READY_SECONDS)
+        finally:
+            os.close(read)
+        self.handing_over = False
+        if self.stopping is not None:
+            return
+        if ready:
+            print(f"treffpunkt.serve: the new workers listen; stopping {len(self.retiring)} old ones",
+                  flush=True)  # fmt: skip
+        else:
+            print("treffpunkt.serve: the reload's workers did not come up; the old ones serve on,"
+                  " and none can be replaced until a reload succeeds", flush=True)  # fmt: skip
+            new, self.workers = self.workers, dict.fromkeys(self.retiring, time.monotonic())
+            self.retiring = set(new)
+            self.loaded = False
+        for pid in self.retiring:  # reaped by run(), and not replaced
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
     def run(self):
-        for signum in STOP_SIGNALS:
-            signal.signal(signum, self.stop)
-        while len(self.workers) < self.count:
+        if self.stopping is not None:  # stopped while the application loaded
+            return self.wait_for_retiring()
+        if not self.loaded:
+            print("treffpunkt.serve: the reload's code did not load; the old workers serve on,"
+                  " and none can be replaced until a reload succeeds", flush=True)  # fmt: skip
+            self.workers.update(dict.fromkeys(self.retiring, time.monotonic()))
+            self.retiring = set()
+            self.handing_over = False
+        elif self.retiring:
+            self.hand_over()
+        while len(self.workers) < self.count and self.loaded and self.stopping is None:
             self.spawn()
-        while self.workers:
+        if self.reload_asked and self.stopping is None:
+            self.reload()
+        while self.workers or self.retiring:
             try:
                 pid, wait_status = os.wait()
             except ChildProcessError:
                 break
+            self.retiring.discard(pid)
             started = self.workers.pop(pid, None)
             if started is None:
-                continue
+                continue  # an old worker that stopped after a reload
             code = os.waitstatus_to_exitcode(wait_status)
             if self.stopping is not None:
                 if code not in (0, -self.stopping):
                     self.status = code if code > 0 else 128 - code
+                continue
+            if not self.loaded:
+                print(f"treffpunkt.serve: worker {pid} exited ({code}); none can replace it until"
+                      " a reload loads", flush=True)  # fmt: skip
+                if not self.workers:
+                    return 1
                 continue
             quick = time.monotonic() - started < QUICK_EXIT_SECONDS
             self.failed_starts = self.failed_starts + 1 if quick else 0
@@ -319,10 +421,47 @@ class Master:
             self.spawn()
         return self.status
 
+    def wait_for_retiring(self):
+        """Stopped before any worker of this image was forked: wait for the old ones."""
+        while self.retiring:
+            try:
+                pid, _status = os.wait()
+            except ChildProcessError:
+                break
+            self.retiring.discard(pid)
+        return self.status
 
-def run_daphne(arguments):
-    """daphne's command line, in this process (a worker, with the application loaded)."""
-    from daphne.cli import CommandLineInterface
+
+def _await_ready(fd, count, timeout):
+    """Whether ``count`` bytes, one per new worker that listens, arrive on the pipe ``fd``
+    within ``timeout`` seconds; its end of file first means a worker exited before."""
+    received = 0
+    deadline = time.monotonic() + timeout
+    while received < count:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            return False
+        data = os.read(fd, 64)
+        if not data:
+            return False
+        received += len(data)
+    return True
+
+
+def run_daphne(arguments, ready=None):
+    """daphne's command line, in this process (a worker, with the application loaded). A byte
+    goes to the pipe ``ready``, if given, once daphne listens (a reload's new worker)."""
+    from daphne.cli import CommandLineInterface  # installs Twisted's reactor
+
+    if ready is not None:
+        from twisted.internet import reactor
+
+        def listening():
+            os.write(ready, b".")
+            os.close(ready)
+
+        # daphne's endpoints listen before its reactor runs.
+        reactor.callWhenRunning(listening)
 
     # The application, loaded by the master before daphne.server existed, adapts daphne's server
     # to the gateway only now (treffpunkt/realtime/transport.py; a no-op when done already).
@@ -359,20 +498,42 @@ def arguments(argv=None):
         default=os.environ.get("WEB_WORKERS", "1"),  # a string: argparse checks it as given
         help="daphne processes sharing the port (default: WEB_WORKERS, else 1)",
     )
+    # A reload's: the workers of the code before it (Master.reload).
+    parser.add_argument("--retire", type=pids, default=(), help=argparse.SUPPRESS)
     parser.add_argument("daphne_options", nargs="*", help="passed to daphne (after --)")
     return parser.parse_args(argv)
 
 
+def pids(value):
+    return tuple(int(pid) for pid in value.split(",") if pid)
+
+
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = arguments(argv)
+    if argv[:1] == ["--retire"]:
+        argv = argv[2:]  # a reload puts it first, and adds its own
+    # After a reload's exec the socket is at file descriptor 3 already, as under systemd.
     if not passed_by_systemd():  # else the unit's socket is at file descriptor 3 already
         if args.fd is not None:
             hand_over(args.fd)
         else:
             hand_over(listening_socket(args.host, args.port, args.backlog).detach())
     family = socket_family(FIRST_FD)
-    preload(args.application)
-    master = Master(daphne_arguments(family, args.daphne_options, args.application), args.workers)
+    master = Master(
+        daphne_arguments(family, args.daphne_options, args.application),
+        args.workers,
+        retiring=args.retire,
+        argv=argv,
+    )
+    master.install_signals()
+    try:
+        preload(args.application)
+    except Exception:
+        if not args.retire:
+            raise
+        traceback.print_exc()
+        master.loaded = False  # the old workers serve on (Master.run)
     sys.exit(master.run())
 
 

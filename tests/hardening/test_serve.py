@@ -6,8 +6,9 @@ launcher binds first and hands the socket to daphne (treffpunkt/serve.py); a con
 meanwhile waits in the kernel's queue and is answered once the application is there.
 
 The launcher then stays as the workers' master: a worker that dies is replaced by a fork of the
-loaded master, and the port, which the master holds, never stops taking connects. daphne keeps no
-access log unless its options ask for one.
+loaded master, and the port, which the master holds, never stops taking connects. SIGHUP reloads:
+the master loads the application again while the old workers serve, then hands over to new ones.
+daphne keeps no access log unless its options ask for one.
 """
 
 import os
@@ -215,6 +216,8 @@ def gated_master(database_templates, tmp_path):
     env = {
         **sqlite_env(tmp_path, database_templates.sqlite_url(tmp_path)),
         "TREFFPUNKT_TEST_GATE": str(gate),
+        # A reload's old worker drains until its websockets are closed (or this long).
+        "REALTIME_DRAIN_SECONDS": "20",
     }
     port = free_port()
     command = [sys.executable, "-m", "treffpunkt.serve", "--port", str(port), "--workers", "2",
@@ -298,3 +301,118 @@ def _state(pid):
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def _cmdline(pid):
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return []
+
+
+def _new_workers(master, old):
+    """Until the master has two workers, none of them ``old``; returns them."""
+    return _wait(
+        lambda: len(w := set(child_pids(master.pid))) == 2 and not w & old and w,
+        "two new workers, the old ones gone",
+    )
+
+
+def test_a_reload_loads_the_application_again_while_the_old_workers_serve_then_hands_over(
+    gated_master,
+):
+    master, port, gate = gated_master
+    old = set(child_pids(master.pid))
+    gate.unlink()  # the reloaded master's import of the application waits here
+    master.send_signal(signal.SIGHUP)
+    _wait(lambda: b"--retire" in _cmdline(master.pid), "the master executed again")
+    # Loading: the old workers answer meanwhile, and are still the master's.
+    for _ in range(5):
+        assert _get(port).startswith(b"HTTP/1.1 200")
+    assert set(child_pids(master.pid)) == old
+    gate.touch()
+    new = _new_workers(master, old)
+    assert _get(port).startswith(b"HTTP/1.1 200")
+    for pid in old:  # stopped and reaped by the master
+        assert not Path(f"/proc/{pid}").exists()
+    # The same process throughout: systemd's main pid, Docker's PID 1.
+    assert master.poll() is None
+    # A second reload hands over from the first one's workers.
+    master.send_signal(signal.SIGHUP)
+    _new_workers(master, new)
+    assert _get(port).startswith(b"HTTP/1.1 200")
+
+
+def _websocket(port):
+    """A websocket to the project's gateway, open once its first frame has come; returns the
+    socket and that frame, ``("text", payload)`` or ``("close", code)``, or ``("closed", the
+    bytes received)`` when the server closed the connection before a frame."""
+    connection = socket.create_connection(("127.0.0.1", port), timeout=30)
+    connection.sendall(
+        (
+            f"GET /ws/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            f"Sec-WebSocket-Version: 13\r\nOrigin: http://127.0.0.1:{port}\r\n\r\n"
+        ).encode()
+    )
+    received = b""
+    while True:
+        end = received.find(b"\r\n\r\n")
+        if end >= 0 and len(received) >= end + 6:
+            head, frame = received[:end], received[end + 4 :]
+            length = frame[1] & 0x7F
+            header = 2 + {126: 2, 127: 8}.get(length, 0)
+            if length >= 126:
+                length = int.from_bytes(frame[2:header], "big")
+            if len(frame) >= header + length:
+                break
+        chunk = connection.recv(65536)
+        if not chunk:
+            return connection, ("closed", received[:200])
+        received += chunk
+    assert head.startswith(b"HTTP/1.1 101"), head[:200]
+    payload = frame[header : header + length]
+    if frame[0] & 0x0F == 0x8:
+        return connection, ("close", int.from_bytes(payload[:2], "big"))
+    return connection, ("text", payload)
+
+
+def test_a_reloads_old_workers_take_no_connect_while_they_drain(gated_master):
+    master, port, _gate = gated_master
+    # Clients that never answer the close frame: each old worker drains for a while.
+    silent = [_websocket(port)[0] for _ in range(8)]
+    old = set(child_pids(master.pid))
+    master.send_signal(signal.SIGHUP)
+    _wait(lambda: len(set(child_pids(master.pid)) - old) == 2, "two new workers")
+    # From here until the old workers have gone, every connect goes to a new worker: one that
+    # reached a draining worker would be turned away with 4012 and have to come back.
+    frames = []
+    while set(child_pids(master.pid)) & old:
+        connection, first = _websocket(port)
+        connection.close()
+        frames.append(first)
+    for connection in silent:
+        connection.close()
+    assert len(frames) > 10  # the old workers drained for that many connects at least
+    assert {kind for kind, _ in frames} == {"text"}, [f for f in frames if f[0] != "text"][:3]
+    assert all(b'"hello"' in payload for _, payload in frames)
+
+
+def test_a_reload_whose_code_does_not_load_leaves_the_old_workers_serving(gated_master, tmp_path):
+    master, port, gate = gated_master
+    old = set(child_pids(master.pid))
+    broken = gate.with_name(gate.name + ".broken")
+    broken.touch()
+    master.send_signal(signal.SIGHUP)
+    log = tmp_path / "daphne.log"
+    _wait(lambda: b"did not load" in log.read_bytes(), "the master saying the reload failed")
+    assert b"broken on purpose" in log.read_bytes()  # the traceback, for the operator
+    for _ in range(5):
+        assert _get(port).startswith(b"HTTP/1.1 200")
+    assert set(child_pids(master.pid)) == old
+    assert master.poll() is None
+    # Fixed, the next reload hands over.
+    broken.unlink()
+    master.send_signal(signal.SIGHUP)
+    _new_workers(master, old)
+    assert _get(port).startswith(b"HTTP/1.1 200")

@@ -2,16 +2,21 @@
 
 daphne (Twisted) stops its reactor on SIGTERM at once, and every client sees its socket vanish
 (1006) without knowing whether to come back. At the first websocket this module puts its own
-SIGTERM handler in front of the server's: it refuses new sockets, closes each open one with 4012
-("reconnect": the client reconnects, to another process, and resumes with ``since``), waits
-until they are gone or ``REALTIME["DRAIN_SECONDS"]`` passed, then hands the signal on to the
-server's own handler, which stops the process.
+SIGTERM handler in front of the server's: it stops taking connections, refuses new sockets on the
+ones it took, closes each open one with 4012 ("reconnect": the client reconnects, to another
+process, and resumes with ``since``), waits until they are gone or ``REALTIME["DRAIN_SECONDS"]``
+passed, then hands the signal on to the server's own handler, which stops the process.
+
+The listening socket is shared (treffpunkt/serve.py): the master and the other workers hold it
+open, so the connects of the clients it closed wait in its queue for a worker that serves on, such
+as the new ones of a reload, rather than reaching this one, which would refuse them.
 """
 
 import asyncio
 import contextlib
 import logging
 import signal
+import sys
 import weakref
 
 from django.conf import settings
@@ -48,7 +53,22 @@ def install():
         signal.signal(signal.SIGTERM, on_sigterm)
 
 
+def stop_listening():
+    """Stop taking connections from the listening sockets of this process's Twisted reactor
+    (daphne's), closing this process's copy of them; a no-op outside daphne."""
+    reactor = sys.modules.get("twisted.internet.reactor")
+    if reactor is None:
+        return 0
+    from twisted.internet import tcp
+
+    ports = [reader for reader in reactor.getReaders() if isinstance(reader, tcp.Port)]
+    for port in ports:
+        port.stopListening()
+    return len(ports)
+
+
 async def drain(previous, signum, frame):
+    stop_listening()
     connections = list(open_connections)
     logger.warning("SIGTERM: closing %s websockets with %s", len(connections), CLOSE_RESTART)
     for connection in connections:
