@@ -530,6 +530,23 @@ class Cluster:
             for pid in child_pids(process.pid)
         ]
 
+    def reload(self):
+        """SIGHUP every master: each loads the code again while its workers serve, then hands
+        over to new workers (treffpunkt.serve)."""
+        for process in self.processes:
+            if process is not None:
+                os.kill(process.pid, signal.SIGHUP)
+
+    def tree_cpu(self):
+        """CPU seconds of the masters (with every worker they reaped) and their live workers:
+        what a reload costs, its old workers' drain included, though they exit meanwhile."""
+        total = 0.0
+        for process in self.processes:
+            if process is not None:
+                total += cpu_seconds(process.pid, reaped=True)
+                total += sum(cpu_seconds(pid) for pid in child_pids(process.pid))
+        return total
+
     def kill_workers(self):
         """SIGKILL every worker, as a crash would; each master forks a replacement at once."""
         for pid in self.workers():
@@ -616,6 +633,7 @@ class Client:
         "port",
         "reply_bytes",
         "request",
+        "resubscribed",
         "resumes",
         "retry_at",
         "seq",
@@ -642,6 +660,7 @@ class Client:
         self.caught_at = None
         self.reply_bytes = 0
         self.resumes = 0
+        self.resubscribed = False
 
 
 class Generator:
@@ -684,6 +703,10 @@ class Generator:
         self.reconnect = False
         self.target = None
         self.storm_started = None
+        # A reload's storm: a client is back only through a new subscribe (pushes reach it on
+        # its old socket until that closes); and when the first subscribed socket closed.
+        self.resubscribe = False
+        self.first_closed = self.last_closed = None
         self.errors = {}
         self.closed = 0
         self.histogram = {}
@@ -747,6 +770,10 @@ class Generator:
         self.close(client)
         if was == SUBSCRIBED:
             self.closed += 1
+            if self.storm_started is not None:
+                self.last_closed = time.time()
+                if self.first_closed is None:
+                    self.first_closed = self.last_closed
         if self.reconnect:
             now = time.monotonic()
             if client.attempt == 0:
@@ -915,6 +942,7 @@ class Generator:
             return False
         data = reply["data"]
         client.state = SUBSCRIBED
+        client.resubscribed = self.storm_started is not None
         client.reply_bytes = len(payload)
         seq = data.get("seq", 0) or 0
         for push in data.get("missed", ()):
@@ -926,6 +954,8 @@ class Generator:
 
     def check_caught(self, client, now):
         waiting = client.caught_at is None and self.storm_started is not None
+        if waiting and self.resubscribe and not client.resubscribed:
+            return
         if waiting and (self.target is None or client.seq >= self.target):
             client.caught_at = now
             self.caught += 1
@@ -965,21 +995,26 @@ class Generator:
                 self.close(client, abort=True)
             client.retry_at = float("inf")
 
-    def storm(self, target, started_at=None, concurrency=None):
+    def storm(self, target, started_at=None, concurrency=None, resubscribe=False):
         """Every client reconnects and resubscribes with ``since``; returns when all are caught up
         to ``target`` (the topic's newest seq) or after ``self.timeout``. Times count from
         ``started_at`` (by the orchestrator's clock) or now. Clients that are not retrying yet
         (after :meth:`drop`) make their first attempt within socket.js's first backoff step.
         ``concurrency``: at most this many connects in flight (None: each client connects when
-        its own backoff says, as independent browsers do)."""
+        its own backoff says, as independent browsers do). ``resubscribe``: the servers close
+        the sockets themselves meanwhile (a reload), and a client is back only once it has
+        subscribed again."""
         self.concurrency = concurrency or len(self.clients)
         self.reconnect = True
         self.target = target
+        self.resubscribe = resubscribe
+        self.first_closed = self.last_closed = None
         self.storm_started = started_at or time.time()
         now = time.monotonic()
         self.caught = 0
         for client in self.clients:
             client.caught_at = None
+            client.resubscribed = False
             client.reply_bytes = 0
             if client.state == IDLE and client.retry_at == float("inf"):
                 self.schedule(client, now + random.random() * BACKOFF_BASE)
@@ -1002,6 +1037,8 @@ class Generator:
             "times": [round(value, 4) for value in times],
             "reply_bytes": sum(client.reply_bytes for client in self.clients),
             "resumes": sum(client.resumes for client in self.clients),
+            "first_closed": self.first_closed and self.first_closed - self.storm_started,
+            "last_closed": self.last_closed and self.last_closed - self.storm_started,
             "errors": self.errors,
         }
 
@@ -1088,7 +1125,10 @@ def worker_main(config_path):
             elif name == "storm":
                 generator.errors = {}
                 result = generator.storm(
-                    command.get("target"), command.get("started_at"), command.get("concurrency")
+                    command.get("target"),
+                    command.get("started_at"),
+                    command.get("concurrency"),
+                    command.get("resubscribe", False),
                 )
                 _say({"event": "storm", **result})
             elif name == "drop":

@@ -466,14 +466,18 @@ def log(text=""):
     print(text, flush=True)
 
 
-def cpu_seconds(pid):
-    """utime + stime of one process (all its threads), in seconds."""
+def cpu_seconds(pid, reaped=False):
+    """utime + stime of one process (all its threads), in seconds; with ``reaped``, also the
+    children it has waited for (cutime + cstime)."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
             fields = stat.read().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / CLOCK_TICKS
 
 
 def machine_cpu():

@@ -2,13 +2,14 @@
 
     .venv/bin/python benchmarks/reconnect_storm.py [--clients 5000] [--processes 2] [--missed 20]
         [--database-url postgres://…] [--redis-url redis://127.0.0.1:6379/7] [--no-bare]
-        [--held-sockets] [--drops crash,restart,network] [--reconnect-concurrency 40] [--repeat 5]
+        [--held-sockets] [--drops crash,restart,reload,network] [--reconnect-concurrency 40]
+        [--repeat 5]
 
 Set-up (harness.prepare): ``--clients`` registered attendees, half authenticating with a DRF token
 (``Authorization``), half with a logged-in session cookie (+ ``Origin``); all subscribe to one LIVE
 session, spread over ``--processes`` server processes.
 
-Three drops, one after the other, each on a fresh set of connections:
+Four drops, one after the other, each on a fresh set of connections:
 
 - **crash**: every process that serves is killed (SIGKILL, as a crash or the out-of-memory killer
   would). Under ``treffpunkt.serve`` those are the workers, and their master forks replacements
@@ -18,6 +19,13 @@ Three drops, one after the other, each on a fresh set of connections:
   process).
 - **restart**: every server process is killed, masters included (a hard deploy, or a crash of the
   whole server), and started again at once, cold; the missed messages as above.
+- **reload**: a deploy as ``treffpunkt.serve`` makes one (SIGHUP to every master,
+  ``systemctl reload``): each master loads the code again while its workers serve, then its new
+  workers take over and the old ones close their sockets with "reconnect"; the missed messages
+  as above. A client is back once it has subscribed again and caught up. Times count from the
+  first socket the old workers closed (the clients' outage; the signal came the load's second
+  earlier, and that time is printed too). The bare server has no reload: its deploy is a
+  restart, as above, and the ratio is to that.
 - **network**: every client's TCP connection is reset at once (RST; the servers stay up); while
   the network is "down" a sender posts ``--missed`` messages; then it is back and every client
   makes its first attempt within socket.js's first backoff step. Times count from the network's
@@ -75,16 +83,20 @@ from harness import (
 )
 from live_fanout import Sender
 
-DROPS = ("crash", "restart", "network")
+DROPS = ("crash", "restart", "reload", "network")
 
 
-def describe(label, result, clients, cpu, answering=None, client_cpu=None):
+def describe(label, result, clients, cpu, answering=None, client_cpu=None, reload=None):
     times = result["times"]
     line = (
         f"{label}: back {result['caught']}/{clients}"
         f"; 50 % {percentile(times, 0.5):.2f} s, 99 % {percentile(times, 0.99):.2f} s, "
         f"all {times[-1] if len(times) == clients else float('nan'):.2f} s after the drop"
     )
+    if reload is not None:
+        signalled, closing = reload
+        line += f" ({signalled:.2f} s after the signal; the old workers closed their sockets over"
+        line += f" {closing:.2f} s)"
     if answering is not None:
         line += f" (servers answering again after {answering:.2f} s)"
     line += (
@@ -130,7 +142,19 @@ async def one_config(args, prepared, kind):
             cpu_before = cluster.cpu()
             # The load generator shares the cores: what it takes, the servers cannot have.
             client_cpu_before = swarm.cpu()
-            if drop in ("crash", "restart"):
+            reload = None
+            if drop == "reload" and cluster.has_master:
+                cpu_before = cluster.tree_cpu()  # the old workers exit during the storm
+                signalled_at = time.time()
+                cluster.reload()
+                storm = asyncio.ensure_future(
+                    swarm.all({"cmd": "storm", "target": target, "started_at": signalled_at,
+                               "concurrency": in_flight, "resubscribe": True},
+                              "storm", timeout=args.timeout + 60)
+                )  # fmt: skip
+                await asyncio.to_thread(writer.write, args.missed, f"{tag}-{drop}")
+                answering = None
+            elif drop in ("crash", "restart", "reload"):  # the bare server's reload: a restart
                 dropped_at = time.time()
                 warm = drop == "crash" and cluster.has_master
                 if warm:
@@ -184,7 +208,18 @@ async def one_config(args, prepared, kind):
                 )  # fmt: skip
                 answering = None
             answers = await storm
-            cpu = cluster.cpu() - cpu_before
+            if drop == "reload" and cluster.has_master:
+                cpu = cluster.tree_cpu() - cpu_before
+                # Count from the first socket closed, as the other drops count from theirs.
+                closed = [a["first_closed"] for a in answers if a["first_closed"] is not None]
+                last = max((a["last_closed"] for a in answers if a["last_closed"]), default=0)
+                signalled = max((v for answer in answers for v in answer["times"]), default=0)
+                if closed:
+                    reload = (signalled, last - min(closed))
+                    for answer in answers:
+                        answer["times"] = [value - min(closed) for value in answer["times"]]
+            else:
+                cpu = cluster.cpu() - cpu_before
             client_cpu = swarm.cpu() - client_cpu_before
             times = sorted(value for answer in answers for value in answer["times"])
             result = {
@@ -196,7 +231,7 @@ async def one_config(args, prepared, kind):
             for answer in answers:
                 for reason, count in answer["errors"].items():
                     result["errors"][reason] = result["errors"].get(reason, 0) + count
-            describe(label, result, args.clients, cpu, answering, client_cpu)
+            describe(label, result, args.clients, cpu, answering, client_cpu, reload)
             result["all"] = times[-1] if len(times) == args.clients else None
             result["answering"] = answering
             result["cpu"] = cpu

@@ -18,6 +18,7 @@ SCENARIOS = {
         ["--clients", "6", "--processes", "2", "--missed", "3", "--timeout", "60", "--repeat", "2"],
         [
             "[daphne, restart 2/2]: back 6/6",
+            "[daphne, reload 2/2]: back 6/6",
             "[daphne, network 2/2]: back 6/6",
             "failures 0",
             "restart: daphne met the goal in",
