@@ -26,7 +26,8 @@ graceful shutdown, treffpunkt/realtime/shutdown.py) and exits with their status 
 stopped; a worker dies with its master (``PR_SET_PDEATHSIG``), so a killed master leaves no
 worker holding the port.
 
-SIGHUP reloads: a deploy without a cold start. The master executes itself again (the same pid,
+SIGHUP reloads (unless it is a controlling terminal's hangup, which stops the server): a deploy
+without a cold start. The master executes itself again (the same pid,
 its workers still its children, the socket still at file descriptor 3), loads the code now on
 disk while the running workers serve on, forks new workers, and once every one of them listens
 tells the old ones to stop (SIGTERM: they stop taking connections, which queue for the new ones,
@@ -280,7 +281,9 @@ class Master:
         reload blocked the signals across its exec: what came meanwhile is handled now."""
         for signum in STOP_SIGNALS:
             signal.signal(signum, self.stop)
-        signal.signal(RELOAD_SIGNAL, self.reload)
+        # With a controlling terminal (``make run``) SIGHUP is its hangup, and stops the server as
+        # it stopped daphne; a reload would leave it serving, orphaned, once the terminal closed.
+        signal.signal(RELOAD_SIGNAL, self.stop if _has_terminal() else self.reload)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, (*STOP_SIGNALS, RELOAD_SIGNAL))
 
     def spawn(self, ready=None):
@@ -430,6 +433,15 @@ class Master:
                 break
             self.retiring.discard(pid)
         return self.status
+
+
+def _has_terminal():
+    """Whether this process has a controlling terminal."""
+    try:
+        os.close(os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY))
+    except OSError:
+        return False
+    return True
 
 
 def _await_ready(fd, count, timeout):

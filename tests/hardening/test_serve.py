@@ -223,7 +223,9 @@ def gated_master(database_templates, tmp_path):
     command = [sys.executable, "-m", "treffpunkt.serve", "--port", str(port), "--workers", "2",
                "--application", "tests.hardening.gated_asgi:application"]  # fmt: skip
     with (tmp_path / "daphne.log").open("wb") as log:
-        master = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        # Its own session, without the suite's terminal, if any: there SIGHUP would stop it.
+        master = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                  start_new_session=True)  # fmt: skip
     try:
         _wait(lambda: len(child_pids(master.pid)) == 2, "two workers")
         assert _get(port).startswith(b"HTTP/1.1 200")
@@ -393,9 +395,11 @@ def test_a_reloads_old_workers_take_no_connect_while_they_drain(gated_master):
         frames.append(first)
     for connection in silent:
         connection.close()
-    assert len(frames) > 10  # the old workers drained for that many connects at least
-    assert {kind for kind, _ in frames} == {"text"}, [f for f in frames if f[0] != "text"][:3]
-    assert all(b'"hello"' in payload for _, payload in frames)
+    refused = [frame for frame in frames if frame[0] != "text" or b'"hello"' not in frame[1]]
+    assert len(frames) > 50  # the old workers drained for that many connects at least
+    # At most the few a worker had taken in the loop's turn that SIGTERM came in (one of 178 in
+    # one run of four); a worker that went on taking them refused about half.
+    assert len(refused) <= 3, f"{len(refused)} of {len(frames)} refused: {refused[:3]}"
 
 
 def test_a_reload_whose_code_does_not_load_leaves_the_old_workers_serving(gated_master, tmp_path):
@@ -416,3 +420,39 @@ def test_a_reload_whose_code_does_not_load_leaves_the_old_workers_serving(gated_
     master.send_signal(signal.SIGHUP)
     _new_workers(master, old)
     assert _get(port).startswith(b"HTTP/1.1 200")
+
+
+def test_a_terminals_hangup_stops_the_server_rather_than_reloading_it(database_templates, tmp_path):
+    """``make run`` in a terminal that is closed: SIGHUP is the hangup, not a deploy."""
+    gate = tmp_path / "gate"
+    gate.touch()
+    env = {
+        **sqlite_env(tmp_path, database_templates.sqlite_url(tmp_path)),
+        "TREFFPUNKT_TEST_GATE": str(gate),
+    }
+    port = free_port()
+    command = [sys.executable, "-m", "treffpunkt.serve", "--port", str(port),
+               "--application", "tests.hardening.gated_asgi:application"]  # fmt: skip
+    primary, secondary = os.openpty()
+    terminal = os.ttyname(secondary)
+
+    def with_the_terminal():  # after setsid: the first terminal opened becomes the session's
+        os.close(os.open(terminal, os.O_RDWR))
+
+    with (tmp_path / "daphne.log").open("wb") as log:
+        master = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdin=secondary, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True, preexec_fn=with_the_terminal,  # noqa: PLW1509
+        )  # fmt: skip
+    os.close(secondary)
+    try:
+        _wait(lambda: len(child_pids(master.pid)) == 1, "a worker")
+        assert _get(port).startswith(b"HTTP/1.1 200")
+        os.close(primary)  # the terminal closes: the kernel hangs up its session
+        master.wait(timeout=15)
+        _wait(lambda: not _listening(port), "the port freed", timeout=10)
+    finally:
+        if master.poll() is None:
+            master.kill()
+            master.wait(timeout=15)
+    assert b"reloading" not in (tmp_path / "daphne.log").read_bytes()

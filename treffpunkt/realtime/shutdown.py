@@ -47,6 +47,8 @@ def install():
         if _state["draining"]:
             return
         _state["draining"] = True
+        # First, before the loop's next turn takes connections: those it took are sent away.
+        loop.call_soon_threadsafe(stop_listening)
         loop.call_soon_threadsafe(lambda: loop.create_task(drain(previous, signum, frame)))
 
     with contextlib.suppress(ValueError):  # not the main thread (a test's event loop)
@@ -68,7 +70,6 @@ def stop_listening():
 
 
 async def drain(previous, signum, frame):
-    stop_listening()
     connections = list(open_connections)
     logger.warning("SIGTERM: closing %s websockets with %s", len(connections), CLOSE_RESTART)
     for connection in connections:
