@@ -525,8 +525,8 @@ def main(argv=None):
     args = arguments(argv)
     if argv[:1] == ["--retire"]:
         argv = argv[2:]  # a reload puts it first, and adds its own
-    # After a reload's exec the socket is at file descriptor 3 already, as under systemd.
-    if not passed_by_systemd():  # else the unit's socket is at file descriptor 3 already
+    # Else systemd's socket unit, or the image before a reload's exec, put it at fd 3 already.
+    if not passed_by_systemd():
         if args.fd is not None:
             hand_over(args.fd)
         else:
