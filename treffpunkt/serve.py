@@ -362,7 +362,7 @@ class Master:
         if self.stopping is not None:
             return
         if ready:
-            print(f"treffpunkt.serve: the new workers listen; stopping {len(self.retiring)} old ones",
+            print(f"treffpunkt.serve: the new workers listen; stopping the old ones ({len(self.retiring)})",
                   flush=True)  # fmt: skip
         else:
             print("treffpunkt.serve: the reload's workers did not come up; the old ones serve on,"
