@@ -540,12 +540,8 @@ class Cluster:
     def tree_cpu(self):
         """CPU seconds of the masters (with every worker they reaped) and their live workers:
         what a reload costs, its old workers' drain included, though they exit meanwhile."""
-        total = 0.0
-        for process in self.processes:
-            if process is not None:
-                total += cpu_seconds(process.pid, reaped=True)
-                total += sum(cpu_seconds(pid) for pid in child_pids(process.pid))
-        return total
+        masters = sum(cpu_seconds(p.pid, reaped=True) for p in self.processes if p is not None)
+        return masters + sum(cpu_seconds(pid) for pid in self.workers())
 
     def kill_workers(self):
         """SIGKILL every worker, as a crash would; each master forks a replacement at once."""

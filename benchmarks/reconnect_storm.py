@@ -143,7 +143,8 @@ async def one_config(args, prepared, kind):
             # The load generator shares the cores: what it takes, the servers cannot have.
             client_cpu_before = swarm.cpu()
             reload = None
-            if drop == "reload" and cluster.has_master:
+            reloading = drop == "reload" and cluster.has_master  # the bare server restarts
+            if reloading:
                 cpu_before = cluster.tree_cpu()  # the old workers exit during the storm
                 signalled_at = time.time()
                 cluster.reload()
@@ -154,7 +155,7 @@ async def one_config(args, prepared, kind):
                 )  # fmt: skip
                 await asyncio.to_thread(writer.write, args.missed, f"{tag}-{drop}")
                 answering = None
-            elif drop in ("crash", "restart", "reload"):  # the bare server's reload: a restart
+            elif drop in ("crash", "restart", "reload"):
                 dropped_at = time.time()
                 warm = drop == "crash" and cluster.has_master
                 if warm:
@@ -208,16 +209,17 @@ async def one_config(args, prepared, kind):
                 )  # fmt: skip
                 answering = None
             answers = await storm
-            if drop == "reload" and cluster.has_master:
+            if reloading:
                 cpu = cluster.tree_cpu() - cpu_before
                 # Count from the first socket closed, as the other drops count from theirs.
                 closed = [a["first_closed"] for a in answers if a["first_closed"] is not None]
                 last = max((a["last_closed"] for a in answers if a["last_closed"]), default=0)
                 signalled = max((v for answer in answers for v in answer["times"]), default=0)
                 if closed:
-                    reload = (signalled, last - min(closed))
+                    first = min(closed)
+                    reload = (signalled, last - first)
                     for answer in answers:
-                        answer["times"] = [value - min(closed) for value in answer["times"]]
+                        answer["times"] = [value - first for value in answer["times"]]
             else:
                 cpu = cluster.cpu() - cpu_before
             client_cpu = swarm.cpu() - client_cpu_before

@@ -156,6 +156,7 @@ SERVER_MODULES = (
 QUICK_EXIT_SECONDS = 1.0
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 RELOAD_SIGNAL = signal.SIGHUP
+MASTER_SIGNALS = (*STOP_SIGNALS, RELOAD_SIGNAL)  # the master's handlers'
 FAILED_STARTS = 5
 # How long a reload waits for its new workers to listen before it keeps the old ones.
 READY_SECONDS = 60.0
@@ -284,23 +285,23 @@ class Master:
         # With a controlling terminal (``make run``) SIGHUP is its hangup, and stops the server as
         # it stopped daphne; a reload would leave it serving, orphaned, once the terminal closed.
         signal.signal(RELOAD_SIGNAL, self.stop if _has_terminal() else self.reload)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, (*STOP_SIGNALS, RELOAD_SIGNAL))
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, MASTER_SIGNALS)
 
     def spawn(self, ready=None):
         parent = os.getpid()
         # Blocked across the fork, so that the master's handlers never run in a worker and a
         # reload never executes between the fork and the worker's pid being recorded.
-        signal.pthread_sigmask(signal.SIG_BLOCK, (*STOP_SIGNALS, RELOAD_SIGNAL))
+        signal.pthread_sigmask(signal.SIG_BLOCK, MASTER_SIGNALS)
         pid = os.fork()
         if pid:
             self.workers[pid] = time.monotonic()
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, (*STOP_SIGNALS, RELOAD_SIGNAL))
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, MASTER_SIGNALS)
             return
         code = 1
         try:
-            for signum in (*STOP_SIGNALS, RELOAD_SIGNAL):
+            for signum in MASTER_SIGNALS:
                 signal.signal(signum, signal.SIG_DFL)
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, (*STOP_SIGNALS, RELOAD_SIGNAL))
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, MASTER_SIGNALS)
             _die_with_parent(parent)
             os.environ["LISTEN_PID"] = str(os.getpid())  # the socket at fd 3 is this worker's now
             run_daphne(self.arguments, ready)
@@ -329,7 +330,6 @@ class Master:
             self.reload_asked = True
             return
         print("treffpunkt.serve: reloading", flush=True)
-        sys.stdout.flush()
         sys.stderr.flush()
         retiring = ",".join(str(pid) for pid in [*self.workers, *self.retiring])
         argv = [sys.executable, "-m", "treffpunkt.serve", *self.argv]
@@ -340,7 +340,7 @@ class Master:
         # The exec resets the handlers, and a SIGHUP or SIGTERM before the new image has its own
         # would kill the master and with it every worker: blocked until then (install_signals),
         # they wait. The mask and what is pending survive the exec.
-        signal.pthread_sigmask(signal.SIG_BLOCK, (*STOP_SIGNALS, RELOAD_SIGNAL))
+        signal.pthread_sigmask(signal.SIG_BLOCK, MASTER_SIGNALS)
         os.execv(sys.executable, argv)  # noqa: S606 (this program, with its own arguments)
 
     def hand_over(self):
@@ -365,26 +365,27 @@ class Master:
             print(f"treffpunkt.serve: the new workers listen; stopping the old ones ({len(self.retiring)})",
                   flush=True)  # fmt: skip
         else:
-            print("treffpunkt.serve: the reload's workers did not come up; the old ones serve on,"
-                  " and none can be replaced until a reload succeeds", flush=True)  # fmt: skip
-            new, self.workers = self.workers, dict.fromkeys(self.retiring, time.monotonic())
-            self.retiring = set(new)
-            self.loaded = False
+            self.keep_the_old_workers("the reload's workers did not come up")
         for pid in self.retiring:  # reaped by run(), and not replaced
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
 
+    def keep_the_old_workers(self, why):
+        """A failed reload: its old workers serve on, as the workers, and its new ones (if any)
+        stop; none can be replaced until a reload succeeds."""
+        print(f"treffpunkt.serve: {why}; the old workers serve on, and none can be replaced"
+              " until a reload succeeds", flush=True)  # fmt: skip
+        new, self.workers = self.workers, dict.fromkeys(self.retiring, time.monotonic())
+        self.retiring = set(new)
+        self.loaded = False
+        self.handing_over = False
+
     def run(self):
-        if self.stopping is not None:  # stopped while the application loaded
-            return self.wait_for_retiring()
-        if not self.loaded:
-            print("treffpunkt.serve: the reload's code did not load; the old workers serve on,"
-                  " and none can be replaced until a reload succeeds", flush=True)  # fmt: skip
-            self.workers.update(dict.fromkeys(self.retiring, time.monotonic()))
-            self.retiring = set()
-            self.handing_over = False
-        elif self.retiring:
-            self.hand_over()
+        if self.stopping is None:  # else stopped while the application loaded: reap the old
+            if not self.loaded:
+                self.keep_the_old_workers("the reload's code did not load")
+            elif self.retiring:
+                self.hand_over()
         while len(self.workers) < self.count and self.loaded and self.stopping is None:
             self.spawn()
         if self.reload_asked and self.stopping is None:
@@ -422,16 +423,6 @@ class Master:
                 if self.stopping is not None:
                     continue
             self.spawn()
-        return self.status
-
-    def wait_for_retiring(self):
-        """Stopped before any worker of this image was forked: wait for the old ones."""
-        while self.retiring:
-            try:
-                pid, _status = os.wait()
-            except ChildProcessError:
-                break
-            self.retiring.discard(pid)
         return self.status
 
 
