@@ -60,13 +60,11 @@ def stop_listening():
     (daphne's), closing this process's copy of them; a no-op outside daphne."""
     reactor = sys.modules.get("twisted.internet.reactor")
     if reactor is None:
-        return 0
+        return
     from twisted.internet import tcp
 
-    ports = [reader for reader in reactor.getReaders() if isinstance(reader, tcp.Port)]
-    for port in ports:
+    for port in [reader for reader in reactor.getReaders() if isinstance(reader, tcp.Port)]:
         port.stopListening()
-    return len(ports)
 
 
 async def drain(previous, signum, frame):
